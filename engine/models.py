@@ -1,0 +1,259 @@
+"""Autoencoder and variational autoencoder: an encoder MLP and a decoder MLP sharing one flat buffer.
+
+The decoder ends in a sigmoid (images live in [0, 1]); its last Dense layer produces logits and the
+loss works on them (see `engine.losses`). `encode` and `decode` work on any input, trained or not,
+and never touch the caches that training uses, so the window can decode a click at any moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.activations import check_activation, sigmoid
+from engine.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS, check_loss
+from engine.mlp import MLP
+
+
+@dataclass(frozen=True)
+class LossParts:
+    """The loss of one batch, averaged over its images: total = recon + beta * kl."""
+
+    total: float
+    recon: float
+    kl: float = 0.0
+
+
+@dataclass
+class Forward:
+    """What one training forward pass produced: the output images and the latent codes."""
+
+    output: np.ndarray  # (n, d) in [0, 1]
+    latent: np.ndarray  # (n, latent): z for an AE, mu for a VAE
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Autoencoder:
+    """encoder: d -> hidden... -> latent (linear);  decoder: latent -> reversed(hidden)... -> d (sigmoid)."""
+
+    kind = "ae"
+
+    def __init__(
+        self,
+        n_inputs: int,
+        hidden: Sequence[int] = (64, 32),
+        latent: int = 2,
+        activation: str = "tanh",
+        loss: str = "bce",
+        seed: int = 0,
+        dtype: type = np.float32,
+        params: np.ndarray | None = None,
+    ) -> None:
+        if n_inputs < 1 or latent < 1 or any(h < 1 for h in hidden):
+            raise ValueError("layer sizes must be positive")
+        self.n_inputs = int(n_inputs)
+        self.hidden = tuple(int(h) for h in hidden)
+        self.latent = int(latent)
+        self.activation = check_activation(activation)
+        self.loss = check_loss(loss)
+        self.seed = int(seed)
+        self.dtype = np.dtype(dtype)
+        self.encoder = MLP((self.n_inputs, *self.hidden, self._encoder_outputs()), activation)
+        self.decoder = MLP((self.latent, *reversed(self.hidden), self.n_inputs), activation)
+        size = self.encoder.size + self.decoder.size
+        self.params = np.zeros(size, dtype=self.dtype)
+        self.grads = np.zeros(size, dtype=self.dtype)
+        self.decoder.bind(self.params, self.grads, self.encoder.bind(self.params, self.grads, 0))
+        if params is not None:
+            if np.shape(params) != self.params.shape:
+                raise ValueError(f"expected {size} parameters, got {np.shape(params)}")
+            self.params[...] = params
+        else:
+            rng = np.random.default_rng(self.seed)
+            self.encoder.initialise(rng)
+            self.decoder.initialise(rng)
+
+    def _encoder_outputs(self) -> int:
+        return self.latent
+
+    # --- description ------------------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        """Everything needed to rebuild this architecture (JSON-ready)."""
+        return {
+            "kind": self.kind,
+            "n_inputs": self.n_inputs,
+            "hidden": list(self.hidden),
+            "latent": self.latent,
+            "activation": self.activation,
+            "loss": self.loss,
+            "seed": self.seed,
+        }
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Sizes from input through the bottleneck back to output, e.g. (35, 30, 20, 10, 2, 10, ...)."""
+        return (*self.encoder.sizes[:-1], self.latent, *self.decoder.sizes[1:])
+
+    def copy(self) -> Autoencoder:
+        """An independent model with the same architecture and a copy of the weights."""
+        return model_from_config(self.config(), dtype=self.dtype, params=self.params)
+
+    # --- inference (no caches touched) -------------------------------------------------------
+    def encode(self, images: np.ndarray) -> np.ndarray:
+        """(n, d) -> latent codes (n, latent)."""
+        return self.encoder.predict(self._as_batch(images, self.n_inputs))
+
+    def decode_logits(self, codes: np.ndarray) -> np.ndarray:
+        return self.decoder.predict(self._as_batch(codes, self.latent))
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """(n, latent) -> images (n, d) in [0, 1]."""
+        return sigmoid(self.decode_logits(codes))
+
+    def reconstruct(self, images: np.ndarray) -> np.ndarray:
+        """The deterministic round trip decode(encode(x)); (n, d) -> (n, d)."""
+        return self.decode(self.encode(images))
+
+    def evaluation_loss(
+        self, images: np.ndarray, targets: np.ndarray
+    ) -> tuple[LossParts, np.ndarray]:
+        """The loss of the deterministic reconstruction, averaged per image, and that output (n, d)."""
+        logits = self.decode_logits(self.encode(images))
+        recon = float(LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean())
+        return LossParts(recon, recon), sigmoid(logits)
+
+    def _as_batch(self, x: np.ndarray, width: int) -> np.ndarray:
+        x = np.asarray(x, dtype=self.dtype)
+        if x.ndim == 1:
+            x = x[None, :]
+        if x.ndim != 2 or x.shape[1] != width:
+            raise ValueError(f"expected an array of shape (n, {width}), got {x.shape}")
+        return x
+
+    # --- training ---------------------------------------------------------------------------
+    def loss_and_grad(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        rng: np.random.Generator | None = None,
+        eps: np.ndarray | None = None,
+    ) -> tuple[LossParts, Forward]:
+        """Loss of reconstructing `targets` from `inputs`; fills `self.grads` with its gradient.
+
+        `rng` and `eps` are unused here (the VAE samples with them); the signature is shared so
+        the training loop treats both models alike.
+        """
+        n = inputs.shape[0]
+        z = self.encoder.forward(inputs)  # (n, latent)
+        logits = self.decoder.forward(z)  # (n, d)
+        per_image = LOSS_FUNCTIONS[self.loss](logits, targets)  # (n,)
+        dlogits = LOSS_GRADIENTS[self.loss](logits, targets)  # (n, d)
+        dlogits *= 1.0 / n
+        self.encoder.backward(self.decoder.backward(dlogits))
+        loss = float(per_image.mean())
+        return LossParts(loss, loss), Forward(sigmoid(logits), z)
+
+
+class VariationalAutoencoder(Autoencoder):
+    """The encoder gives mu and log-variance; z = mu + sigma * eps; loss = recon + beta * KL.
+
+    KL(N(mu, sigma^2) || N(0, 1)) = -1/2 sum(1 + logvar - mu^2 - exp(logvar)) per image. The
+    reparametrization gradients are written out in `loss_and_grad`.
+    """
+
+    kind = "vae"
+
+    def __init__(
+        self,
+        n_inputs: int,
+        hidden: Sequence[int] = (64, 32),
+        latent: int = 2,
+        activation: str = "tanh",
+        loss: str = "bce",
+        seed: int = 0,
+        beta: float = 1.0,
+        dtype: type = np.float32,
+        params: np.ndarray | None = None,
+    ) -> None:
+        self.beta = float(beta)
+        super().__init__(n_inputs, hidden, latent, activation, loss, seed, dtype, params)
+
+    def _encoder_outputs(self) -> int:
+        return 2 * self.latent
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "beta": self.beta}
+
+    def encode_distribution(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, d) -> mu (n, latent), log-variance (n, latent)."""
+        h = self.encoder.predict(self._as_batch(images, self.n_inputs))  # (n, 2 latent)
+        return h[:, : self.latent], h[:, self.latent :]
+
+    def encode(self, images: np.ndarray) -> np.ndarray:
+        """The mean code mu: where an image sits on the latent plane."""
+        return self.encode_distribution(images)[0]
+
+    def evaluation_loss(
+        self, images: np.ndarray, targets: np.ndarray
+    ) -> tuple[LossParts, np.ndarray]:
+        """Reconstruction from mu plus beta * KL, averaged per image (no sampling: repeatable)."""
+        mu, logvar = self.encode_distribution(images)
+        logits = self.decode_logits(mu)
+        recon = float(LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean())
+        kl = float(kl_divergence(mu, logvar).mean())
+        return LossParts(recon + self.beta * kl, recon, kl), sigmoid(logits)
+
+    def loss_and_grad(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        rng: np.random.Generator | None = None,
+        eps: np.ndarray | None = None,
+    ) -> tuple[LossParts, Forward]:
+        """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
+        n, L = inputs.shape[0], self.latent
+        h = self.encoder.forward(inputs)  # (n, 2L)
+        mu, logvar = h[:, :L], h[:, L:]
+        if eps is None:
+            if rng is None:
+                raise ValueError("a VAE step needs an rng or a fixed eps")
+            eps = rng.standard_normal((n, L)).astype(self.dtype)
+        sigma = np.exp(0.5 * logvar)  # (n, L)
+        z = mu + sigma * eps  # (n, L)
+        logits = self.decoder.forward(z)  # (n, d)
+        recon = LOSS_FUNCTIONS[self.loss](logits, targets)  # (n,)
+        kl = kl_divergence(mu, logvar)  # (n,)
+        dlogits = LOSS_GRADIENTS[self.loss](logits, targets)
+        dlogits *= 1.0 / n
+        dz = self.decoder.backward(dlogits)  # (n, L)
+        scale = self.beta / n
+        # dz/dmu = 1, dz/dlogvar = eps * sigma / 2;  dKL/dmu = mu, dKL/dlogvar = (exp(logvar) - 1) / 2
+        dh = np.empty_like(h)
+        dh[:, :L] = dz + scale * mu
+        dh[:, L:] = 0.5 * (dz * eps * sigma + scale * (sigma * sigma - 1.0))
+        self.encoder.backward(dh)
+        recon_mean, kl_mean = float(recon.mean()), float(kl.mean())
+        parts = LossParts(recon_mean + self.beta * kl_mean, recon_mean, kl_mean)
+        return parts, Forward(sigmoid(logits), mu, {"logvar": logvar, "z": z})
+
+
+def kl_divergence(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
+    """KL(N(mu, exp(logvar)) || N(0, I)) per row.  (n, L) -> (n,)"""
+    return -0.5 * (1.0 + logvar - mu * mu - np.exp(logvar)).sum(axis=1)
+
+
+MODELS: dict[str, type[Autoencoder]] = {"ae": Autoencoder, "vae": VariationalAutoencoder}
+
+
+def model_from_config(
+    config: dict[str, Any], dtype: type = np.float32, params: np.ndarray | None = None
+) -> Autoencoder:
+    """Rebuild a model from `Autoencoder.config()`: with `params` copied in, else initialised."""
+    cfg = dict(config)
+    kind = cfg.pop("kind", None)
+    if kind not in MODELS:
+        raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODELS)}")
+    return MODELS[kind](**cfg, dtype=dtype, params=params)

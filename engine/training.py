@@ -1,0 +1,363 @@
+"""The training loop: never prints, never imports Qt, reports frozen snapshots through a callback.
+
+A `Trainer` owns one run: its optimizer, random streams, history, best weights and run state
+(idle -> running -> paused -> finished | stopped | failed). `run()` trains until a stop rule, a
+pause or a cancel request, and may be called again to continue exactly where it left off. Another
+thread may call `request_pause`, `request_stop`, `set_lr` and `set_beta`; the loop reads those
+flags between epochs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.metrics import Evaluation, evaluate, mse, wrong_pixels
+from engine.models import Autoencoder
+from engine.noise import Noise
+from engine.optimizers import make_optimizer
+
+RUN_STATES = ("idle", "running", "paused", "finished", "stopped", "failed")
+# Each random stream is drawn from (seed, purpose), so equal seeds still give independent streams.
+BATCH_STREAM, NOISE_STREAM = 1, 2
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: optimizer, batches, noise (denoising), stop rules and seeds."""
+
+    epochs: int = 5000  # stop rule: at most this many epochs in all
+    batch_size: int = 0  # 0: the full set in one batch
+    optimizer: str = "adam"
+    lr: float = 0.01
+    noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
+    stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
+    loss_threshold: float | None = None  # stop once the evaluation loss is at most this
+    eval_every: int = 1  # epochs between evaluations of the whole set
+    batch_seed: int = 0
+    noise_seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1:
+            raise ValueError("epochs and batch size must be >= 0 and eval_every >= 1")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["noise"] = str(self.noise) if self.noise else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if known.get("noise"):
+            known["noise"] = Noise.parse(known["noise"])
+        return cls(**known)
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """A frozen view of a run: safe to read in another thread while training goes on."""
+
+    epoch: int
+    steps: int
+    state: str
+    evaluation: Evaluation
+    latent: np.ndarray  # (n, latent) codes of the clean inputs (mu for a VAE)
+    logvar: np.ndarray | None  # (n, latent) for a VAE
+    model: Autoencoder  # a copy: decoding with it never races the worker
+    history: dict[str, np.ndarray]  # per evaluation: epoch, loss, recon, kl, mse, max_wrong, ...
+    best_epoch: int
+    elapsed: float  # seconds of training in all runs so far
+    steps_per_second: float
+    lr: float
+    message: str = ""
+
+
+class History:
+    """Per-evaluation records in growable arrays, copied out for snapshots."""
+
+    KEYS = ("epoch", "loss", "recon", "kl", "mse", "max_wrong", "total_wrong")
+
+    def __init__(self) -> None:
+        self._data = np.zeros((len(self.KEYS), 256))
+        self._n = 0
+
+    def append(self, epoch: int, ev: Evaluation) -> None:
+        if self._n == self._data.shape[1]:
+            self._data = np.concatenate([self._data, np.zeros_like(self._data)], axis=1)
+        self._data[:, self._n] = (
+            epoch, ev.loss, ev.recon, ev.kl, ev.mse, ev.max_wrong, ev.total_wrong
+        )  # fmt: skip
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {key: self._data[i, : self._n].copy() for i, key in enumerate(self.KEYS)}
+
+    def load(self, arrays: dict[str, np.ndarray]) -> None:
+        n = len(arrays["epoch"])
+        self._data = np.zeros((len(self.KEYS), max(256, n)))
+        for i, key in enumerate(self.KEYS):
+            self._data[i, :n] = arrays[key]
+        self._n = n
+
+
+class Trainer:
+    """Trains `model` to reconstruct `targets` (default: `images`) from `images`."""
+
+    def __init__(
+        self,
+        model: Autoencoder,
+        images: np.ndarray,
+        config: TrainConfig | None = None,
+        targets: np.ndarray | None = None,
+    ) -> None:
+        self.model = model
+        self.config = config or TrainConfig()
+        self.images = np.ascontiguousarray(images, dtype=model.dtype)  # (n, d)
+        self.targets = (
+            self.images if targets is None else np.ascontiguousarray(targets, dtype=model.dtype)
+        )
+        if self.images.ndim != 2 or self.images.shape[1] != model.n_inputs:
+            raise ValueError(
+                f"the model takes images of {model.n_inputs} pixels, got an array of shape "
+                f"{self.images.shape}"
+            )
+        if len(self.images) == 0:
+            raise ValueError("there are no images to train on")
+        self.optimizer = make_optimizer(
+            self.config.optimizer, model.params.size, self.config.lr, model.dtype
+        )
+        self.batch_rng = np.random.default_rng([self.config.batch_seed, BATCH_STREAM])
+        self.noise_rng = np.random.default_rng([self.config.noise_seed, NOISE_STREAM])
+        self.epoch = 0
+        self.steps = 0
+        self.elapsed = 0.0
+        self.state = "idle"
+        self.message = ""
+        self.history = History()
+        self.last_evaluation: Evaluation | None = None
+        self.best_params = model.params.copy()
+        self.best_key: tuple[float, float] = (math.inf, math.inf)
+        self.best_epoch = 0
+        self._evaluated_epoch = -1
+        self._pause_requested = False
+        self._stop_requested = False
+
+    # --- controls (may be called from another thread) ------------------------------------------
+    def request_pause(self) -> None:
+        self._pause_requested = True
+
+    def request_stop(self) -> None:
+        self._stop_requested = True
+
+    def set_lr(self, lr: float) -> None:
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {lr}")
+        self.optimizer.lr = float(lr)
+
+    def set_beta(self, beta: float) -> None:
+        """Change the VAE's KL weight; takes effect at the next step."""
+        if not (math.isfinite(beta) and beta >= 0):
+            raise ValueError(f"beta must be a number >= 0, got {beta}")
+        if hasattr(self.model, "beta"):
+            self.model.beta = float(beta)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+    # --- the loop -------------------------------------------------------------------------------
+    def run(
+        self,
+        epochs: int | None = None,
+        on_snapshot: Callable[[Snapshot], None] | None = None,
+        snapshot_every: int = 0,
+        snapshot_seconds: float = 0.0,
+    ) -> Snapshot:
+        """Train until a stop rule, `epochs` more epochs (then 'paused'), a pause or a stop request.
+
+        `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
+        `snapshot_seconds`, and always once at the end. Returns the final snapshot. When the run
+        finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
+        worst, then lowest loss); when it fails, the best finite weights.
+        """
+        cfg = self.config
+        self._pause_requested = False
+        self.state = "running"
+        self.message = ""
+        goal = None if epochs is None else self.epoch + epochs
+        fast = self._full_batch_is_evaluation()
+        start = time.perf_counter()
+        elapsed_before, steps_before = self.elapsed, self.steps
+        last_snap_time, last_snap_epoch = start, self.epoch
+        while True:
+            if self._stop_requested:
+                self._stop_requested = False
+                self._end("stopped", f"Stopped by the user at epoch {self.epoch}.")
+                break
+            if self._pause_requested or (goal is not None and self.epoch >= goal):
+                self._evaluate_if_needed()
+                self.state = "paused"
+                break
+            due = self.epoch % cfg.eval_every == 0 and self._evaluated_epoch != self.epoch
+            if fast:
+                parts, fwd = self.model.loss_and_grad(self.images, self.targets)
+                if not math.isfinite(parts.total):
+                    self._fail()
+                    break
+                if due:
+                    output = fwd.output
+                    ev = Evaluation(
+                        parts.total, parts.recon, 0.0, mse(output, self.targets),
+                        wrong_pixels(output, self.targets),
+                    )  # fmt: skip
+                    if self._record(ev):
+                        break
+            elif due and self._record(evaluate(self.model, self.images, self.targets)):
+                break
+            if self.epoch >= cfg.epochs:
+                self._evaluate_if_needed()
+                self._end("finished", f"Reached the epoch limit ({cfg.epochs}).")
+                break
+            if fast:
+                self.optimizer.step(self.model.params, self.model.grads)
+                self.steps += 1
+            elif not self._train_epoch():
+                self._fail()
+                break
+            self.epoch += 1
+            if on_snapshot is not None:
+                now = time.perf_counter()
+                if (snapshot_every and self.epoch - last_snap_epoch >= snapshot_every) or (
+                    snapshot_seconds and now - last_snap_time >= snapshot_seconds
+                ):
+                    self._evaluate_if_needed()
+                    self.elapsed = elapsed_before + now - start
+                    rate = (self.steps - steps_before) / max(now - start, 1e-9)
+                    on_snapshot(self.snapshot(rate))
+                    last_snap_time, last_snap_epoch = now, self.epoch
+        seconds = time.perf_counter() - start
+        self.elapsed = elapsed_before + seconds
+        final = self.snapshot((self.steps - steps_before) / max(seconds, 1e-9))
+        if on_snapshot is not None:
+            on_snapshot(final)
+        return final
+
+    def snapshot(self, steps_per_second: float = 0.0) -> Snapshot:
+        """A frozen copy of where the run stands now."""
+        if self.last_evaluation is None:
+            self._evaluate_if_needed()
+        model = self.model.copy()
+        if hasattr(model, "encode_distribution"):
+            latent, logvar = model.encode_distribution(self.images)
+        else:
+            latent, logvar = model.encode(self.images), None
+        return Snapshot(
+            epoch=self.epoch,
+            steps=self.steps,
+            state=self.state,
+            evaluation=self.last_evaluation,
+            latent=latent,
+            logvar=logvar,
+            model=model,
+            history=self.history.arrays(),
+            best_epoch=self.best_epoch,
+            elapsed=self.elapsed,
+            steps_per_second=steps_per_second,
+            lr=self.optimizer.lr,
+            message=self.message,
+        )
+
+    # --- internals ------------------------------------------------------------------------------
+    def _full_batch_is_evaluation(self) -> bool:
+        """True when each training forward pass is exactly an evaluation of the current weights:
+        a deterministic AE, full batch, uncorrupted inputs. Then metrics cost no extra pass."""
+        cfg = self.config
+        full = cfg.batch_size in (0, len(self.images)) or cfg.batch_size >= len(self.images)
+        return self.model.kind == "ae" and full and cfg.noise is None
+
+    def _train_epoch(self) -> bool:
+        """One pass over the data; False if the loss stopped being a finite number."""
+        cfg = self.config
+        inputs = self.images if cfg.noise is None else cfg.noise.apply(self.images, self.noise_rng)
+        n = len(inputs)
+        size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
+        order = None if size == n else self.batch_rng.permutation(n)
+        for lo in range(0, n, size):
+            if order is None:
+                x, t = inputs, self.targets
+            else:
+                idx = order[lo : lo + size]
+                x, t = inputs[idx], self.targets[idx]
+            parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
+            if not math.isfinite(parts.total):
+                return False
+            self.optimizer.step(self.model.params, self.model.grads)
+            self.steps += 1
+        return True
+
+    def _evaluate_if_needed(self) -> None:
+        if self._evaluated_epoch != self.epoch:
+            self._record(evaluate(self.model, self.images, self.targets), check_stop=False)
+
+    def _record(self, ev: Evaluation, check_stop: bool = True) -> bool:
+        """Log an evaluation of the current weights; returns True when the run must end."""
+        if not math.isfinite(ev.loss):
+            self._fail()
+            return True
+        self.last_evaluation = ev
+        self._evaluated_epoch = self.epoch
+        self.history.append(self.epoch, ev)
+        key = (ev.max_wrong, ev.loss)
+        if key < self.best_key:
+            self.best_key = key
+            self.best_epoch = self.epoch
+            self.best_params[...] = self.model.params
+        if not check_stop:
+            return False
+        cfg = self.config
+        if cfg.stop_max_wrong_pixels is not None and ev.max_wrong <= cfg.stop_max_wrong_pixels:
+            self._end(
+                "finished",
+                f"Every image has at most {cfg.stop_max_wrong_pixels} wrong pixels "
+                f"(epoch {self.epoch}).",
+            )
+            return True
+        if cfg.loss_threshold is not None and ev.loss <= cfg.loss_threshold:
+            self._end("finished", f"The loss reached {ev.loss:.4g} (epoch {self.epoch}).")
+            return True
+        return False
+
+    def _end(self, state: str, message: str) -> None:
+        """Finish or stop: the model takes the best weights seen."""
+        self.state, self.message = state, message
+        self.model.params[...] = self.best_params
+        self._evaluate_best()
+
+    def _evaluate_best(self) -> None:
+        self.last_evaluation = evaluate(self.model, self.images, self.targets)
+        self._evaluated_epoch = self.epoch
+
+    def _fail(self) -> None:
+        """A non-finite loss or weight: keep the best finite weights and say what to change."""
+        self.model.params[...] = self.best_params
+        hint = f"lower the learning rate (now {self.optimizer.lr:g})"
+        if self.config.noise is not None:
+            hint += " or the noise level"
+        self.state = "failed"
+        self.message = (
+            f"Training diverged at epoch {self.epoch}: the loss is no longer a finite number. "
+            f"Try again and {hint}. The best weights so far (epoch {self.best_epoch}) are kept."
+        )
+        self._evaluate_best()
+

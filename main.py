@@ -1,0 +1,21 @@
+"""Autoencoder Lab: `python main.py` opens the window; `python main.py COMMAND ...` runs headless.
+
+Commands: train, evaluate, generate (see `python main.py --help`). The window's modules are
+imported only when the window is wanted, so the command line starts fast and needs no display.
+"""
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        from gui.app import run_app
+
+        return run_app()
+    from engine.cli import run_cli
+
+    return run_cli(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
