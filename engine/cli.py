@@ -66,7 +66,9 @@ def build_parser() -> Parser:
     train.add_argument("--lr", type=float, help="learning rate (default per model)")
     train.add_argument("--epochs", type=int, help="at most this many epochs (default per model)")
     train.add_argument("--batch-size", type=int, default=0, help="0 = the full set (default)")
-    train.add_argument("--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05")
+    train.add_argument(
+        "--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05"
+    )
     train.add_argument("--beta", type=float, default=1.0, help="KL weight of the VAE")
     train.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     train.add_argument("--batch-seed", type=int, help="seed of the batch order (default: --seed)")
@@ -127,7 +129,9 @@ def parse_stop(text: str) -> int | None:
     try:
         value = int(text)
     except ValueError:
-        raise UsageError(f"--stop-max-wrong-pixels must be a count or 'none', got {text!r}") from None
+        raise UsageError(
+            f"--stop-max-wrong-pixels must be a count or 'none', got {text!r}"
+        ) from None
     if value < 0:
         raise UsageError("--stop-max-wrong-pixels must be >= 0")
     return value
@@ -146,7 +150,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             data.n_pixels, hidden, args.latent, args.activation, args.loss, args.seed, args.beta
         )
     else:
-        model = Autoencoder(data.n_pixels, hidden, args.latent, args.activation, args.loss, args.seed)
+        model = Autoencoder(
+            data.n_pixels, hidden, args.latent, args.activation, args.loss, args.seed
+        )
     config = TrainConfig(
         epochs=args.epochs if args.epochs is not None else defaults["epochs"],
         batch_size=args.batch_size,

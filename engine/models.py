@@ -122,7 +122,9 @@ class Autoencoder:
     ) -> tuple[LossParts, np.ndarray]:
         """The loss of the deterministic reconstruction, averaged per image, and that output (n, d)."""
         logits = self.decode_logits(self.encode(images))
-        recon = float(LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean())
+        recon = float(
+            LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean()
+        )
         return LossParts(recon, recon), sigmoid(logits)
 
     def _as_batch(self, x: np.ndarray, width: int) -> np.ndarray:
@@ -202,7 +204,9 @@ class VariationalAutoencoder(Autoencoder):
         """Reconstruction from mu plus beta * KL, averaged per image (no sampling: repeatable)."""
         mu, logvar = self.encode_distribution(images)
         logits = self.decode_logits(mu)
-        recon = float(LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean())
+        recon = float(
+            LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean()
+        )
         kl = float(kl_divergence(mu, logvar).mean())
         return LossParts(recon + self.beta * kl, recon, kl), sigmoid(logits)
 

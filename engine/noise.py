@@ -63,7 +63,9 @@ class Noise:
         """'salt-pepper:0.1' -> Noise('salt-pepper', 0.1)."""
         kind, sep, level = text.partition(":")
         if not sep:
-            raise ValueError(f"noise must look like KIND:LEVEL (e.g. salt-pepper:0.1), got {text!r}")
+            raise ValueError(
+                f"noise must look like KIND:LEVEL (e.g. salt-pepper:0.1), got {text!r}"
+            )
         try:
             value = float(level)
         except ValueError:

@@ -44,7 +44,8 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
     if not Path(path).is_file():
         raise ModelFileError(f"{name}: no such model file")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # Opening the file here closes it even when np.load gives up half way.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             keys = set(archive.files)
             if not {"params", "metadata"} <= keys:
                 raise ModelFileError(
@@ -77,5 +78,7 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
     try:
         model = model_from_config(meta["model"], dtype=params.dtype.type, params=params)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{name}: the architecture in the metadata is unusable ({exc})") from None
+        raise ModelFileError(
+            f"{name}: the architecture in the metadata is unusable ({exc})"
+        ) from None
     return model, meta

@@ -191,6 +191,17 @@ class Trainer:
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
         worst, then lowest loss); when it fails, the best finite weights.
         """
+        # Overflow on the way to a diverging loss is detected and reported; no warnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return self._run(epochs, on_snapshot, snapshot_every, snapshot_seconds)
+
+    def _run(
+        self,
+        epochs: int | None,
+        on_snapshot: Callable[[Snapshot], None] | None,
+        snapshot_every: int,
+        snapshot_seconds: float,
+    ) -> Snapshot:
         cfg = self.config
         self._pause_requested = False
         self.state = "running"
@@ -360,4 +371,3 @@ class Trainer:
             f"Try again and {hint}. The best weights so far (epoch {self.best_epoch}) are kept."
         )
         self._evaluate_best()
-

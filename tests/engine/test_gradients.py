@@ -1,0 +1,121 @@
+"""Every hand-written derivative against central differences (float64), with negative controls."""
+
+import numpy as np
+import pytest
+
+from engine.activations import ACTIVATIONS, DERIVATIVES
+from engine.layers import Dense
+from engine.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS
+from engine.models import Autoencoder, VariationalAutoencoder
+from tests.engine.gradcheck import gradcheck, numeric_gradient, relative_error
+
+RNG = np.random.default_rng(1234)
+
+
+def _away_from_kinks(shape):
+    """Inputs whose |z| > 0.05, so relu's kink is never inside the finite-difference step."""
+    z = RNG.uniform(0.05, 2.0, shape)
+    return z * RNG.choice([-1.0, 1.0], shape)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activation_derivative_matches_finite_differences(name):
+    z = _away_from_kinks((4, 5))
+    upstream = RNG.standard_normal((4, 5))
+
+    def f():
+        return float((ACTIVATIONS[name](z) * upstream).sum())
+
+    analytic = DERIVATIVES[name](z, ACTIVATIONS[name](z)) * upstream
+    assert relative_error(analytic, numeric_gradient(f, z)) < 1e-6
+
+
+@pytest.mark.parametrize("name", list(LOSS_FUNCTIONS))
+def test_loss_gradient_matches_finite_differences(name):
+    logits = RNG.normal(0, 3, (3, 7))  # includes saturated sigmoids
+    target = RNG.integers(0, 2, (3, 7)).astype(float)
+
+    def f():
+        return float(LOSS_FUNCTIONS[name](logits, target).sum())
+
+    assert gradcheck(f, logits, LOSS_GRADIENTS[name](logits, target))
+
+
+def test_bce_is_finite_where_the_sigmoid_saturates():
+    logits = np.array([[-800.0, 800.0]])
+    target = np.array([[1.0, 0.0]])
+    assert np.allclose(LOSS_FUNCTIONS["bce"](logits, target), [1600.0])
+    assert np.allclose(LOSS_GRADIENTS["bce"](logits, target), [[-1.0, 1.0]])
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_dense_layer_gradients(activation):
+    n_in, n_out = 4, 3
+    params = np.zeros(n_in * n_out + n_out)
+    grads = np.zeros_like(params)
+    layer = Dense(n_in, n_out, activation)
+    layer.bind(params, grads, 0)
+    layer.initialise(RNG)
+    params[-n_out:] = RNG.normal(0, 0.3, n_out)
+    x = RNG.standard_normal((5, n_in))
+    upstream = RNG.standard_normal((5, n_out))
+
+    def f():
+        return float((layer.forward(x) * upstream).sum())
+
+    f()
+    dx = layer.backward(upstream)
+    assert gradcheck(f, params, grads.copy())
+    assert gradcheck(f, x, dx)
+
+
+def _model_loss_check(model, x, eps=None):
+    model.loss_and_grad(x, x, eps=eps)
+    analytic = model.grads.copy()
+
+    def f():
+        return model.loss_and_grad(x, x, eps=eps)[0].total
+
+    return relative_error(analytic, numeric_gradient(f, model.params))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_whole_autoencoder_gradient(activation, loss):
+    x = RNG.integers(0, 2, (6, 10)).astype(float)
+    model = Autoencoder(10, (8, 5), 2, activation, loss, seed=3, dtype=np.float64)
+    assert _model_loss_check(model, x) < 1e-6
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+@pytest.mark.parametrize("beta", [1.0, 0.25])
+def test_whole_vae_gradient_with_eps_held_fixed(loss, beta):
+    x = RNG.integers(0, 2, (6, 10)).astype(float)
+    model = VariationalAutoencoder(10, (8, 5), 2, "tanh", loss, seed=4, beta=beta, dtype=np.float64)
+    eps = RNG.standard_normal((6, 2))
+    assert _model_loss_check(model, x, eps) < 1e-6
+
+
+def test_negative_control_a_wrong_gradient_fails_the_check():
+    """The check must be able to fail: a gradient 1 % off in one layer is caught."""
+    x = RNG.integers(0, 2, (6, 10)).astype(float)
+    model = VariationalAutoencoder(10, (8, 5), 2, seed=5, dtype=np.float64)
+    eps = RNG.standard_normal((6, 2))
+    model.loss_and_grad(x, x, eps=eps)
+    wrong = model.grads.copy()
+    wrong[: model.encoder.layers[0].size] *= 1.01  # the first layer's gradient 1 % off
+
+    def f():
+        return model.loss_and_grad(x, x, eps=eps)[0].total
+
+    assert not gradcheck(f, model.params, wrong)
+    assert gradcheck(f, model.params, model.grads.copy())
+
+
+def test_negative_control_wrong_activation_derivative_fails():
+    z = _away_from_kinks((3, 3))
+
+    def f():
+        return float(np.tanh(z).sum())
+
+    assert not gradcheck(f, z, 1.0 - np.tanh(z))  # forgot to square
