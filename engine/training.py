@@ -23,6 +23,8 @@ from engine.noise import Noise
 from engine.optimizers import make_optimizer
 
 RUN_STATES = ("idle", "running", "paused", "finished", "stopped", "failed")
+LR_SCHEDULES = ("constant", "cosine")
+COSINE_FLOOR = 0.05  # the cosine schedule ends at this fraction of the base learning rate
 # Each random stream is drawn from (seed, purpose), so equal seeds still give independent streams.
 BATCH_STREAM, NOISE_STREAM = 1, 2
 
@@ -36,6 +38,8 @@ class TrainConfig:
     optimizer: str = "adam"
     lr: float = 0.01
     noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
+    noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
+    lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
     stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
     loss_threshold: float | None = None  # stop once the evaluation loss is at most this
     eval_every: int = 1  # epochs between evaluations of the whole set
@@ -43,8 +47,13 @@ class TrainConfig:
     noise_seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1:
-            raise ValueError("epochs and batch size must be >= 0 and eval_every >= 1")
+        if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
+            raise ValueError("epochs and batch size must be >= 0, eval_every and copies >= 1")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"unknown learning-rate schedule {self.lr_schedule!r}; "
+                f"choose one of {', '.join(LR_SCHEDULES)}"
+            )
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
 
@@ -134,11 +143,15 @@ class Trainer:
             )
         if len(self.images) == 0:
             raise ValueError("there are no images to train on")
+        copies = self.config.noise_copies if self.config.noise is not None else 1
+        self._tiled_images = np.tile(self.images, (copies, 1)) if copies > 1 else self.images
+        self._tiled_targets = np.tile(self.targets, (copies, 1)) if copies > 1 else self.targets
         self.optimizer = make_optimizer(
             self.config.optimizer, model.params.size, self.config.lr, model.dtype
         )
         self.batch_rng = np.random.default_rng([self.config.batch_seed, BATCH_STREAM])
         self.noise_rng = np.random.default_rng([self.config.noise_seed, NOISE_STREAM])
+        self.base_lr = self.config.lr
         self.epoch = 0
         self.steps = 0
         self.elapsed = 0.0
@@ -161,9 +174,11 @@ class Trainer:
         self._stop_requested = True
 
     def set_lr(self, lr: float) -> None:
+        """Change the base learning rate (a schedule scales it from the next epoch on)."""
         if not (math.isfinite(lr) and lr > 0):
             raise ValueError(f"the learning rate must be a positive number, got {lr}")
-        self.optimizer.lr = float(lr)
+        self.base_lr = float(lr)
+        self.optimizer.lr = self._scheduled_lr()
 
     def set_beta(self, beta: float) -> None:
         """Change the VAE's KL weight; takes effect at the next step."""
@@ -175,6 +190,13 @@ class Trainer:
     @property
     def lr(self) -> float:
         return self.optimizer.lr
+
+    def _scheduled_lr(self) -> float:
+        if self.config.lr_schedule == "constant" or self.config.epochs == 0:
+            return self.base_lr
+        progress = min(self.epoch / self.config.epochs, 1.0)
+        cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+        return self.base_lr * (COSINE_FLOOR + (1.0 - COSINE_FLOOR) * cosine)
 
     # --- the loop -------------------------------------------------------------------------------
     def run(
@@ -247,6 +269,8 @@ class Trainer:
                 self._fail()
                 break
             self.epoch += 1
+            if cfg.lr_schedule != "constant":
+                self.optimizer.lr = self._scheduled_lr()
             if on_snapshot is not None:
                 now = time.perf_counter()
                 if (snapshot_every and self.epoch - last_snap_epoch >= snapshot_every) or (
@@ -300,16 +324,20 @@ class Trainer:
     def _train_epoch(self) -> bool:
         """One pass over the data; False if the loss stopped being a finite number."""
         cfg = self.config
-        inputs = self.images if cfg.noise is None else cfg.noise.apply(self.images, self.noise_rng)
+        if cfg.noise is None:
+            inputs, targets = self.images, self.targets
+        else:
+            inputs = cfg.noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
+            targets = self._tiled_targets
         n = len(inputs)
         size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
         order = None if size == n else self.batch_rng.permutation(n)
         for lo in range(0, n, size):
             if order is None:
-                x, t = inputs, self.targets
+                x, t = inputs, targets
             else:
                 idx = order[lo : lo + size]
-                x, t = inputs[idx], self.targets[idx]
+                x, t = inputs[idx], targets[idx]
             parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
             if not math.isfinite(parts.total):
                 return False

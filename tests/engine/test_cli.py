@@ -1,0 +1,140 @@
+"""The headless command line: train, evaluate, generate, and one clear line for every bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.cli import run_cli
+from engine.datasets import load_json
+from engine.serialization import load_model
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    assert run_cli(["train", "--data", "font5x7", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_train_with_defaults_reaches_zero_wrong_pixels(trained):
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert metrics["max_wrong_pixels"] == 0
+    assert metrics["total_wrong_pixels"] == 0
+    assert set(metrics["per_glyph_wrong_pixels"]) >= {"a", "`", "DEL"}
+    assert len(metrics["latent"]["a"]) == 2
+    assert metrics["epochs"] > 0
+    assert metrics["seconds"] > 0
+    _, meta = load_model(trained / "model.npz")
+    assert meta["dataset"]["name"] == "font5x7"
+    assert len(meta["dataset"]["hash"]) == 64
+    assert meta["training"]["optimizer"] == "adam"
+
+
+def test_evaluate_prints_metrics_json(trained, capsys):
+    assert run_cli(["evaluate", "--model", str(trained / "model.npz"), "--data", "font5x7"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert metrics["max_wrong_pixels"] == 0
+    assert "mean_wrong_pixels" not in metrics
+
+
+def test_evaluate_with_noise_scores_against_the_clean_glyphs(trained, capsys):
+    args = ["evaluate", "--model", str(trained / "model.npz"), "--noise", "bitflip:0.2"]
+    assert run_cli([*args, "--repeats", "5", "--seed", "1"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["mean_wrong_pixels"] > 0.5  # a plain AE does not undo 20 % flips
+    assert first["repeats"] == 5
+    assert run_cli([*args, "--repeats", "5", "--seed", "1"]) == 0
+    assert json.loads(capsys.readouterr().out) == first  # seeded
+
+
+def test_generate_png_and_json(trained, tmp_path):
+    png = tmp_path / "grid.png"
+    assert run_cli(["generate", "--model", str(trained / "model.npz"), "--out", str(png)]) == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # width and height in IHDR: 10 cells of 5x4 px plus 1 px gaps -> 211 x 291
+    assert int.from_bytes(data[16:20], "big") == 10 * (5 * 4 + 1) + 1
+    assert int.from_bytes(data[20:24], "big") == 10 * (7 * 4 + 1) + 1
+    out = tmp_path / "grid.json"
+    args = ["generate", "--model", str(trained / "model.npz"), "--grid", "3", "--out", str(out)]
+    assert run_cli(args) == 0
+    generated = load_json(out)
+    assert len(generated) == 9 and (generated.width, generated.height) == (5, 7)
+    model, _ = load_model(trained / "model.npz")
+    corner = model.decode(np.array([[-2.0, 2.0]], dtype=np.float32)) >= 0.5
+    assert np.array_equal(generated.images[0], corner[0].astype(np.float32))
+
+
+BAD_SETS = {
+    "malformed.json": ('{"name": "x", "width": 5', "not valid JSON"),
+    "short_row.json": (
+        '{"name": "x", "width": 3, "height": 2, "glyphs": [{"label": "a", "rows": ["010", "01"]}]}',
+        "row 1",
+    ),
+    "bad_char.json": (
+        '{"name": "x", "width": 3, "height": 1, "glyphs": [{"label": "a", "rows": ["0x0"]}]}',
+        "'x'",
+    ),
+    "empty.json": ('{"name": "x", "width": 3, "height": 1, "glyphs": []}', "no glyphs"),
+}
+
+
+@pytest.mark.parametrize("filename", sorted(BAD_SETS))
+def test_bad_data_files_get_one_line_and_exit_2(tmp_path, capsys, filename):
+    text, message = BAD_SETS[filename]
+    path = tmp_path / filename
+    path.write_text(text)
+    assert run_cli(["train", "--data", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--data", "nope.json"], "no such file"),
+        (["train", "--data", "fontX"], "fontX"),
+        (["train", "--model", "gan"], "invalid choice"),
+        (["train", "--noise", "pink:0.1"], "unknown noise"),
+        (["train", "--hidden", "30,a"], "--hidden"),
+        (["train", "--lr", "-1", "--epochs", "1"], "learning rate"),
+        (["train", "--stop-max-wrong-pixels", "few"], "count or 'none'"),
+        (["train", "--unknown-flag"], "unrecognized arguments"),
+        (["evaluate", "--model", "missing.npz"], "no such model file"),
+        (["generate", "--model", "missing.npz", "--out", "x.png"], "no such model file"),
+        ([], "command"),
+    ],
+)
+def test_bad_flags_get_one_line_and_exit_2(tmp_path, capsys, args, message):
+    assert run_cli([*args, "--out", str(tmp_path / "o")] if args[:1] == ["train"] else args) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1
+
+
+def test_evaluate_refuses_a_model_of_another_image_size(trained, capsys):
+    assert run_cli(["evaluate", "--model", str(trained / "model.npz"), "--data", "emoji12x12"]) == 2
+    assert "35 pixels" in capsys.readouterr().err
+
+
+def test_real_process_help_and_error_without_traceback(tmp_path):
+    main = str(ROOT / "main.py")
+    shown = subprocess.run([sys.executable, main, "--help"], capture_output=True, text=True)
+    assert shown.returncode == 0
+    assert all(word in shown.stdout for word in ("train", "evaluate", "generate"))
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    failed = subprocess.run(
+        [sys.executable, main, "train", "--data", str(bad)], capture_output=True, text=True
+    )
+    assert failed.returncode == 2
+    assert "Traceback" not in failed.stderr
+    assert failed.stderr.startswith("error: ") and failed.stderr.count("\n") == 1
