@@ -2,6 +2,10 @@
 
 Configs store the name; the GUI lists `ACTIVATIONS.keys()`. A derivative receives both the
 pre-activation `z` and the activation `a = f(z)`, so that tanh and sigmoid can reuse `a`.
+
+Training uses two more tables that write into arrays they are given instead of allocating:
+`IN_PLACE[name](z)` turns z into f(z), and `CHAIN_RULES[name](da, a, out)` writes da * f'(z) into
+`out`, reading only `a` (every activation here has a derivative that `a` determines).
 """
 
 from __future__ import annotations
@@ -58,6 +62,59 @@ def d_leaky_relu(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
 
 
+# --- in place, for training -----------------------------------------------------------------------
+def identity_in_place(z: np.ndarray) -> None:
+    return None
+
+
+def sigmoid_in_place(z: np.ndarray) -> None:
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+
+
+def tanh_in_place(z: np.ndarray) -> None:
+    np.tanh(z, out=z)
+
+
+def relu_in_place(z: np.ndarray) -> None:
+    np.maximum(z, 0.0, out=z)
+
+
+def leaky_relu_in_place(z: np.ndarray) -> None:
+    np.maximum(z, z * LEAKY_SLOPE, out=z)  # the slope is below 1: the larger of z and slope * z
+
+
+def chain_identity(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return da
+
+
+def chain_sigmoid(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.subtract(1.0, a, out=out)
+    out *= a
+    out *= da  # da * a (1 - a)
+    return out
+
+
+def chain_tanh(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.multiply(a, a, out=out)
+    np.subtract(1.0, out, out=out)
+    out *= da  # da * (1 - a^2)
+    return out
+
+
+def chain_relu(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.multiply(da, a > 0, out=out)  # a > 0 exactly where z > 0
+    return out
+
+
+def chain_leaky_relu(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.multiply(da, LEAKY_SLOPE, out=out)
+    np.copyto(out, da, where=a > 0)
+    return out
+
+
 Activation = Callable[[np.ndarray], np.ndarray]
 Derivative = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -74,6 +131,23 @@ DERIVATIVES: dict[str, Derivative] = {
     "tanh": d_tanh,
     "relu": d_relu,
     "leaky_relu": d_leaky_relu,
+}
+InPlace = Callable[[np.ndarray], None]
+ChainRule = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+IN_PLACE: dict[str, InPlace] = {
+    "identity": identity_in_place,
+    "sigmoid": sigmoid_in_place,
+    "tanh": tanh_in_place,
+    "relu": relu_in_place,
+    "leaky_relu": leaky_relu_in_place,
+}
+CHAIN_RULES: dict[str, ChainRule] = {
+    "identity": chain_identity,
+    "sigmoid": chain_sigmoid,
+    "tanh": chain_tanh,
+    "relu": chain_relu,
+    "leaky_relu": chain_leaky_relu,
 }
 # He initialisation suits rectifiers; Glorot suits the saturating and linear ones.
 INITIALISATION: dict[str, str] = {

@@ -25,16 +25,11 @@ from engine.models import Autoencoder, VariationalAutoencoder
 from engine.noise import Noise
 from engine.optimizers import OPTIMIZERS
 from engine.png import image_sheet, save_png
+from engine.presets import PRESETS
 from engine.serialization import load_model, save_model
-from engine.training import Snapshot, TrainConfig, Trainer
+from engine.training import LR_SCHEDULES, Snapshot, TrainConfig, Trainer
 
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "ae": {"hidden": "64,32", "epochs": 5000, "lr": 0.01, "stop": "0", "noise": None},
-    "dae": {"hidden": "64,32", "epochs": 3000, "lr": 0.01, "stop": "none",
-            "noise": "salt-pepper:0.1"},
-    "vae": {"hidden": "64,32", "epochs": 3000, "lr": 0.005, "stop": "none", "noise": None},
-}  # fmt: skip
 
 
 class UsageError(ValueError):
@@ -57,10 +52,10 @@ def build_parser() -> Parser:
 
     train = sub.add_parser("train", help="train a model and write DIR/model.npz and metrics.json")
     train.add_argument("--data", default="font5x7", help="font5x7, emoji12x12, digits or a .json")
-    train.add_argument("--model", choices=sorted(DEFAULTS), default="ae")
+    train.add_argument("--model", choices=sorted(PRESETS), default="ae")
     train.add_argument("--latent", type=int, default=2, help="latent dimensions")
     train.add_argument("--hidden", help="hidden layer sizes, e.g. 30,20,10 (default per model)")
-    train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
+    train.add_argument("--activation", choices=list(ACTIVATIONS), help="default per model")
     train.add_argument("--loss", choices=list(LOSS_FUNCTIONS), default="bce")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
     train.add_argument("--lr", type=float, help="learning rate (default per model)")
@@ -69,6 +64,8 @@ def build_parser() -> Parser:
     train.add_argument(
         "--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05"
     )
+    train.add_argument("--noise-copies", type=int, help="noisy copies of every image per epoch")
+    train.add_argument("--lr-schedule", choices=LR_SCHEDULES, help="constant or cosine decay")
     train.add_argument("--beta", type=float, default=1.0, help="KL weight of the VAE")
     train.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     train.add_argument("--batch-seed", type=int, help="seed of the batch order (default: --seed)")
@@ -138,28 +135,33 @@ def parse_stop(text: str) -> int | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    defaults = DEFAULTS[args.model]
+    preset = PRESETS[args.model]
     data = load_dataset(args.data)
-    hidden = parse_hidden(args.hidden or defaults["hidden"])
+    hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden
     if args.latent < 1:
         raise UsageError("--latent must be at least 1")
-    noise_text = args.noise or defaults["noise"]
+    noise_text = args.noise or preset.noise
     noise = Noise.parse(noise_text) if noise_text else None
+    activation = args.activation or preset.activation
     if args.model == "vae":
         model: Autoencoder = VariationalAutoencoder(
-            data.n_pixels, hidden, args.latent, args.activation, args.loss, args.seed, args.beta
+            data.n_pixels, hidden, args.latent, activation, args.loss, args.seed, args.beta
         )
     else:
-        model = Autoencoder(
-            data.n_pixels, hidden, args.latent, args.activation, args.loss, args.seed
-        )
+        model = Autoencoder(data.n_pixels, hidden, args.latent, activation, args.loss, args.seed)
     config = TrainConfig(
-        epochs=args.epochs if args.epochs is not None else defaults["epochs"],
+        epochs=args.epochs if args.epochs is not None else preset.epochs,
         batch_size=args.batch_size,
         optimizer=args.optimizer,
-        lr=args.lr if args.lr is not None else defaults["lr"],
+        lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,
-        stop_max_wrong_pixels=parse_stop(args.stop_max_wrong_pixels or defaults["stop"]),
+        noise_copies=args.noise_copies or preset.noise_copies,
+        lr_schedule=args.lr_schedule or preset.lr_schedule,
+        stop_max_wrong_pixels=(
+            parse_stop(args.stop_max_wrong_pixels)
+            if args.stop_max_wrong_pixels
+            else preset.stop_max_wrong_pixels
+        ),
         loss_threshold=args.loss_threshold,
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,

@@ -2,33 +2,67 @@
 
 Layers do not own their arrays: `bind` points `params` and `grads` at slices of a model's flat
 buffers, so an optimizer updates every weight of every layer in a few vectorised calls.
+
+W and b sit one after the other in the buffer, so together they are one (n_in + 1, n_out) matrix
+[W; b]. Training feeds each layer its input with a column of ones appended ("augmented"), which
+makes z = [x, 1] @ [W; b] one matrix product and [dW; db] = [x, 1].T @ dz another: no separate
+bias add or bias sum. Each layer writes its activation into a work array that already carries the
+next layer's column of ones. Work arrays are made once per batch size and then reused.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS, DERIVATIVES, INITIALISATION, check_activation
+from engine.activations import (
+    ACTIVATIONS,
+    CHAIN_RULES,
+    IN_PLACE,
+    INITIALISATION,
+    check_activation,
+)
+
+
+class _Work:
+    """One batch size's work arrays of a Dense layer."""
+
+    __slots__ = ("dx", "dz", "out", "xa")
+
+    def __init__(self, n: int, n_in: int, n_out: int, augment_output: bool, dtype) -> None:
+        self.xa: np.ndarray | None = None  # (n, n_in + 1) input and ones; made when first needed
+        self.out = np.ones((n, n_out + 1) if augment_output else (n, n_out), dtype)  # f(z) [, 1]
+        self.dz = np.empty((n, n_out), dtype)  # dL/dz
+        self.dx = np.empty((n, n_in), dtype)  # dL/dx
 
 
 class Dense:
     """A fully connected layer with a named activation.
 
-    `forward` caches the input, pre-activation and activation; `backward(da)` fills `grads` (same
-    keys as `params`) and returns the gradient with respect to the input.
+    `forward` caches the (augmented) input and the activation; `backward(da)` fills `grads` (same
+    keys as `params`) and returns the gradient with respect to the input. Arrays that `forward`
+    and `backward` return are the layer's work arrays: valid until its next call with as many rows.
+    `augment_output` says whether training keeps a column of ones beside the activation (for a
+    next layer to consume); the last layer of a network does without.
     """
 
-    def __init__(self, n_in: int, n_out: int, activation: str = "identity") -> None:
+    def __init__(
+        self, n_in: int, n_out: int, activation: str = "identity", augment_output: bool = True
+    ) -> None:
         self.n_in = n_in
         self.n_out = n_out
         self.activation = check_activation(activation)
+        self.augment_output = augment_output
         self._f = ACTIVATIONS[activation]
-        self._df = DERIVATIVES[activation]
+        self._f_in_place = IN_PLACE[activation]
+        self._chain = CHAIN_RULES[activation]
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        self._x: np.ndarray | None = None
-        self._z: np.ndarray | None = None
+        self._Wb: np.ndarray | None = None  # (n_in + 1, n_out): [W; b], a view of the params
+        self._gWb: np.ndarray | None = None  # (n_in + 1, n_out): [dW; db], a view of the grads
+        self._work: dict[int, _Work] = {}
+        self._xa: np.ndarray | None = None  # cached by forward for backward
         self._a: np.ndarray | None = None
+        self._w: _Work | None = None
 
     @property
     def size(self) -> int:
@@ -38,15 +72,12 @@ class Dense:
     def bind(self, params: np.ndarray, grads: np.ndarray, offset: int) -> int:
         """View `params[offset:]` and `grads[offset:]` as W (n_in, n_out) and b (n_out,)."""
         n_w = self.n_in * self.n_out
-        shape = (self.n_in, self.n_out)
-        self.params = {
-            "W": params[offset : offset + n_w].reshape(shape),
-            "b": params[offset + n_w : offset + self.size],
-        }
-        self.grads = {
-            "W": grads[offset : offset + n_w].reshape(shape),
-            "b": grads[offset + n_w : offset + self.size],
-        }
+        shape = (self.n_in + 1, self.n_out)
+        self._Wb = params[offset : offset + self.size].reshape(shape)
+        self._gWb = grads[offset : offset + self.size].reshape(shape)
+        self.params = {"W": self._Wb[: self.n_in], "b": params[offset + n_w : offset + self.size]}
+        self.grads = {"W": self._gWb[: self.n_in], "b": grads[offset + n_w : offset + self.size]}
+        self._work.clear()
         return offset + self.size
 
     def initialise(self, rng: np.random.Generator) -> None:
@@ -59,13 +90,35 @@ class Dense:
             W[...] = rng.uniform(-limit, limit, size=W.shape)
         self.params["b"][...] = 0.0
 
+    def _work_for(self, n: int) -> _Work:
+        work = self._work.get(n)
+        if work is None:
+            dtype = self._Wb.dtype
+            work = self._work[n] = _Work(n, self.n_in, self.n_out, self.augment_output, dtype)
+        return work
+
+    def augment(self, x: np.ndarray) -> np.ndarray:
+        """Copy x (n, n_in) into a work array (n, n_in + 1) whose last column is ones."""
+        work = self._work_for(x.shape[0])
+        if work.xa is None:
+            work.xa = np.ones((x.shape[0], self.n_in + 1), self._Wb.dtype)
+        np.copyto(work.xa[:, : self.n_in], x)
+        return work.xa
+
+    def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
+        """[x, 1] (n, n_in + 1) -> f(z) (n, n_out), followed by a column of ones if
+        `augment_output`; caches what `backward` needs."""
+        work = self._work_for(xa.shape[0])
+        a = work.out[:, : self.n_out] if self.augment_output else work.out
+        np.matmul(xa, self._Wb, out=a)  # z = x @ W + b  (n, n_out)
+        self._f_in_place(a)  # a = f(z), in place
+        self._xa, self._a, self._w = xa, a, work
+        return work.out
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         """(n, n_in) -> (n, n_out), caching what `backward` needs."""
-        z = x @ self.params["W"]  # (n, n_out)
-        z += self.params["b"]
-        a = self._f(z)
-        self._x, self._z, self._a = x, z, a
-        return a
+        self.forward_augmented(self.augment(x))
+        return self._a
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """`forward` without caching: safe to call on a layer another computation is using."""
@@ -73,11 +126,16 @@ class Dense:
         z += self.params["b"]
         return self._f(z)
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
-        """da = dL/da (n, n_out) -> dL/dx (n, n_in); writes dL/dW and dL/db into `grads`."""
-        if self._x is None:
+    def backward(self, da: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """da = dL/da (n, n_out) -> dL/dx (n, n_in); writes dL/dW and dL/db into `grads`.
+
+        With `input_grad=False` (a network's first layer) dL/dx is not computed: returns None.
+        """
+        if self._xa is None:
             raise RuntimeError("Dense.backward called before forward")
-        dz = da if self.activation == "identity" else da * self._df(self._z, self._a)
-        np.matmul(self._x.T, dz, out=self.grads["W"])  # (n_in, n_out)
-        np.sum(dz, axis=0, out=self.grads["b"])  # (n_out,)
-        return dz @ self.params["W"].T  # (n, n_in)
+        work = self._w
+        dz = self._chain(da, self._a, work.dz)  # da * f'(z)  (n, n_out)
+        np.matmul(self._xa.T, dz, out=self._gWb)  # [dW; db]  (n_in + 1, n_out)
+        if not input_grad:
+            return None
+        return np.matmul(dz, self.params["W"].T, out=work.dx)  # (n, n_in)
