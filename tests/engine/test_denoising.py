@@ -1,5 +1,7 @@
 """Denoising: the DAE meets the issue's bars, and the maximum-likelihood bound behaves."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -57,7 +59,7 @@ def test_bound_is_zero_without_noise_and_grows_with_it(font):
         copies = noisy_copies(font.images, noise, 20, rng)
         bounds.append(ml_bound_wrong_pixels(font.images, copies, noise).mean())
     assert bounds[0] == 0.0
-    assert all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(bounds))
 
 
 @pytest.mark.parametrize("text", ["salt-pepper:0.1", "bitflip:0.1", "gaussian:0.3"])
