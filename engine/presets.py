@@ -43,5 +43,5 @@ PRESETS: dict[str, Preset] = {
         hidden=(128, 64), activation="relu", epochs=10000, lr=0.005, stop_max_wrong_pixels=None,
         noise="salt-pepper:0.1", noise_copies=16, lr_schedule="cosine",
     ),
-    "vae": Preset(hidden=(64, 32), activation="tanh", epochs=3000, lr=0.005, stop_max_wrong_pixels=None),
+    "vae": Preset(hidden=(64, 32), activation="tanh", epochs=5000, lr=0.005, stop_max_wrong_pixels=None),
 }  # fmt: skip

@@ -49,11 +49,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", default="docs/denoise_table.json")
+    parser.add_argument("--workers", type=int, default=2, help="processes training in parallel")
     args = parser.parse_args()
     font = load_builtin("font5x7")
     start = time.perf_counter()
     jobs = [(s, seed) for s in SETTINGS for seed in range(args.seeds)]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
         trained = list(pool.map(train_dae, *zip(*jobs, strict=True)))
     plain = []
     for seed in range(args.seeds):

@@ -8,6 +8,7 @@ import pytest
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder, evaluate
 from engine.cli import latent_grid
 from engine.datasets import load_builtin
+from engine.presets import PRESETS
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +55,9 @@ def test_font_autoencoder_reaches_zero_wrong_pixels_on_every_seed(font):
 
 
 def test_vae_on_emojis_reconstructs_and_generates_new_images(emoji):
-    model = VariationalAutoencoder(emoji.n_pixels, hidden=(64, 32), seed=0)
-    config = TrainConfig(epochs=3000, lr=0.005, stop_max_wrong_pixels=None)
+    preset = PRESETS["vae"]
+    model = VariationalAutoencoder(emoji.n_pixels, seed=0, **preset.model_kwargs())
+    config = TrainConfig(**preset.train_kwargs())
     final = Trainer(model, emoji.images, config).run()
     assert final.state == "finished"
     assert np.isfinite(final.evaluation.kl)
