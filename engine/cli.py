@@ -19,6 +19,7 @@ from engine.activations import ACTIVATIONS
 from engine.atomic import write_text_atomic
 from engine.datasets import Dataset, load_dataset
 from engine.denoising import model_wrong_pixels, noisy_copies
+from engine.latent import latent_grid
 from engine.losses import LOSS_FUNCTIONS
 from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
@@ -294,20 +295,6 @@ def parse_range(text: str) -> tuple[float, float]:
     if not sep or not lo < hi:
         raise UsageError(f"--range must be LOW:HIGH with LOW < HIGH, got {text!r}")
     return lo, hi
-
-
-def latent_grid(model: Autoencoder, grid: int, lo: float, hi: float) -> np.ndarray:
-    """grid x grid points over [lo, hi]^2 on the first two latent axes, top row = high y.
-
-    -> (grid*grid, latent)
-    """
-    ticks = np.linspace(lo, hi, grid)
-    ys, xs = np.meshgrid(ticks[::-1], ticks, indexing="ij")
-    codes = np.zeros((grid * grid, model.latent), dtype=model.dtype)
-    codes[:, 0] = xs.ravel()
-    if model.latent > 1:
-        codes[:, 1] = ys.ravel()
-    return codes
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -15,8 +15,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import TrainConfig, Trainer, VariationalAutoencoder
-from engine.cli import latent_grid
 from engine.datasets import load_builtin
+from engine.latent import latent_grid
 from engine.presets import PRESETS
 
 

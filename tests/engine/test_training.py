@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder, evaluate
-from engine.cli import latent_grid
 from engine.datasets import load_builtin
+from engine.latent import latent_grid
 from engine.presets import PRESETS
 
 
