@@ -98,7 +98,7 @@ def build_parser() -> Parser:
 def run_cli(argv: list[str]) -> int:
     """Entry point of `python main.py COMMAND ...`; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_join_negative_values(argv))
         return {"train": cmd_train, "evaluate": cmd_evaluate, "generate": cmd_generate}[
             args.command
         ](args)
@@ -108,6 +108,17 @@ def run_cli(argv: list[str]) -> int:
     except OSError as exc:
         sys.stderr.write(f"error: {exc.strerror or exc}: {exc.filename or ''}\n")
         return 2
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """`--range -2:2` -> `--range=-2:2`: argparse would take '-2:2' for an option."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if i > 0 and argv[i - 1] == "--range" and arg.startswith("-"):
+            out[-1] = f"--range={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 # --- train ----------------------------------------------------------------------------------------

@@ -62,7 +62,8 @@ def test_generate_png_and_json(trained, tmp_path):
     assert int.from_bytes(data[16:20], "big") == 10 * (5 * 4 + 1) + 1
     assert int.from_bytes(data[20:24], "big") == 10 * (7 * 4 + 1) + 1
     out = tmp_path / "grid.json"
-    args = ["generate", "--model", str(trained / "model.npz"), "--grid", "3", "--out", str(out)]
+    args = ["generate", "--model", str(trained / "model.npz"), "--grid", "3", "--range", "-2:2"]
+    args += ["--out", str(out)]
     assert run_cli(args) == 0
     generated = load_json(out)
     assert len(generated) == 9 and (generated.width, generated.height) == (5, 7)
