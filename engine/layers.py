@@ -26,11 +26,12 @@ from engine.activations import (
 class _Work:
     """One batch size's work arrays of a Dense layer."""
 
-    __slots__ = ("dx", "dz", "out", "xa")
+    __slots__ = ("a", "dx", "dz", "out", "xa")
 
     def __init__(self, n: int, n_in: int, n_out: int, augment_output: bool, dtype) -> None:
         self.xa: np.ndarray | None = None  # (n, n_in + 1) input and ones; made when first needed
         self.out = np.ones((n, n_out + 1) if augment_output else (n, n_out), dtype)  # f(z) [, 1]
+        self.a = self.out[:, :n_out]  # the activation f(z) (n, n_out), a view of `out`
         self.dz = np.empty((n, n_out), dtype)  # dL/dz
         self.dx = np.empty((n, n_in), dtype)  # dL/dx
 
@@ -58,6 +59,7 @@ class Dense:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self._Wb: np.ndarray | None = None  # (n_in + 1, n_out): [W; b], a view of the params
+        self._Wt: np.ndarray | None = None  # (n_out, n_in): W.T, a view of the params
         self._gWb: np.ndarray | None = None  # (n_in + 1, n_out): [dW; db], a view of the grads
         self._work: dict[int, _Work] = {}
         self._xa: np.ndarray | None = None  # cached by forward for backward
@@ -77,6 +79,7 @@ class Dense:
         self._gWb = grads[offset : offset + self.size].reshape(shape)
         self.params = {"W": self._Wb[: self.n_in], "b": params[offset + n_w : offset + self.size]}
         self.grads = {"W": self._gWb[: self.n_in], "b": grads[offset + n_w : offset + self.size]}
+        self._Wt = self.params["W"].T
         self._work.clear()
         return offset + self.size
 
@@ -109,7 +112,7 @@ class Dense:
         """[x, 1] (n, n_in + 1) -> f(z) (n, n_out), followed by a column of ones if
         `augment_output`; caches what `backward` needs."""
         work = self._work_for(xa.shape[0])
-        a = work.out[:, : self.n_out] if self.augment_output else work.out
+        a = work.a
         np.matmul(xa, self._Wb, out=a)  # z = x @ W + b  (n, n_out)
         self._f_in_place(a)  # a = f(z), in place
         self._xa, self._a, self._w = xa, a, work
@@ -135,7 +138,10 @@ class Dense:
             raise RuntimeError("Dense.backward called before forward")
         work = self._w
         dz = self._chain(da, self._a, work.dz)  # da * f'(z)  (n, n_out)
-        np.matmul(self._xa.T, dz, out=self._gWb)  # [dW; db]  (n_in + 1, n_out)
+        if dz.dtype != work.dz.dtype:  # an identity layer passes `da` through as it came
+            dz = dz.astype(work.dz.dtype)
+        # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
+        np.dot(self._xa.T, dz, out=self._gWb)  # [dW; db]  (n_in + 1, n_out)
         if not input_grad:
             return None
-        return np.matmul(dz, self.params["W"].T, out=work.dx)  # (n, n_in)
+        return np.dot(dz, self._Wt, out=work.dx)  # (n, n_in)

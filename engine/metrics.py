@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,13 +12,17 @@ THRESHOLD = 0.5
 
 def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Pixels whose thresholded value differs from the thresholded target, per image.  -> (n,) int"""
-    return np.count_nonzero((output >= THRESHOLD) != (target >= THRESHOLD), axis=1)
+    wrong = np.greater_equal(output, THRESHOLD)
+    np.not_equal(wrong, np.greater_equal(target, THRESHOLD), out=wrong)
+    return np.add.reduce(wrong, axis=1, dtype=np.intp)
 
 
 def mse(output: np.ndarray, target: np.ndarray) -> float:
-    """Mean squared error over every pixel of every image."""
-    diff = np.asarray(output, dtype=np.float64) - target
-    return float(np.mean(diff * diff))
+    """Mean squared error over every pixel of every image (computed in float64)."""
+    diff = np.subtract(output, target, dtype=np.float64)
+    if diff.size == 0:
+        return math.nan
+    return float(np.vdot(diff, diff)) / diff.size
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,13 +35,18 @@ class Evaluation:
     mse: float
     wrong: np.ndarray  # (n,) wrong pixels per image
 
+    def __post_init__(self) -> None:
+        # Read several times per training step (history, best weights, stop rule): counted once.
+        object.__setattr__(self, "_max_wrong", int(self.wrong.max()) if self.wrong.size else 0)
+        object.__setattr__(self, "_total_wrong", int(self.wrong.sum()))
+
     @property
     def max_wrong(self) -> int:
-        return int(self.wrong.max()) if self.wrong.size else 0
+        return self._max_wrong
 
     @property
     def total_wrong(self) -> int:
-        return int(self.wrong.sum())
+        return self._total_wrong
 
 
 def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Evaluation:

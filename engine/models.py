@@ -3,6 +3,9 @@
 The decoder ends in a sigmoid (images live in [0, 1]); its last Dense layer produces logits and the
 loss works on them (see `engine.losses`). `encode` and `decode` work on any input, trained or not,
 and never touch the caches that training uses, so the window can decode a click at any moment.
+
+`loss_and_grad` runs in work arrays made once per batch size (see `engine.layers`); what it returns
+is freshly allocated, so a caller may keep it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine.activations import check_activation, sigmoid
-from engine.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS, check_loss
+from engine.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.mlp import MLP
 
 
@@ -61,8 +64,14 @@ class Autoencoder:
         self.loss = check_loss(loss)
         self.seed = int(seed)
         self.dtype = np.dtype(dtype)
-        self.encoder = MLP((self.n_inputs, *self.hidden, self._encoder_outputs()), activation)
+        # The AE's encoder output is the decoder's input: it keeps the decoder's column of ones.
+        self.encoder = MLP(
+            (self.n_inputs, *self.hidden, self._encoder_outputs()),
+            activation,
+            augment_output=self.kind == "ae",
+        )
         self.decoder = MLP((self.latent, *reversed(self.hidden), self.n_inputs), activation)
+        self._work: dict[int, dict[str, np.ndarray]] = {}
         size = self.encoder.size + self.decoder.size
         self.params = np.zeros(size, dtype=self.dtype)
         self.grads = np.zeros(size, dtype=self.dtype)
@@ -149,14 +158,25 @@ class Autoencoder:
         the training loop treats both models alike.
         """
         n = inputs.shape[0]
-        z = self.encoder.forward(inputs)  # (n, latent)
-        logits = self.decoder.forward(z)  # (n, d)
-        per_image = LOSS_FUNCTIONS[self.loss](logits, targets)  # (n,)
-        dlogits = LOSS_GRADIENTS[self.loss](logits, targets)  # (n, d)
-        dlogits *= 1.0 / n
-        self.encoder.backward(self.decoder.backward(dlogits))
-        loss = float(per_image.mean())
-        return LossParts(loss, loss), Forward(sigmoid(logits), z)
+        work = self._work_for(n)
+        za = self.encoder.forward_augmented(self.encoder.augment(inputs))  # (n, latent + 1): z, 1
+        logits = self.decoder.forward_augmented(za)  # (n, d)
+        output = np.empty_like(logits)
+        total = LOSS_STEPS[self.loss](logits, targets, output, work["grad"], work["work"], 1.0 / n)
+        self.encoder.backward(self.decoder.backward(work["grad"]), input_grad=False)
+        loss = total / n
+        return LossParts(loss, loss), Forward(output, za[:, : self.latent].copy())
+
+    def _work_for(self, n: int) -> dict[str, np.ndarray]:
+        """Work arrays for batches of n images, made on first use."""
+        work = self._work.get(n)
+        if work is None:
+            work = self._work[n] = self._make_work(n)
+        return work
+
+    def _make_work(self, n: int) -> dict[str, np.ndarray]:
+        d = self.n_inputs
+        return {"grad": np.empty((n, d), self.dtype), "work": np.empty((n, d), self.dtype)}
 
 
 class VariationalAutoencoder(Autoencoder):
@@ -219,29 +239,60 @@ class VariationalAutoencoder(Autoencoder):
     ) -> tuple[LossParts, Forward]:
         """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
         n, L = inputs.shape[0], self.latent
-        h = self.encoder.forward(inputs)  # (n, 2L)
+        w = self._work_for(n)
+        h = self.encoder.forward_augmented(self.encoder.augment(inputs))  # (n, 2L)
         mu, logvar = h[:, :L], h[:, L:]
         if eps is None:
             if rng is None:
                 raise ValueError("a VAE step needs an rng or a fixed eps")
-            eps = rng.standard_normal((n, L)).astype(self.dtype)
-        sigma = np.exp(0.5 * logvar)  # (n, L)
-        z = mu + sigma * eps  # (n, L)
-        logits = self.decoder.forward(z)  # (n, d)
-        recon = LOSS_FUNCTIONS[self.loss](logits, targets)  # (n,)
-        kl = kl_divergence(mu, logvar)  # (n,)
-        dlogits = LOSS_GRADIENTS[self.loss](logits, targets)
-        dlogits *= 1.0 / n
-        dz = self.decoder.backward(dlogits)  # (n, L)
+            eps = w["eps"]
+            # Drawn in float64 and rounded, as always: a seed gives the same noise in any dtype.
+            rng.standard_normal(out=w["eps64"])
+            np.copyto(eps, w["eps64"])
+        sigma, noise, var_m1 = w["sigma"], w["noise"], w["var_m1"]
+        np.multiply(logvar, 0.5, out=sigma)
+        np.exp(sigma, out=sigma)  # sigma = exp(logvar / 2)  (n, L)
+        np.multiply(sigma, eps, out=noise)  # sigma * eps
+        za = w["za"]  # (n, L + 1): z and the decoder's column of ones
+        z = za[:, :L]
+        np.add(mu, noise, out=z)  # z = mu + sigma * eps
+        logits = self.decoder.forward_augmented(za)  # (n, d)
+        output = np.empty_like(logits)
+        recon = LOSS_STEPS[self.loss](logits, targets, output, w["grad"], w["work"], 1.0 / n)
+        # KL summed over the batch: 1/2 sum(mu^2 + (sigma^2 - 1) - logvar), each term >= 0.
+        kl_terms = w["kl"]
+        np.multiply(sigma, sigma, out=var_m1)
+        var_m1 -= 1.0  # sigma^2 - 1
+        np.multiply(mu, mu, out=kl_terms)
+        kl_terms += var_m1
+        kl_terms -= logvar
+        kl = 0.5 * float(np.add.reduce(kl_terms, axis=None))
+        dz = self.decoder.backward(w["grad"])  # (n, L)
         scale = self.beta / n
         # dz/dmu = 1, dz/dlogvar = eps * sigma / 2;  dKL/dmu = mu, dKL/dlogvar = (exp(logvar) - 1) / 2
-        dh = np.empty_like(h)
-        dh[:, :L] = dz + scale * mu
-        dh[:, L:] = 0.5 * (dz * eps * sigma + scale * (sigma * sigma - 1.0))
-        self.encoder.backward(dh)
-        recon_mean, kl_mean = float(recon.mean()), float(kl.mean())
+        dh = w["dh"]  # (n, 2L)
+        dmu, dlogvar = dh[:, :L], dh[:, L:]
+        np.multiply(mu, scale, out=dmu)
+        dmu += dz
+        np.multiply(dz, noise, out=dlogvar)
+        var_m1 *= scale
+        dlogvar += var_m1
+        dlogvar *= 0.5
+        self.encoder.backward(dh, input_grad=False)
+        recon_mean, kl_mean = recon / n, kl / n
         parts = LossParts(recon_mean + self.beta * kl_mean, recon_mean, kl_mean)
-        return parts, Forward(sigmoid(logits), mu, {"logvar": logvar, "z": z})
+        extras = {"logvar": logvar.copy(), "z": z.copy()}
+        return parts, Forward(output, mu.copy(), extras)
+
+    def _make_work(self, n: int) -> dict[str, np.ndarray]:
+        L, dtype = self.latent, self.dtype
+        work = super()._make_work(n)
+        work["za"] = np.ones((n, L + 1), dtype)
+        work["dh"] = np.empty((n, 2 * L), dtype)
+        work["eps64"] = np.empty((n, L))
+        for key in ("eps", "sigma", "noise", "var_m1", "kl"):
+            work[key] = np.empty((n, L), dtype)
+        return work
 
 
 def kl_divergence(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

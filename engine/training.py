@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.blas import blas_threads_for
 from engine.metrics import Evaluation, evaluate, mse, wrong_pixels
 from engine.models import Autoencoder
 from engine.noise import Noise
@@ -214,7 +215,10 @@ class Trainer:
         worst, then lowest loss); when it fails, the best finite weights.
         """
         # Overflow on the way to a diverging loss is detected and reported; no warnings.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with (
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+            blas_threads_for(self.model.params.size),
+        ):
             return self._run(epochs, on_snapshot, snapshot_every, snapshot_seconds)
 
     def _run(

@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -56,6 +57,16 @@ def _action(parent: QWidget, text: str, shortcut: str | None, tip: str) -> QActi
 def _tool_button(action: QAction) -> QToolButton:
     button = QToolButton()
     button.setDefaultAction(action)
+    return button
+
+
+def _glyph_button(text: str, tip: str) -> QToolButton:
+    """A compact text button that shares its row's width: seven of them fit a ~420 px panel."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
 
 
@@ -97,19 +108,16 @@ class DataPanel(QWidget):
         self.glyph_label = QLabel()
         self.glyph_label.setToolTip("The glyph being edited")
 
-        self.add_button = QPushButton("Add")
-        self.add_button.setToolTip("Add a blank glyph at the end of the set")
-        self.duplicate_button = QPushButton("Duplicate")
-        self.duplicate_button.setToolTip("Insert a copy of this glyph after it")
-        self.rename_button = QPushButton("Rename…")
-        self.rename_button.setToolTip("Change this glyph's label")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Remove this glyph from the set (a set keeps at least one)")
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Erase every pixel of this glyph")
-        self.undo_button = QPushButton("Undo")
+        self.add_button = _glyph_button("Add", "Add a blank glyph at the end of the set")
+        self.duplicate_button = _glyph_button("Duplicate", "Insert a copy of this glyph after it")
+        self.rename_button = _glyph_button("Rename…", "Change this glyph's label")
+        self.delete_button = _glyph_button(
+            "Delete", "Remove this glyph from the set (a set keeps at least one)"
+        )
+        self.clear_button = _glyph_button("Clear", "Erase every pixel of this glyph")
+        self.undo_button = _glyph_button("Undo", "Undo (Ctrl+Z)")
         self.undo_button.clicked.connect(stack.undo)
-        self.redo_button = QPushButton("Redo")
+        self.redo_button = _glyph_button("Redo", "Redo (Ctrl+Shift+Z)")
         self.redo_button.clicked.connect(stack.redo)
         self.add_button.clicked.connect(self._on_add_clicked)
         self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
@@ -118,23 +126,24 @@ class DataPanel(QWidget):
         self.clear_button.clicked.connect(self._on_clear_clicked)
 
         top = QHBoxLayout()
+        top.setSpacing(4)  # with the glyph buttons in two rows, this row sets the panel's width
         top.addWidget(QLabel("Data set:"))
         top.addWidget(self.set_combo)
         for action in (self.open_action, self.import_action, self.save_action, self.save_as_action):
             top.addWidget(_tool_button(action))
         top.addStretch()
-        glyph_buttons = QHBoxLayout()
-        for button in (
-            self.add_button,
-            self.duplicate_button,
-            self.rename_button,
-            self.delete_button,
-            self.clear_button,
+        # Two rows under the editor: what to do with this glyph, then clearing and undo. In one
+        # row the seven buttons made the panel ~690 px wide and the window's dock clipped it.
+        glyph_buttons = QVBoxLayout()
+        glyph_buttons.setSpacing(4)
+        for buttons in (
+            (self.add_button, self.duplicate_button, self.rename_button),
+            (self.delete_button, self.clear_button, self.undo_button, self.redo_button),
         ):
-            glyph_buttons.addWidget(button)
-        glyph_buttons.addStretch()
-        glyph_buttons.addWidget(self.undo_button)
-        glyph_buttons.addWidget(self.redo_button)
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            glyph_buttons.addLayout(row)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -27,7 +27,9 @@ def main() -> None:
     emoji = load_builtin("emoji12x12")
     preset = PRESETS["vae"]
     train = emoji.images >= 0.5
-    print("| seed | max wrong (from mu) | total wrong | KL | distinct in 10x10 grid | new (>= 3 px from every emoji) | seconds |")
+    print(
+        "| seed | max wrong (from mu) | total wrong | KL | distinct in 10x10 grid | new (>= 3 px from every emoji) | seconds |"
+    )
     print("|---|---|---|---|---|---|---|")
     for seed in range(args.seeds):
         start = time.perf_counter()

@@ -337,3 +337,28 @@ def test_every_control_has_a_tooltip(panel):
         c.text() if isinstance(c, QAbstractButton) else c for c in controls if not c.toolTip()
     ]
     assert missing == []
+
+
+def test_the_panel_fits_a_narrow_dock_with_every_glyph_button_shown(qtbot, panel):
+    """Seven glyph buttons in one row made the panel ~690 px wide; the window's left dock
+    (at most 36% of 1400 px) then cut off the pixel editor."""
+    width = panel.minimumSizeHint().width()
+    assert width <= 460
+    panel.resize(width, 600)
+    qtbot.wait(20)
+    buttons = (
+        panel.add_button,
+        panel.duplicate_button,
+        panel.rename_button,
+        panel.delete_button,
+        panel.clear_button,
+        panel.undo_button,
+        panel.redo_button,
+    )
+    for button in buttons:
+        assert button.isVisible()
+        corner = button.mapTo(panel, button.rect().bottomRight())
+        assert panel.rect().contains(corner), button.text()
+    editor = panel.editor.mapTo(panel, panel.editor.rect().bottomRight())
+    assert panel.rect().contains(editor)
+    assert panel.editor.width() >= 100

@@ -1,0 +1,53 @@
+"""One BLAS thread while a small network trains.
+
+OpenBLAS shares a matrix product between threads once m * n * k passes 262144, which the small
+networks of this app just cross (a batch of 128 digits through the first layer: 128 x 65 x 32).
+There the hand-off costs more than it saves, and when another program keeps the second core
+busy the threads wait on each other and a step takes several times longer. So `Trainer.run`
+limits BLAS to one thread for networks below SMALL_NETWORK parameters and leaves big ones alone.
+
+threadpoolctl (installed with scikit-learn) does the limiting; it is imported on the first run,
+never by `import engine`. Without it, nothing is limited.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SMALL_NETWORK = 100_000  # parameters
+
+_lock = threading.Lock()
+_users = 0
+_limit = None  # threadpoolctl's limiter while any small network trains
+_controller = None
+
+
+@contextmanager
+def blas_threads_for(n_params: int) -> Iterator[None]:
+    """Within the block, BLAS uses one thread if the network is small; nested and concurrent
+    blocks share one limit, lifted when the last one ends."""
+    global _users, _limit, _controller
+    if n_params >= SMALL_NETWORK:
+        yield
+        return
+    with _lock:
+        if _users == 0:
+            try:
+                if _controller is None:
+                    from threadpoolctl import ThreadpoolController
+
+                    _controller = ThreadpoolController()
+                _limit = _controller.limit(limits=1, user_api="blas")
+            except ImportError:
+                _limit = None
+        _users += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _users -= 1
+            if _users == 0 and _limit is not None:
+                _limit.restore_original_limits()
+                _limit = None

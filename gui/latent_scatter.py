@@ -1,0 +1,353 @@
+"""The latent plane: every glyph's code as a labelled point that moves while the model learns.
+
+Left click or left drag anywhere picks a latent point to decode (the view does not pan then);
+the wheel and right drag zoom, middle drag pans. With more than two latent dimensions the plane is
+the 2-D PCA projection of the codes, and a picked point is lifted back through it:
+latent = mean + [x, y] @ components. All plot items are created once and only `setData` moves
+them, so 30 updates a second stay cheap even for 1797 digits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QTransform
+from PySide6.QtWidgets import QWidget
+
+from engine.datasets import Dataset
+from engine.models import Autoencoder
+from engine.training import Snapshot
+
+INK = QColor(25, 45, 110)
+SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
+PROBE_BRUSH = pg.mkBrush(255, 150, 0)
+GENERATOR_PEN = pg.mkPen(0, 140, 60, width=2.5)
+PICK_RADIUS = 12  # screen pixels: a click this close to a point selects its glyph
+CROWDED = 200  # more glyphs than this get smaller symbols
+TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
+TILE_PIXELS = 40  # screen width a decoded background tile aims for
+BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
+
+
+class Projection:
+    """Latent codes (n, L) <-> the plane (n, 2): identity for L <= 2, else PCA of the codes."""
+
+    def __init__(self, latent: int) -> None:
+        self.latent = latent
+        self.mean = np.zeros(latent)
+        self.components = np.eye(2, latent)  # (2, L); L == 1: the y axis maps to nothing
+
+    @property
+    def is_pca(self) -> bool:
+        return self.latent > 2
+
+    def fit(self, codes: np.ndarray) -> None:
+        """Refit the PCA; signs follow the previous fit so the picture does not flip over."""
+        if not self.is_pca:
+            return
+        codes = np.asarray(codes, np.float64)
+        mean = codes.mean(axis=0)
+        _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)  # vt (L, L)
+        components = vt[:2]
+        signs = np.where(np.sum(components * self.components, axis=1) < 0, -1.0, 1.0)
+        self.mean, self.components = mean, components * signs[:, None]
+
+    def to_plane(self, codes: np.ndarray) -> np.ndarray:
+        """(n, L) -> (n, 2)"""
+        codes = np.atleast_2d(np.asarray(codes, np.float64))
+        return (codes - self.mean) @ self.components.T
+
+    def lift(self, x: float, y: float) -> np.ndarray:
+        """A plane point -> the latent vector (L,) it stands for."""
+        return self.mean + np.array([x, y]) @ self.components
+
+
+def text_symbol(text: str) -> QPainterPath:
+    """`text` as a scatter symbol: a path centred in the unit box pyqtgraph scales by `size`."""
+    font = QFont()
+    font.setPixelSize(100)
+    font.setBold(True)
+    path = QPainterPath()
+    path.addText(0, 0, font, text)
+    box = path.boundingRect()
+    # One scale for every label (the font's cap height fills the box), so 'l' and 'm' look alike.
+    scale = 1.0 / max(QFontMetricsF(font).capHeight() * 1.35, box.width(), 1e-6)
+    transform = QTransform()
+    transform.scale(scale, scale)
+    transform.translate(-box.center().x(), -box.center().y())
+    return transform.map(path)
+
+
+def glyph_symbol(image: np.ndarray) -> QPainterPath:
+    """A glyph's ink pixels (>= 0.5) as squares in the unit box, top row at the top."""
+    height, width = image.shape
+    cell = 1.0 / max(height, width)
+    left, top = -width * cell / 2, -height * cell / 2
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)
+    for row, col in np.argwhere(image >= 0.5):
+        path.addRect(QRectF(left + col * cell, top + row * cell, cell, cell))
+    if path.isEmpty():  # a blank glyph still needs something to click
+        path.addRect(QRectF(left, top, width * cell, height * cell))
+    return path
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that leaves clicks to the view box, which picks points itself."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
+class _LatentViewBox(pg.ViewBox):
+    """Left click and left drag pick points instead of panning; other buttons act as usual."""
+
+    picked = Signal(QPointF, bool)  # (view coordinates, True for a click / False for a drag)
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.picked.emit(self.mapSceneToView(ev.scenePos()), True)
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and axis is None:
+            ev.accept()
+            self.picked.emit(self.mapSceneToView(ev.scenePos()), False)
+        else:
+            super().mouseDragEvent(ev, axis)
+
+
+class LatentScatter(pg.PlotWidget):
+    """Glyph codes on the latent plane, with markers for the selection, the editor drawing and
+    the decoded point, and an optional background of glyphs decoded all over the view."""
+
+    point_clicked = Signal(object)  # np.ndarray (latent,): decode this point
+    glyph_selected = Signal(int)  # a labelled point was clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._view = _LatentViewBox()
+        super().__init__(parent, viewBox=self._view)
+        self.setBackground("w")
+        self.setMinimumSize(200, 200)
+        plot = self.getPlotItem()
+        plot.setTitle("click or drag: decode · wheel: zoom", size="8pt", color="#666")
+        plot.setMenuEnabled(False)  # the view box menu would reopen on every right click
+        self._view.setMenuEnabled(True)
+        self._projection = Projection(2)
+        self._dataset: Dataset | None = None
+        self._model: Autoencoder | None = None
+        self._codes: np.ndarray | None = None  # (n, L)
+        self._plane = np.zeros((0, 2))  # (n, 2) where the points are drawn
+        self._thumbnails = False
+        self._selected: int | None = None
+        self._probe: np.ndarray | None = None
+        self._generator: np.ndarray | None = None
+        self._label_symbols: list[QPainterPath] | str = "o"
+        self._thumbnail_symbols: list[QPainterPath] = []
+        self._brushes: list = []
+        self._no_pen = pg.mkPen(None)  # one object: pyqtgraph caches rendered symbols by pen id
+        self._text_items: list[pg.TextItem] = []
+
+        self._background = pg.ImageItem(axisOrder="row-major")
+        self._background.setZValue(-10)
+        self._background.setVisible(False)
+        self._points = _PassiveScatter(pxMode=True, pen=None)
+        self._selected_item = _PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
+        self._probe_item = _PassiveScatter(
+            symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH
+        )
+        self._generator_item = _PassiveScatter(symbol="crosshair", size=26, pen=GENERATOR_PEN)
+        self._view.addItem(self._background, ignoreBounds=True)
+        plot.addItem(self._points)
+        for z, item in enumerate((self._selected_item, self._probe_item, self._generator_item)):
+            item.setZValue(5 + z)
+            self._view.addItem(item, ignoreBounds=True)
+        self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_INTERVAL_MS)
+        self._background_timer.timeout.connect(self._on_background_timeout)
+        self._view.sigRangeChanged.connect(self._on_range_changed)
+        self._view.picked.connect(self._on_picked)
+        self._set_axis_labels()
+        self.setToolTip(
+            "Each glyph sits where the encoder puts it.\n"
+            "Left click or drag: decode that point (shown in the generator).\n"
+            "Click a glyph: select it.  Wheel or right drag: zoom.  Middle drag: pan.\n"
+            "Right click: view menu (View All)."
+        )
+
+    # --- what the window calls ------------------------------------------------------------------
+    @property
+    def projection(self) -> Projection:
+        return self._projection
+
+    @property
+    def plane_points(self) -> np.ndarray:
+        """(n, 2) where each glyph is drawn (plot coordinates), e.g. for a test to click one."""
+        return self._plane.copy()
+
+    def set_snapshot(self, snapshot: Snapshot, dataset: Dataset) -> None:
+        """Move the points to the snapshot's codes; `dataset` gives their labels and images."""
+        codes = np.asarray(snapshot.latent, np.float64)
+        if codes.shape[1] != self._projection.latent:
+            self._projection = Projection(codes.shape[1])
+            self._set_axis_labels()
+        if dataset is not self._dataset:
+            self._dataset = dataset
+            self._make_symbols(dataset)
+        self._model = snapshot.model
+        self._codes = codes
+        self._projection.fit(codes)
+        self._plane = self._projection.to_plane(codes)
+        self._redraw_points()
+        self._redraw_markers()
+        self._schedule_background()
+
+    def set_thumbnails(self, on: bool) -> None:
+        """Draw each glyph's pixels at its point instead of its label."""
+        self._thumbnails = bool(on)
+        self._redraw_points()
+
+    def set_background_visible(self, on: bool) -> None:
+        """Show glyphs decoded on a grid over the visible part of the plane, under the points."""
+        self._background.setVisible(bool(on))
+        self._schedule_background()
+
+    def set_selected(self, index: int | None) -> None:
+        self._selected = index
+        self._redraw_markers()
+
+    def set_probe(self, code: np.ndarray | None) -> None:
+        """Mark where the editor's drawing encodes (a latent vector), or hide the mark."""
+        self._probe = None if code is None else np.asarray(code, np.float64)
+        self._redraw_markers()
+
+    def set_generator_point(self, code: np.ndarray | None) -> None:
+        """Mark the latent point the generator canvas is decoding."""
+        self._generator = None if code is None else np.asarray(code, np.float64)
+        self._redraw_markers()
+
+    # --- drawing ----------------------------------------------------------------------------------
+    def _set_axis_labels(self) -> None:
+        plot = self.getPlotItem()
+        pca = self._projection.is_pca
+        plot.setLabel("bottom", "PCA 1 of the codes" if pca else "latent 1")
+        plot.setLabel("left", "PCA 2 of the codes" if pca else "latent 2")
+
+    def _make_symbols(self, dataset: Dataset) -> None:
+        """Symbols, colours and text items for a new set (reused by every update after)."""
+        labels = dataset.labels
+        short = all(len(label) <= 3 for label in labels)
+        for item in self._text_items:
+            self._view.removeItem(item)
+        self._text_items = []
+        if short:
+            cache = {label: text_symbol(label) for label in set(labels)}
+            self._label_symbols = [cache[label] for label in labels]
+        else:
+            self._label_symbols = "o"
+            if len(labels) <= TEXT_LABELS_UP_TO:
+                for label in labels:
+                    item = pg.TextItem(label, color=INK, anchor=(0.5, 1.15))
+                    self._view.addItem(item, ignoreBounds=True)
+                    self._text_items.append(item)
+        kinds = sorted(set(labels))
+        if len(kinds) <= 12 and len(kinds) < len(labels):  # classes (digits): colour by label
+            colours = {
+                k: pg.intColor(i, hues=len(kinds), values=1, maxValue=200)
+                for i, k in enumerate(kinds)
+            }
+            self._brushes = [pg.mkBrush(colours[label]) for label in labels]
+        else:
+            brush = pg.mkBrush(INK)
+            self._brushes = [brush] * len(labels)
+        images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
+        self._thumbnail_symbols = [glyph_symbol(image) for image in images]
+
+    def _redraw_points(self) -> None:
+        n = len(self._plane)
+        if n == 0 or self._dataset is None or n != len(self._dataset):
+            self._points.setData([])
+            return
+        crowded = n > CROWDED
+        if self._thumbnails:
+            symbols, size = self._thumbnail_symbols, 16 if crowded else 26
+        elif self._text_items or self._label_symbols == "o":
+            symbols, size = "o", 7
+        else:
+            symbols, size = self._label_symbols, 12 if crowded else 22
+        x, y = self._plane[:, 0], self._plane[:, 1]
+        self._points.setData(
+            x=x, y=y, symbol=symbols, size=size, brush=self._brushes, pen=self._no_pen
+        )
+        if self._text_items:
+            for item, px, py in zip(self._text_items, x, y, strict=True):
+                item.setVisible(not self._thumbnails)
+                item.setPos(px, py)
+
+    def _redraw_markers(self) -> None:
+        def place(item: pg.ScatterPlotItem, code: np.ndarray | None) -> None:
+            if code is None or len(code) != self._projection.latent:
+                item.setData([])
+            else:
+                x, y = self._projection.to_plane(code)[0]
+                item.setData([x], [y])
+
+        n = len(self._plane)
+        selected = self._selected
+        if selected is not None and 0 <= selected < n and self._codes is not None:
+            place(self._selected_item, self._codes[selected])
+        else:
+            place(self._selected_item, None)
+        place(self._probe_item, self._probe)
+        place(self._generator_item, self._generator)
+
+    # --- decoded background ---------------------------------------------------------------------
+    def _schedule_background(self) -> None:
+        if self._background.isVisible() and not self._background_timer.isActive():
+            self._background_timer.start()
+
+    @Slot()
+    def _on_background_timeout(self) -> None:
+        if not self._background.isVisible() or self._model is None or self._dataset is None:
+            return
+        (x0, x1), (y0, y1) = self._view.viewRange()
+        h, w = self._dataset.height, self._dataset.width
+        cols = int(np.clip(self._view.width() / TILE_PIXELS, 3, 40))
+        rows = int(np.clip(self._view.height() / (TILE_PIXELS * h / w), 3, 40))
+        xs = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
+        ys = y0 + (np.arange(rows) + 0.5) * (y1 - y0) / rows
+        grid = np.array([[x, y] for y in ys for x in xs])  # (rows*cols, 2), row by row upwards
+        codes = self._projection.mean + grid @ self._projection.components  # (k, L)
+        ink = self._model.decode(codes).reshape(rows, cols, h, w)
+        tiles = np.zeros((rows, cols, h + 1, w + 1))  # one blank row and column between tiles
+        tiles[:, :, 1:, :w] = ink[:, :, ::-1, :]  # image rows grow with y: draw glyphs upright
+        picture = tiles.transpose(0, 2, 1, 3).reshape(rows * (h + 1), cols * (w + 1))
+        self._background.setImage((255 - 75 * picture).astype(np.uint8), levels=(0, 255))
+        self._background.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+
+    @Slot()
+    def _on_range_changed(self) -> None:
+        self._schedule_background()
+
+    # --- picking ----------------------------------------------------------------------------------
+    @Slot(QPointF, bool)
+    def _on_picked(self, point: QPointF, is_click: bool) -> None:
+        index = self._glyph_at(point) if is_click else None
+        if index is not None and self._codes is not None:
+            self.glyph_selected.emit(index)
+            self.point_clicked.emit(self._codes[index].copy())
+        else:
+            self.point_clicked.emit(self._projection.lift(point.x(), point.y()))
+
+    def _glyph_at(self, point: QPointF) -> int | None:
+        """The glyph drawn within PICK_RADIUS screen pixels of `point`, nearest first."""
+        if len(self._plane) == 0:
+            return None
+        px, py = self._view.viewPixelSize()  # plot units per screen pixel
+        dx = (self._plane[:, 0] - point.x()) / px
+        dy = (self._plane[:, 1] - point.y()) / py
+        distance = np.hypot(dx, dy)
+        index = int(np.argmin(distance))
+        return index if distance[index] <= PICK_RADIUS else None

@@ -1,0 +1,393 @@
+"""The one window: data on the left, the latent space and the loss in the centre, training right.
+
+The window owns the GlyphSet and the RunController and wires views to them; panels never talk
+to each other directly. A centre tab is one call: `window.add_tab(widget, "Title")`; a tab reads
+`window.run.snapshot` (latest Snapshot, model copy included), listens to
+`window.run.snapshot_changed`, and edits data through `window.glyph_set`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_builtin, load_dataset
+from engine.training import Snapshot
+from gui.data_panel import DataPanel
+from gui.denoising_view import DenoisingView
+from gui.generator_canvas import EncodeReadout, GeneratorCanvas
+from gui.glyph_set import GlyphSet
+from gui.latent_scatter import LatentScatter
+from gui.loss_plot import LossPlot
+from gui.pca_view import PCAView
+from gui.reconstruction_view import ReconstructionView
+from gui.run_controller import RunController
+from gui.run_settings import RunSettings
+from gui.training_panel import STATE_COLOURS, TrainingPanel
+
+DEFAULT_SET = "font5x7"
+CLOSE_TIMEOUT_MS = 1000
+
+
+def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) -> QAction:
+    action = QAction(text, parent)
+    action.setIconText(short)  # what a tool button shows
+    action.setCheckable(True)
+    action.setChecked(checked)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    return action
+
+
+class MainWindow(QMainWindow):
+    """Autoencoder Lab's main window. `store` replaces the user's QSettings (tests pass one)."""
+
+    def __init__(self, store: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store if store is not None else QSettings()
+        dataset, path = self._initial_set()
+        self.glyph_set = GlyphSet(dataset, path, parent=self)
+        self.run = RunController(self.glyph_set, store=self._store, parent=self)
+
+        self.data_panel = DataPanel(self.glyph_set)
+        self.training_panel = TrainingPanel(self.run)
+        self.latent_scatter = LatentScatter()
+        self.generator = GeneratorCanvas(self.glyph_set)
+        self.readout = EncodeReadout()
+        self.loss_plot = LossPlot()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self._make_view_actions()
+        self.add_tab(self._make_latent_tab(), "Latent space")
+        self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
+        self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising")
+        self.add_tab(PCAView(self.run, self.glyph_set), "PCA vs AE")
+        self.setCentralWidget(self._make_centre())
+        self._fit_to_screen()
+        self._make_docks()
+        self._make_menus()
+        self._make_status_bar()
+        self._connect()
+        self._restore_window()
+        self._on_settings_changed(self.run.settings)
+        self._on_state_changed(self.run.state)
+        if self.run.snapshot is not None:
+            self._on_snapshot_changed(self.run.snapshot)
+        self._on_current_glyph_changed(self.glyph_set.current)
+        self._update_title()
+
+    # --- extension point --------------------------------------------------------------------------
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a centre tab (e.g. "Reconstructions"); returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    # --- building ---------------------------------------------------------------------------------
+    def _make_view_actions(self) -> None:
+        store = self._store
+        self.thumbnails_action = _checkable(
+            self,
+            "Show glyphs as &thumbnails",
+            "Thumbnails",
+            "Draw each glyph's pixels at its latent point instead of its label.",
+            store.value("view/thumbnails", False, type=bool),
+        )
+        self.background_action = _checkable(
+            self,
+            "&Decoded background",
+            "Decoded background",
+            "Fill the latent plane with glyphs decoded on a grid, to see what each region means.",
+            store.value("view/background", False, type=bool),
+        )
+        self.thumbnails_action.toggled.connect(self._on_thumbnails_changed)
+        self.background_action.toggled.connect(self._on_background_changed)
+        self.latent_scatter.set_thumbnails(self.thumbnails_action.isChecked())
+        self.latent_scatter.set_background_visible(self.background_action.isChecked())
+
+    def _make_latent_tab(self) -> QWidget:
+        toggles = QHBoxLayout()
+        for action in (self.thumbnails_action, self.background_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            toggles.addWidget(button)
+        toggles.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(toggles)
+        left_layout.addWidget(self.latent_scatter, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.generator, 3)
+        side_layout.addWidget(self.readout, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _make_centre(self) -> QWidget:
+        self.message_area = QFrame()
+        self.message_area.setStyleSheet(
+            "QFrame { background: #fde8e6; border: 1px solid #e0a09a; border-radius: 4px; }"
+            "QLabel { border: none; color: #7a1010; }"
+        )
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dismiss = QToolButton()
+        dismiss.setText("✕")
+        dismiss.setToolTip("Hide this message")
+        dismiss.setAutoRaise(True)
+        dismiss.clicked.connect(self.message_area.hide)
+        row = QHBoxLayout(self.message_area)
+        row.setContentsMargins(8, 4, 4, 4)
+        row.addWidget(self.message_label, 1)
+        row.addWidget(dismiss)
+        self.message_area.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.loss_plot)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.message_area)
+        layout.addWidget(splitter, 1)
+        return centre
+
+    def _make_docks(self) -> None:
+        data_scroll = QScrollArea()  # a narrow screen scrolls the panel rather than clip the window
+        data_scroll.setWidget(self.data_panel)
+        data_scroll.setWidgetResizable(True)
+        data_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.data_dock = QDockWidget("Data", self)
+        self.data_dock.setObjectName("data_dock")
+        self.data_dock.setWidget(data_scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
+        scroll = QScrollArea()
+        scroll.setWidget(self.training_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(self.training_panel.sizeHint().width() + 20)
+        self.training_dock = QDockWidget("Training", self)
+        self.training_dock.setObjectName("training_dock")
+        self.training_dock.setWidget(scroll)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
+        # The centre (latent plane) matters most: the data panel gets at most ~36% of the width.
+        data_width = self.data_panel.minimumSizeHint().width() + 4
+        data_width = min(data_width, int(0.36 * self.width()))
+        self.resizeDocks([self.data_dock], [data_width], Qt.Orientation.Horizontal)
+
+    def _make_menus(self) -> None:
+        data, panel = self.data_panel, self.training_panel
+        data.open_action.setText("&Open set…")
+        data.save_action.setText("&Save set")
+        data.save_as_action.setText("Save set &as…")
+        data.import_action.setText("&Import images…")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu = self.menuBar().addMenu("&File")
+        menu.addActions([data.open_action, data.save_action, data.save_as_action])
+        menu.addAction(data.import_action)
+        menu.addSeparator()
+        menu.addActions([panel.load_model_action, panel.save_model_action])
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        menu = self.menuBar().addMenu("&Edit")
+        menu.addActions([data.undo_action, data.redo_action])
+        menu = self.menuBar().addMenu("&Run")
+        menu.addActions([panel.start_action, panel.pause_action])
+        menu.addActions(list(panel.step_actions.values()))
+        menu.addActions([panel.stop_action, panel.reset_action])
+        menu = self.menuBar().addMenu("&View")
+        menu.addActions([self.thumbnails_action, self.background_action])
+        menu.addSeparator()
+        menu.addActions([self.data_dock.toggleViewAction(), self.training_dock.toggleViewAction()])
+
+    def _make_status_bar(self) -> None:
+        self.state_label = QLabel()
+        self.state_label.setToolTip("The run state and the latest evaluation.")
+        self.statusBar().addPermanentWidget(self.state_label)
+
+    def _connect(self) -> None:
+        run, glyphs, scatter = self.run, self.glyph_set, self.latent_scatter
+        run.snapshot_changed.connect(self._on_snapshot_changed)
+        run.state_changed.connect(self._on_state_changed)
+        run.settings_changed.connect(self._on_settings_changed)
+        run.message_changed.connect(self._on_message_changed)
+        run.error_occurred.connect(self._show_error)
+        scatter.point_clicked.connect(self._on_point_clicked)
+        scatter.glyph_selected.connect(self._on_glyph_selected)
+        glyphs.current_changed.connect(self._on_current_glyph_changed)
+        glyphs.glyph_changed.connect(self._on_glyph_changed)
+        glyphs.glyphs_reset.connect(self._on_glyphs_reset)
+        glyphs.modified_changed.connect(self._on_modified_changed)
+
+    # --- errors -----------------------------------------------------------------------------------
+    def _show_error(self, message: str) -> None:
+        """Say what went wrong in the window itself (tests override this to capture it)."""
+        self.statusBar().showMessage(message, 15000)
+        self.message_label.setText(html.escape(message))
+        self.message_area.show()
+
+    # --- slots: the run -> views --------------------------------------------------------------
+    @Slot(object)
+    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+        dataset = self.run.dataset
+        self.latent_scatter.set_snapshot(snapshot, dataset)
+        self.generator.set_snapshot(snapshot, dataset)
+        self.loss_plot.set_snapshot(snapshot)
+        self._update_probe()
+        self._show_run_summary()
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == "running":
+            self.message_area.hide()  # a new attempt: the last error no longer applies
+        self._show_run_summary()
+
+    @Slot(object)
+    def _on_settings_changed(self, settings: RunSettings) -> None:
+        self.loss_plot.set_stop_limit(settings.stop_wrong if settings.stop_enabled else None)
+
+    @Slot(str)
+    def _on_message_changed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def _show_run_summary(self) -> None:
+        state, snapshot = self.run.state, self.run.snapshot
+        colour = STATE_COLOURS.get(state, "#000")
+        text = f"<b style='color:{colour}'>{state}</b>"
+        if snapshot is not None:
+            ev = snapshot.evaluation
+            text += (
+                f" · epoch {snapshot.epoch} · loss {ev.loss:.4g} · worst glyph {ev.max_wrong} "
+                f"wrong px · {ev.total_wrong} in all"
+            )
+        self.state_label.setText(text)
+
+    # --- slots: latent plane and generator ---------------------------------------------------------
+    @Slot(object)
+    def _on_point_clicked(self, code: np.ndarray) -> None:
+        self.generator.set_code(code)
+        self.latent_scatter.set_generator_point(code)
+
+    @Slot(int)
+    def _on_glyph_selected(self, index: int) -> None:
+        if index < len(self.glyph_set):
+            self.glyph_set.set_current(index)
+
+    # --- slots: the glyph set -----------------------------------------------------------------------
+    @Slot(int)
+    def _on_current_glyph_changed(self, index: int) -> None:
+        self.latent_scatter.set_selected(index)
+        self._update_probe()
+
+    @Slot(int)
+    def _on_glyph_changed(self, index: int) -> None:
+        if index == self.glyph_set.current:
+            self._update_probe()  # draw to encode: the star follows the pen
+
+    @Slot()
+    def _on_glyphs_reset(self) -> None:
+        self._update_probe()
+        self._update_title()
+
+    @Slot(bool)
+    def _on_modified_changed(self, _modified: bool) -> None:
+        self._update_title()
+
+    def _update_title(self) -> None:
+        mark = " *" if self.glyph_set.modified else ""
+        self.setWindowTitle(f"Autoencoder Lab — {self.glyph_set.name}{mark}")
+
+    def _update_probe(self) -> None:
+        """Encode the editor's glyph with the latest model copy: mark it and show its round trip."""
+        snapshot, glyphs = self.run.snapshot, self.glyph_set
+        if snapshot is None or glyphs.width * glyphs.height != snapshot.model.n_inputs:
+            self.latent_scatter.set_probe(None)
+            return
+        image = glyphs.image(glyphs.current)  # (h, w)
+        code = snapshot.model.encode(image.reshape(1, -1))[0]  # (latent,)
+        output = snapshot.model.decode(code[None, :])[0].reshape(image.shape)
+        self.latent_scatter.set_probe(code)
+        self.readout.show_round_trip(image, code, output)
+
+    # --- view toggles -------------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_thumbnails_changed(self, on: bool) -> None:
+        self.latent_scatter.set_thumbnails(on)
+        self._store.setValue("view/thumbnails", on)
+
+    @Slot(bool)
+    def _on_background_changed(self, on: bool) -> None:
+        self.latent_scatter.set_background_visible(on)
+        self._store.setValue("view/background", on)
+
+    # --- settings and closing -------------------------------------------------------------------
+    def _initial_set(self) -> tuple[Dataset, str | None]:
+        """The set open when the window last closed, else the 5x7 font."""
+        path = self._store.value("data/path", "", type=str)
+        name = self._store.value("data/builtin", DEFAULT_SET, type=str)
+        try:
+            if path:
+                return load_dataset(path), path if path.lower().endswith(".json") else None
+            if name in BUILTIN_DATASETS:
+                return load_builtin(name), None
+        except DatasetError:
+            pass  # the file moved or broke since: start with the default rather than fail
+        return load_builtin(DEFAULT_SET), None
+
+    def _fit_to_screen(self) -> None:
+        """1400x900, or the screen's free area if smaller (there is no saved geometry yet)."""
+        area = self.screen().availableGeometry()
+        self.resize(min(1400, area.width()), min(900, area.height()))
+
+    def _restore_window(self) -> None:
+        geometry = self._store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self._store.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_window(self) -> None:
+        store, glyphs = self._store, self.glyph_set
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        store.setValue("data/path", glyphs.path or "")
+        if glyphs.path is None and glyphs.name in BUILTIN_DATASETS:
+            store.setValue("data/builtin", glyphs.name)
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved glyphs, then stop training and wait for it (within a second)."""
+        if not self.data_panel.maybe_save():
+            event.ignore()
+            return
+        self.run.shutdown(CLOSE_TIMEOUT_MS)
+        self._save_window()
+        super().closeEvent(event)

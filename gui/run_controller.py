@@ -1,0 +1,463 @@
+"""The run as a Qt model: settings, run state and the latest Snapshot, which every panel watches.
+
+Widgets write settings here and press buttons here; views listen to `state_changed` and
+`snapshot_changed`. Each run gets its own TrainingWorker and thread. Cancelling a run (Reset, a
+new data set, loading a model) disconnects that worker first, so a late snapshot from it can never
+paint over the next run; its thread ends on its own and is waited for when the window closes.
+Snapshots reach the views at most ~30 times a second (the worker's limit) and, when drawing them
+is slow, further apart, so that the views never take more than VIEW_SHARE of the time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import shiboken6
+from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
+
+from engine.datasets import Dataset
+from engine.models import Autoencoder
+from engine.serialization import ModelFileError, load_model, save_model
+from engine.training import Snapshot, Trainer
+from gui.glyph_set import GlyphSet
+from gui.run_settings import (
+    ARCHITECTURE_FIELDS,
+    LIVE_FIELDS,
+    RunSettings,
+    default_settings,
+    with_kind_preset,
+)
+from gui.training_worker import ENDED_STATES, TrainingWorker, start_worker
+
+ACTIVE_STATES = ("running", "paused")
+# The views may take at most this share of the time: slow redraws (1797 digits) must not starve
+# the training thread of the GIL and the CPU. A cheap redraw still gets all ~30 snapshots a second.
+VIEW_SHARE = 0.4
+MAX_GAP = 0.5  # seconds: however slow the views, the picture moves at least twice a second
+
+
+class RunController(QObject):
+    """One GlyphSet's training run: what to train, how far it got, and the buttons' actions."""
+
+    settings_changed = Signal(object)  # RunSettings
+    state_changed = Signal(str)  # idle, running, paused, finished, stopped, failed
+    snapshot_changed = Signal(object)  # the latest Snapshot (also after Reset or Load model)
+    message_changed = Signal(str)  # a sentence for the status bar
+    error_occurred = Signal(str)  # a sentence for the user: what went wrong, what to do
+
+    def __init__(
+        self, glyph_set: GlyphSet, store: QSettings | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._glyphs = glyph_set
+        self._store = store
+        self._set_key = self._key_of(glyph_set)
+        self._settings = self._stored_settings(glyph_set.name)
+        self._state = "idle"
+        self._dataset: Dataset = glyph_set.dataset()
+        self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
+        self._trainer: Trainer | None = None
+        self._snapshot: Snapshot | None = None
+        self._worker: TrainingWorker | None = None
+        self._threads: dict[QThread, TrainingWorker] = {}  # alive until thread.finished
+        self._pending: Snapshot | None = None
+        self._published_at = 0.0  # time.monotonic() when the last snapshot was handed out
+        self._min_gap = 0.0  # seconds between snapshots shown, from what showing them cost
+        self._data_stale = False
+        self._deliver_timer = QTimer(self, singleShot=True)
+        self._deliver_timer.timeout.connect(self._on_deliver_timeout)
+        self._data_timer = QTimer(self, singleShot=True, interval=40)
+        self._data_timer.timeout.connect(self._on_data_timeout)
+        glyph_set.glyph_changed.connect(self._on_glyph_changed)
+        glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
+        self._make_idle(new_model=False)
+
+    # --- what views read ------------------------------------------------------------------------
+    @property
+    def settings(self) -> RunSettings:
+        return self._settings
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The latest Snapshot; its `model` is a copy, safe to decode with in the GUI thread."""
+        return self._snapshot
+
+    @property
+    def dataset(self) -> Dataset:
+        """The images the current run trains on; rows match the snapshot's latent codes."""
+        return self._dataset
+
+    @property
+    def glyph_set(self) -> GlyphSet:
+        return self._glyphs
+
+    @property
+    def is_active(self) -> bool:
+        return self._state in ACTIVE_STATES
+
+    # --- settings -------------------------------------------------------------------------------
+    def update_settings(self, **changes: object) -> bool:
+        """Change settings; returns False (and says why) if the values are not allowed.
+
+        While a run is active only the learning rate and beta reach the trainer; the rest apply
+        to the next run. Otherwise a change to the architecture or the init seed builds new
+        initial weights at once, so the plots always show the model Start would train.
+        """
+        try:
+            new = self._settings.replace(**changes)
+        except (TypeError, ValueError) as error:
+            self.error_occurred.emit(f"That setting cannot be used: {error}.")
+            return False
+        changed = {k for k in changes if getattr(new, k) != getattr(self._settings, k)}
+        if not changed:
+            return True
+        self._settings = new
+        self._save_settings()
+        self.settings_changed.emit(new)
+        if self.is_active:
+            if self._worker is not None and "lr" in changed:
+                self._worker.set_lr(new.lr)
+            if self._worker is not None and "beta" in changed:
+                self._worker.set_beta(new.beta)
+            if self._worker is not None and "pace" in changed:
+                self._worker.set_pace(new.pace)
+            if changed - set(LIVE_FIELDS):
+                self.message_changed.emit("The new settings apply to the next run.")
+        elif changed & set(ARCHITECTURE_FIELDS):
+            self._make_idle(new_model=True)
+        elif self._state == "idle" and changed != {"pace"}:  # the speed never changes a result
+            self._make_idle(new_model=False)
+        return True
+
+    def change_kind(self, kind: str) -> bool:
+        """Pick another model kind. While no run is active this also applies the kind's measured
+        preset (layers, activation, lr, epochs, stop rule, noise, schedule): a DAE needs very
+        different settings from an AE to denoise well, and nobody would guess them."""
+        if self.is_active:
+            return self.update_settings(kind=kind)
+        try:
+            new = with_kind_preset(self._settings, kind, self._glyphs.name)
+        except (KeyError, TypeError, ValueError) as error:
+            self.error_occurred.emit(f"That model kind cannot be used: {error}.")
+            return False
+        changes = {name: getattr(new, name) for name in RunSettings.__dataclass_fields__}
+        if not self.update_settings(**changes):
+            return False
+        self.message_changed.emit(
+            f"{kind.upper()} preset: hidden layers {','.join(map(str, new.hidden))}, "
+            f"{new.activation}, learning rate {new.lr:g}, {new.epochs:,} epochs."
+        )
+        return True
+
+    # --- run commands ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Train until a stop rule. A paused run resumes; an ended run starts again from the
+        initial weights (same init seed), so pressing Start twice gives the same run twice."""
+        if self._state == "paused":
+            self.resume()
+        elif self._state != "running":
+            self._launch(None)
+
+    def step(self, epochs: int) -> None:
+        """Train exactly `epochs` more epochs, then pause."""
+        if self._state == "paused" and self._worker is not None:
+            self._set_state("running")
+            self._worker.step(epochs)
+        elif self._state != "running":
+            self._launch(epochs)
+
+    def pause(self) -> None:
+        if self._state == "running" and self._worker is not None:
+            self._worker.pause()
+
+    def resume(self) -> None:
+        if self._state == "paused" and self._worker is not None:
+            self._set_state("running")
+            self._worker.resume()
+
+    def toggle_pause(self) -> None:
+        if self._state == "running":
+            self.pause()
+        else:
+            self.resume()
+
+    def stop(self) -> None:
+        """End the run; the model keeps the best weights seen."""
+        if self.is_active and self._worker is not None:
+            self._worker.stop()
+
+    def reset(self) -> None:
+        """Forget the run: new initial weights from the init seed, on the set as it is now."""
+        self._make_idle(new_model=True)
+        self.message_changed.emit("Reset: the model has its initial weights again.")
+
+    # --- model files ----------------------------------------------------------------------------
+    def save_model(self, path: str) -> bool:
+        """Write the latest snapshot's model (best weights once a run has ended)."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            self.error_occurred.emit("There is no model to save yet.")
+            return False
+        ev = snapshot.evaluation
+        metadata = {
+            "dataset": self._dataset.name,
+            "pixel_hash": self._dataset.pixel_hash(),
+            "settings": self._settings.to_dict(),
+            "train_config": self._settings.train_config().to_dict(),
+            "epoch": snapshot.epoch,
+            "state": self._state,
+            "loss": ev.loss,
+            "max_wrong": ev.max_wrong,
+            "total_wrong": ev.total_wrong,
+        }
+        try:
+            save_model(path, snapshot.model, metadata)
+        except (OSError, ValueError) as error:
+            self.error_occurred.emit(f"Could not save the model to {path}: {error}.")
+            return False
+        self.message_changed.emit(f"Saved the model (epoch {snapshot.epoch}) to {path}.")
+        return True
+
+    def load_model(self, path: str) -> bool:
+        """Load weights and architecture; the settings follow the file, the run starts over."""
+        try:
+            model, meta = load_model(path)
+        except ModelFileError as error:
+            self.error_occurred.emit(f"Could not load the model: {error}.")
+            return False
+        n_pixels = self._dataset.n_pixels
+        if model.n_inputs != n_pixels:
+            self.error_occurred.emit(
+                f"The model in {path} takes images of {model.n_inputs} pixels, but the set "
+                f"{self._dataset.name!r} has {self._dataset.width}x{self._dataset.height} = "
+                f"{n_pixels}. Open a set of the size it was trained on."
+            )
+            return False
+        config = model.config()
+        stored = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
+        settings = RunSettings.from_dict(stored, base=self._settings)
+        # The file knows AE or VAE; whether it was trained on noisy inputs is in the metadata.
+        noisy = "dae" if stored.get("kind") == "dae" else "ae"
+        kind = "vae" if config["kind"] == "vae" else noisy
+        self._settings = settings.replace(
+            kind=kind,
+            hidden=tuple(config["hidden"]),
+            latent=config["latent"],
+            activation=config["activation"],
+            loss=config["loss"],
+            init_seed=config["seed"],
+            beta=config.get("beta", settings.beta),
+        )
+        self._save_settings()
+        self.settings_changed.emit(self._settings)
+        self._cancel_run()
+        self._model = model
+        self._make_idle(new_model=False)
+        note = ""
+        if meta.get("pixel_hash") and meta.get("pixel_hash") != self._dataset.pixel_hash():
+            note = f" It was trained on other images ({meta.get('dataset', 'another set')})."
+        self.message_changed.emit(f"Loaded the model from {path}.{note}")
+        return True
+
+    # --- closing --------------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop every training thread and wait for them; True if all ended in time."""
+        self._cancel_run()
+        deadline = time.monotonic() + timeout_ms / 1000
+        all_ended = True
+        for thread in list(self._threads):
+            if not shiboken6.isValid(thread):  # ended, and deleteLater has run
+                del self._threads[thread]
+                continue
+            thread.quit()
+            remaining = max(0, int(1000 * (deadline - time.monotonic())))
+            if thread.wait(remaining):
+                del self._threads[thread]  # ended: dropping the last reference is safe now
+            else:
+                all_ended = False
+        return all_ended
+
+    # --- internals: runs ------------------------------------------------------------------------
+    def _launch(self, epochs: int | None) -> None:
+        if self._state in ENDED_STATES or self._data_stale:
+            self._make_idle(new_model=True)
+        if self._trainer is None:
+            return
+        worker, thread = start_worker(self._trainer, self._connect_worker)
+        self._threads[thread] = worker
+        thread.finished.connect(self._on_thread_finished)
+        self._worker = worker
+        worker.set_pace(self._settings.pace)
+        self._set_state("running")
+        worker.start(epochs)
+
+    def _worker_connections(self, worker: TrainingWorker) -> tuple:
+        return (
+            (worker.snapshot_ready, self._on_snapshot_ready),
+            (worker.state_changed, self._on_worker_state_changed),
+            (worker.failed, self._on_worker_failed),
+            (worker.finished, self._on_worker_finished),
+        )
+
+    def _connect_worker(self, worker: TrainingWorker) -> None:
+        for signal, slot in self._worker_connections(worker):
+            signal.connect(slot)
+
+    def _cancel_run(self) -> None:
+        """Detach the current worker (its late signals are dropped) and let its thread end."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        for signal, slot in self._worker_connections(worker):
+            signal.disconnect(slot)
+        worker.stop()
+        for thread, owner in self._threads.items():
+            if owner is worker:
+                thread.quit()
+        self._pending = None
+
+    def _make_idle(self, new_model: bool) -> None:
+        """A fresh, not yet started trainer on the set as it is now, and its snapshot."""
+        self._cancel_run()
+        self._dataset = self._glyphs.dataset()
+        self._data_stale = False
+        if new_model or self._model.n_inputs != self._dataset.n_pixels:
+            self._model = self._settings.build_model(self._dataset.n_pixels)
+        self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
+        self._trainer.set_beta(self._settings.beta)
+        self._set_state("idle")
+        self._publish(self._trainer.snapshot())
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+    def _publish(self, snapshot: Snapshot) -> None:
+        self._pending = None
+        self._snapshot = snapshot
+        self._published_at = time.monotonic()
+        self.snapshot_changed.emit(snapshot)
+        # A zero timer fires once the views have handled and painted the snapshot.
+        QTimer.singleShot(0, self._on_views_updated)
+
+    @Slot()
+    def _on_views_updated(self) -> None:
+        """Space out the next snapshots by what showing this one cost (handlers + painting),
+        averaged so one slow frame (new symbols after a set change) does not freeze the view."""
+        gap = (time.monotonic() - self._published_at) / VIEW_SHARE
+        self._min_gap = min(MAX_GAP, 0.5 * (self._min_gap + gap))
+
+    def _is_current(self) -> bool:
+        """True when the signal being handled comes from the current run's worker."""
+        return self._worker is not None and self.sender() is self._worker
+
+    @Slot(object)
+    def _on_snapshot_ready(self, snapshot: Snapshot) -> None:
+        if not self._is_current():
+            return
+        # Coalesce: if the GUI fell behind, only the newest of the queued snapshots is drawn.
+        self._pending = snapshot
+        if not self._deliver_timer.isActive():
+            wait = self._published_at + self._min_gap - time.monotonic()
+            self._deliver_timer.start(max(0, int(1000 * wait)))
+
+    @Slot()
+    def _on_deliver_timeout(self) -> None:
+        if self._pending is not None:
+            self._publish(self._pending)
+
+    @Slot(str)
+    def _on_worker_state_changed(self, state: str) -> None:
+        if not self._is_current() or state in ENDED_STATES:
+            return  # ends arrive with the final snapshot in _on_worker_finished
+        if self._pending is not None:
+            self._publish(self._pending)  # "paused" must show the epoch it paused at
+        self._set_state(state)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self._is_current():
+            self.error_occurred.emit(message)
+
+    @Slot(object)
+    def _on_worker_finished(self, final: Snapshot | None) -> None:
+        if not self._is_current():
+            return
+        self._worker = None
+        if final is None:
+            self._set_state("failed")
+            return
+        self._publish(final)
+        self._set_state(final.state)
+        if final.message:
+            self.message_changed.emit(final.message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        """Drop the references to every thread that has ended. (sender() is None for a queued
+        QThread.finished in PySide6 6.11, so the thread is not known by name here.)"""
+        for thread in list(self._threads):
+            if not shiboken6.isValid(thread):
+                del self._threads[thread]
+            elif thread.isFinished():
+                # isFinished() is already true while the thread runs its last clean-up (it
+                # deletes the worker there); wait() returns once that is done, so dropping the
+                # references cannot delete anything the thread still uses.
+                thread.wait()
+                del self._threads[thread]
+
+    # --- internals: data and stored settings ----------------------------------------------------
+    @Slot(int)
+    def _on_glyph_changed(self, _index: int) -> None:
+        self._on_data_edited()
+
+    @Slot()
+    def _on_glyphs_reset(self) -> None:
+        key = self._key_of(self._glyphs)
+        if key == self._set_key:
+            self._on_data_edited()
+            return
+        self._set_key = key  # another set: its own stored settings, a new model
+        self._settings = self._stored_settings(self._glyphs.name)
+        self.settings_changed.emit(self._settings)
+        self._make_idle(new_model=True)
+
+    def _on_data_edited(self) -> None:
+        if self._state == "idle":
+            self._data_timer.start()  # rebuild once the burst of pixel edits settles
+        elif not self._data_stale:
+            self._data_stale = True
+            self.message_changed.emit(
+                "The glyphs changed since this run began; the next Start or Reset trains on them."
+            )
+
+    @Slot()
+    def _on_data_timeout(self) -> None:
+        if self._state == "idle":
+            self._make_idle(new_model=False)
+
+    @staticmethod
+    def _key_of(glyphs: GlyphSet) -> tuple[str, int, int]:
+        return glyphs.name, glyphs.width, glyphs.height
+
+    def _stored_settings(self, set_name: str) -> RunSettings:
+        defaults = default_settings(set_name)
+        if self._store is None:
+            return defaults
+        text = self._store.value(f"training/{set_name}", "")
+        try:
+            data = json.loads(text) if isinstance(text, str) and text else {}
+        except json.JSONDecodeError:
+            data = {}
+        return RunSettings.from_dict(data, base=defaults) if isinstance(data, dict) else defaults
+
+    def _save_settings(self) -> None:
+        if self._store is not None:
+            text = json.dumps(self._settings.to_dict())
+            self._store.setValue(f"training/{self._glyphs.name}", text)

@@ -1,0 +1,55 @@
+"""The benchmark suite's plumbing at tiny sizes: processes, rounds, ratios, table and JSON.
+
+Only the engine and scikit-learn take part (PyTorch is optional and slow to import); no timing is
+asserted, only that every number is there and the targets are read from it.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import report
+from benchmarks.tasks import initial_weights, make_data, tasks_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_smoke_run_writes_json_and_prints_the_table(tmp_path):
+    out = tmp_path / "smoke.json"
+    cmd = [sys.executable, "-m", "benchmarks", "--smoke", "--peers", "sklearn", "--out", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    data = json.loads(out.read_text())
+    summary = data["summary"]
+    assert {"font_steps", "font_criterion", "vae_steps", "digits_epoch", "random_epoch"} <= set(
+        summary
+    )
+    assert summary["font_steps"]["peers"]["engine"]["median"] > 0
+    assert summary["digits_epoch"]["speedup"]["sklearn"]["n"] == 1
+    assert "skipped" in summary["vae_steps"]["peers"]["sklearn"]
+    assert summary["cli"]["median"] > 0
+    assert data["machine"]["cores"] >= 1
+    assert "| task | peer |" in done.stdout
+    assert len(data["targets"]) == len(report.TARGETS) + 2
+
+
+def test_every_peer_starts_from_the_engines_initial_weights():
+    task = tasks_for("smoke")[0]
+    params, layers = initial_weights(task, seed=3)
+    flat = [a for W, b in layers for a in (W.ravel(), b)]
+    assert sum(a.size for a in flat) == params.size
+    assert (params[: flat[0].size] == flat[0]).all()
+    assert [W.shape[0] for W, _ in layers] == list(task.sizes[:-1])
+
+
+def test_a_time_ratio_and_a_rate_ratio_both_read_as_engine_speed_up():
+    steps, epochs = tasks_for("smoke")[0], tasks_for("smoke")[3]
+    assert report.speedup(steps, engine=300.0, peer=100.0) == pytest.approx(3.0)
+    assert report.speedup(epochs, engine=1.0, peer=3.0) == pytest.approx(3.0)
+
+
+def test_the_random_set_is_seeded():
+    task = tasks_for("smoke")[-1]
+    assert (make_data(task) == make_data(task)).all()
