@@ -1,6 +1,6 @@
 """Autoencoder Lab: `python main.py` opens the window; `python main.py COMMAND ...` runs headless.
 
-Commands: train, evaluate, generate (see `python main.py --help`). The window's modules are
+Commands: train, evaluate, generate, sweep (see `python main.py --help`). The window's modules are
 imported only when the window is wanted, so the command line starts fast and needs no display.
 """
 

@@ -1,4 +1,4 @@
-"""The headless command line: train, evaluate and generate without a window.
+"""The headless command line: train, evaluate, generate and sweep without a window.
 
 Bad input ends with one line on stderr and exit code 2, never a traceback: every error the
 engine raises for a user's input is a ValueError subclass with a sentence for a person.
@@ -25,9 +25,11 @@ from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.noise import Noise
 from engine.optimizers import OPTIMIZERS
+from engine.pca import fit_pca
 from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
 from engine.serialization import load_model, save_model
+from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
 from engine.training import LR_SCHEDULES, Snapshot, TrainConfig, Trainer
 
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
@@ -92,6 +94,18 @@ def build_parser() -> Parser:
     gen.add_argument("--range", default="-2:2", help="LOW:HIGH of both latent axes")
     gen.add_argument("--out", required=True, help="FILE.png (a sheet) or FILE.json (a set)")
     gen.add_argument("--scale", type=int, default=4, help="screen pixels per image pixel (PNG)")
+
+    sw = sub.add_parser("sweep", help="wrong pixels per glyph against the noise level, as CSV")
+    sw.add_argument("--data", default="font5x7")
+    sw.add_argument("--kind", choices=[*SWEEP_LEVELS, "all"], default="all", help="noise kind")
+    sw.add_argument("--repeats", type=int, default=5, help="noisy copies of the set per level")
+    sw.add_argument("--seed", type=int, default=0, help="seed of the noise and of trained models")
+    sw.add_argument("--dae", help="a DAE model.npz (default: train one per noise kind)")
+    sw.add_argument("--ae", help="a plain AE model.npz (default: train one on the clean set)")
+    sw.add_argument("--dae-epochs", type=int, help="epochs of a DAE trained here (default: preset)")
+    sw.add_argument("--latent", type=int, default=2, help="latent size of models trained here")
+    sw.add_argument("--out", default="sweep.csv", help="the CSV file (default sweep.csv)")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -99,9 +113,13 @@ def run_cli(argv: list[str]) -> int:
     """Entry point of `python main.py COMMAND ...`; returns the exit code."""
     try:
         args = build_parser().parse_args(_join_negative_values(argv))
-        return {"train": cmd_train, "evaluate": cmd_evaluate, "generate": cmd_generate}[
-            args.command
-        ](args)
+        commands = {
+            "train": cmd_train,
+            "evaluate": cmd_evaluate,
+            "generate": cmd_generate,
+            "sweep": cmd_sweep,
+        }
+        return commands[args.command](args)
     except ValueError as exc:  # UsageError, DatasetError, ModelFileError and bad values
         sys.stderr.write(f"error: {exc}\n")
         return 2
@@ -335,3 +353,87 @@ def cmd_generate(args: argparse.Namespace) -> int:
         save_json(Dataset(name, width, height, labels, binary), out)
     sys.stderr.write(f"Wrote {args.grid * args.grid} decoded images to {out}\n")
     return 0
+
+
+# --- sweep ----------------------------------------------------------------------------------------
+# The noise a DAE trained here sees: the middle of each sweep's range, where denoising matters.
+DAE_REFERENCE_LEVELS = {"salt-pepper": 0.2, "bitflip": 0.1, "gaussian": 0.3}
+
+
+def train_preset(
+    name: str, data: Dataset, latent: int, seed: int, noise: Noise | None, epochs: int | None
+) -> Autoencoder:
+    """A model of PRESETS[name] trained on `data` (on fresh `noise` every epoch for a DAE)."""
+    preset = PRESETS[name]
+    model = Autoencoder(data.n_pixels, preset.hidden, latent, preset.activation, "bce", seed)
+    settings = preset.train_kwargs()
+    if epochs is not None:
+        settings["epochs"] = epochs
+    config = TrainConfig(noise=noise, batch_seed=seed, noise_seed=seed, **settings)
+    trainer = Trainer(model, data.images, config)
+    bar = ProgressBar(config.epochs) if sys.stderr.isatty() else None
+    final = trainer.run(on_snapshot=bar, snapshot_seconds=0.1 if bar else 0.0)
+    if bar:
+        bar.close()
+    if final.state == "failed":
+        raise UsageError(f"training the {name.upper()} failed: {final.message}")
+    return model
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    if args.repeats < 1:
+        raise UsageError("--repeats must be at least 1")
+    if args.latent < 1:
+        raise UsageError("--latent must be at least 1")
+    if args.dae_epochs is not None and args.dae_epochs < 1:
+        raise UsageError("--dae-epochs must be at least 1")
+    data = load_dataset(args.data)
+    kinds = list(SWEEP_LEVELS) if args.kind == "all" else [args.kind]
+    dae = load_matching(args.dae, data)[0] if args.dae else None
+    if args.ae:
+        ae = load_matching(args.ae, data)[0]
+    else:
+        sys.stderr.write("Training the plain AE on the clean set...\n")
+        ae = train_preset("ae", data, args.latent, args.seed, None, None)
+    pca = fit_pca(data.images, ae.latent)
+    show = not args.quiet and sys.stderr.isatty()
+    rows: list[SweepRow] = []
+    for i, kind in enumerate(kinds):
+        model = dae
+        if model is None:
+            noise = Noise(kind, DAE_REFERENCE_LEVELS[kind])
+            sys.stderr.write(f"Training the DAE on {noise} noise...\n")
+            model = train_preset("dae", data, args.latent, args.seed, noise, args.dae_epochs)
+        denoisers = {"DAE": model.reconstruct, "AE": ae.reconstruct, "PCA": pca.denoise}
+
+        def progress(fraction: float, i: int = i, kind: str = kind) -> bool:
+            if show:
+                done = (i + fraction) / len(kinds)
+                bar = "#" * int(30 * done) + "-" * (30 - int(30 * done))
+                sys.stderr.write(f"\r[{bar}] sweep {kind} {100 * done:3.0f}%  ")
+                sys.stderr.flush()
+            return True
+
+        rows += run_sweep(
+            data.images, denoisers, kind, repeats=args.repeats, seed=args.seed, progress=progress
+        )
+        if show:
+            sys.stderr.write("\n")
+    write_text_atomic(Path(args.out), sweep_csv(rows))
+    sys.stderr.write(sweep_table(rows, pca.n_components))
+    sys.stderr.write(f"Wrote {len(rows)} rows to {args.out}\n")
+    return 0
+
+
+def sweep_table(rows: list[SweepRow], pca_components: int) -> str:
+    """Mean ± std wrong pixels per glyph: a block per noise kind, a line per level."""
+    methods = list(dict.fromkeys(r.method for r in rows))
+    names = [f"PCA k={pca_components}" if m == "PCA" else m for m in methods]
+    cells = {(r.kind, r.level, r.method): f"{r.mean:.2f}±{r.std:.2f}" for r in rows}
+    lines = [f"mean wrong pixels per glyph ({BOUND}: best possible knowing the clean set)"]
+    for kind in dict.fromkeys(r.kind for r in rows):
+        lines.append(f"{kind:<12}" + "".join(f"{n:>14}" for n in names))
+        for level in dict.fromkeys(r.level for r in rows if r.kind == kind):
+            cell = [cells.get((kind, level, m), "") for m in methods]
+            lines.append(f"  {level:<10g}" + "".join(f"{c:>14}" for c in cell))
+    return "\n".join(lines) + "\n"

@@ -50,6 +50,15 @@ class PCAResult:
         """The inverse transform, clipped to [0, 1].  (n, k) -> (n, d)"""
         return _inverse(codes, self.components, self.mean)
 
+    def transform(self, images: np.ndarray) -> np.ndarray:
+        """Codes of new images (not only the fitted ones).  (m, d) -> (m, k)"""
+        return (np.asarray(images, np.float64) - self.mean) @ self.components.T
+
+    def denoise(self, images: np.ndarray) -> np.ndarray:
+        """Project new (e.g. noisy) images onto the k components and back, clipped to [0, 1]:
+        PCA used as a linear denoiser.  (m, d) -> (m, d)"""
+        return self.reconstruct(self.transform(images))
+
 
 def _inverse(codes: np.ndarray, components: np.ndarray, mean: np.ndarray) -> np.ndarray:
     images = np.asarray(codes, np.float64) @ components + mean  # (n, d)

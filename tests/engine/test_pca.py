@@ -12,6 +12,7 @@ from sklearn.decomposition import PCA
 from engine import Autoencoder, TrainConfig, Trainer
 from engine.datasets import load_builtin
 from engine.metrics import evaluate, mse, wrong_pixels
+from engine.noise import Noise
 from engine.pca import PCAResult, compare_with_pca, fit_pca, image_mse
 
 
@@ -94,3 +95,13 @@ def test_importing_engine_pca_does_not_import_sklearn():
     code = "import sys, engine.pca\nprint('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_new_images_are_projected_like_sklearn_transform(font):
+    pca = fit_pca(font.images, 4)
+    reference = PCA(n_components=4, svd_solver="full").fit(font.images.astype(np.float64))
+    noisy = Noise("gaussian", 0.3).apply(font.images, np.random.default_rng(0))
+    np.testing.assert_allclose(pca.transform(noisy), reference.transform(noisy), atol=1e-8)
+    expected = np.clip(reference.inverse_transform(reference.transform(noisy)), 0, 1)
+    np.testing.assert_allclose(pca.denoise(noisy), expected, atol=1e-8)
+    np.testing.assert_allclose(pca.denoise(font.images), pca.output, atol=1e-12)

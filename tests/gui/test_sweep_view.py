@@ -1,0 +1,116 @@
+"""The noise sweep tab driven like a person: pick a kind and repeats, Run, Cancel, Export CSV."""
+
+import csv
+import time
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from engine.datasets import load_builtin
+from engine.sweep import BOUND, SWEEP_LEVELS
+from gui.glyph_set import GlyphSet
+from gui.run_controller import RunController
+from gui.sweep_view import SweepView
+
+TIMEOUT = 10_000
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def run(qtbot, tmp_path):
+    glyphs = GlyphSet(load_builtin("font5x7"))
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    controller = RunController(glyphs, store=store)
+    yield controller
+    assert controller.shutdown(1000)
+
+
+@pytest.fixture
+def view(qtbot, run):
+    widget = SweepView(run, run.glyph_set)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    assert widget.shutdown(1000)
+
+
+def choose(view, kind: str, repeats: int) -> None:
+    view.kind_combo.setCurrentIndex(view.kind_combo.findData(kind))
+    view.repeats_spin.setValue(repeats)
+
+
+def run_sweep_and_wait(qtbot, view) -> str:
+    with qtbot.waitSignal(view.sweep_finished, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(view.run_button, LEFT)
+    return blocker.args[0]
+
+
+def test_a_sweep_of_a_plain_ae_plots_one_curve_per_method(qtbot, view):
+    choose(view, "bitflip", 1)
+    assert run_sweep_and_wait(qtbot, view) == "finished"
+    levels = SWEEP_LEVELS["bitflip"]
+    methods = ["this model (AE)", "PCA (2 components)", BOUND]  # the model is the plain AE
+    assert list(view.plots) == ["bitflip"]
+    assert [method for _, method in view.curves] == methods
+    for key, curve in view.curves.items():
+        x, y = curve.getData()
+        assert list(x) == list(levels)
+        assert len(y) == len(levels)
+        assert view.error_bars[key].opts["height"].shape == (len(levels),)
+    bound = view.curves["bitflip", BOUND].getData()[1]
+    assert bound[0] == 0 and bound[-1] > 0
+    assert view.progress_bar.value() == view.progress_bar.maximum()
+    assert view.run_button.isEnabled() and view.export_button.isEnabled()
+    assert not view.cancel_button.isEnabled()
+    assert "Done" in view.status_label.text()
+
+
+def test_a_dae_is_compared_with_a_plain_ae_trained_for_the_sweep(qtbot, view, run):
+    run.update_settings(kind="dae")
+    qtbot.waitUntil(lambda: run.settings.kind == "dae", timeout=1000)
+    choose(view, "salt-pepper", 1)
+    assert run_sweep_and_wait(qtbot, view) == "finished"
+    methods = [method for _, method in view.curves]
+    assert methods == ["this model (DAE)", "plain AE", "PCA (2 components)", BOUND]
+    ae = view.curves["salt-pepper", "plain AE"].getData()[1]
+    assert ae[0] == 0  # trained to reconstruct every clean glyph
+
+
+def test_cancel_stops_soon_and_keeps_the_partial_curves(qtbot, view):
+    choose(view, "all", 100)
+    qtbot.mouseClick(view.run_button, LEFT)
+    qtbot.waitUntil(lambda: view.progress_bar.value() > 0, timeout=TIMEOUT)
+    with qtbot.waitSignal(view.sweep_finished, timeout=TIMEOUT) as blocker:
+        start = time.monotonic()
+        qtbot.mouseClick(view.cancel_button, LEFT)
+    assert time.monotonic() - start < 0.5
+    assert blocker.args == ["cancelled"]
+    full = sum(len(v) for v in SWEEP_LEVELS.values()) * 3
+    assert 0 < len(view.rows) < full
+    assert "Cancelled" in view.status_label.text()
+    drawn = sum(len(curve.getData()[0]) for curve in view.curves.values())
+    assert drawn == len(view.rows)
+    assert view.run_button.isEnabled()
+
+
+def test_export_writes_the_csv(qtbot, view, tmp_path):
+    choose(view, "gaussian", 1)
+    run_sweep_and_wait(qtbot, view)
+    target = tmp_path / "out.csv"
+    view._ask_save_path = lambda: str(target)
+    qtbot.mouseClick(view.export_button, LEFT)
+    with target.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(view.rows) == 3 * len(SWEEP_LEVELS["gaussian"])
+    assert {r["method"] for r in rows} == {"this model (AE)", "PCA (2 components)", BOUND}
+    assert f"Wrote {len(rows)} rows" in view.status_label.text()
+
+
+def test_closing_while_sweeping_ends_the_thread(qtbot, view):
+    choose(view, "all", 100)
+    qtbot.mouseClick(view.run_button, LEFT)
+    qtbot.waitUntil(lambda: view.progress_bar.value() > 0, timeout=TIMEOUT)
+    view.close()
+    assert not view._threads
