@@ -138,6 +138,7 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Session:
     history = {k.removeprefix("history."): v for k, v in arrays.items() if k.startswith("history.")}
     if set(history) == set(History.KEYS):
         trainer.history.load(history)
+    trainer.restored()
     return Session(dataset, trainer, dict(meta.get("extra", {})))
 
 

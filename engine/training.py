@@ -188,6 +188,14 @@ class Trainer:
         if hasattr(self.model, "beta"):
             self.model.beta = float(beta)
 
+    def restored(self) -> None:
+        """Call after setting a saved run's counters and history: evaluates the current weights
+        without logging the current epoch a second time when the history already holds it."""
+        self.last_evaluation = evaluate(self.model, self.images, self.targets)
+        epochs = self.history.arrays()["epoch"]
+        if len(epochs) and int(epochs[-1]) == self.epoch:
+            self._evaluated_epoch = self.epoch
+
     @property
     def lr(self) -> float:
         return self.optimizer.lr

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QTransform
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from engine.datasets import Dataset
 from engine.models import Autoencoder
@@ -23,6 +23,11 @@ INK = QColor(25, 45, 110)
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
 PROBE_BRUSH = pg.mkBrush(255, 150, 0)
 GENERATOR_PEN = pg.mkPen(0, 140, 60, width=2.5)
+PATH_PEN = pg.mkPen(230, 110, 0, width=2)
+PATH_BRUSH = pg.mkBrush(255, 170, 60)
+ELLIPSE_PEN = pg.mkPen(60, 90, 200, 110, width=1)
+ELLIPSE_BRUSH = pg.mkBrush(60, 90, 200, 18)
+SAMPLE_BRUSH = pg.mkBrush(120, 120, 120, 110)
 PICK_RADIUS = 12  # screen pixels: a click this close to a point selects its glyph
 CROWDED = 200  # more glyphs than this get smaller symbols
 TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
@@ -150,6 +155,8 @@ class LatentScatter(pg.PlotWidget):
         self._brushes: list = []
         self._no_pen = pg.mkPen(None)  # one object: pyqtgraph caches rendered symbols by pen id
         self._text_items: list[pg.TextItem] = []
+        self._snapshot_sigma: np.ndarray | None = None  # (n, L) a VAE snapshot's sigma
+        self._ellipse_count = 0
 
         self._background = pg.ImageItem(axisOrder="row-major")
         self._background.setZValue(-10)
@@ -160,7 +167,23 @@ class LatentScatter(pg.PlotWidget):
             symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH
         )
         self._generator_item = _PassiveScatter(symbol="crosshair", size=26, pen=GENERATOR_PEN)
+        self._path: np.ndarray | None = None  # (k, L) interpolation path codes
+        self._samples: np.ndarray | None = None  # (m, L) prior samples
+        self._ellipses: tuple[np.ndarray, np.ndarray] | None = None  # mu, sigma (n, L) each
+        self._ellipses_follow_snapshot = False
+        self._path_item = pg.PlotDataItem(
+            pen=PATH_PEN, symbol="o", symbolSize=6, symbolPen=None, symbolBrush=PATH_BRUSH
+        )
+        self._path_item.setZValue(4)
+        self._samples_item = _PassiveScatter(symbol="o", size=5, pen=None, brush=SAMPLE_BRUSH)
+        self._samples_item.setZValue(-2)
+        self._ellipse_item = QGraphicsPathItem()  # every glyph's ellipse in one path: one item
+        self._ellipse_item.setPen(ELLIPSE_PEN)
+        self._ellipse_item.setBrush(ELLIPSE_BRUSH)
+        self._ellipse_item.setZValue(-5)
         self._view.addItem(self._background, ignoreBounds=True)
+        for item in (self._ellipse_item, self._samples_item, self._path_item):
+            self._view.addItem(item, ignoreBounds=True)
         plot.addItem(self._points)
         for z, item in enumerate((self._selected_item, self._probe_item, self._generator_item)):
             item.setZValue(5 + z)
@@ -198,11 +221,64 @@ class LatentScatter(pg.PlotWidget):
             self._make_symbols(dataset)
         self._model = snapshot.model
         self._codes = codes
+        mu_sigma = _mu_sigma(snapshot)
+        self._snapshot_sigma = None if mu_sigma is None else mu_sigma[1]
         self._projection.fit(codes)
         self._plane = self._projection.to_plane(codes)
+        if self._ellipses_follow_snapshot:
+            self._ellipses = _mu_sigma(snapshot)
         self._redraw_points()
         self._redraw_markers()
+        self._redraw_overlays()
         self._schedule_background()
+
+    def set_path(self, codes: np.ndarray | None) -> None:
+        """Draw an interpolation path (k, L) as a line with small markers, or hide it."""
+        self._path = None if codes is None else np.atleast_2d(np.asarray(codes, np.float64))
+        self._redraw_overlays()
+
+    def set_samples(self, codes: np.ndarray | None) -> None:
+        """Show prior samples (m, L) as faint dots, or hide them."""
+        self._samples = None if codes is None else np.atleast_2d(np.asarray(codes, np.float64))
+        self._redraw_overlays()
+
+    def set_ellipses(self, mu: np.ndarray | None, sigma: np.ndarray | None = None) -> None:
+        """Draw mu +/- sigma of each glyph's posterior as an axis-aligned ellipse; None hides them.
+        mu, sigma: (n, 2), or (n, L) codes that are projected like the points. This fixes the
+        ellipses; `set_ellipses_visible` makes them follow every snapshot instead."""
+        self._ellipses_follow_snapshot = False
+        if mu is None or sigma is None:
+            self._ellipses = None
+        else:
+            self._ellipses = (np.asarray(mu, np.float64), np.asarray(sigma, np.float64))
+        self._redraw_overlays()
+
+    @Slot(bool)
+    def set_ellipses_visible(self, on: bool) -> None:
+        """Show each glyph's mu +/- sigma from the snapshots (a VAE's; nothing for an AE)."""
+        self._ellipses_follow_snapshot = bool(on)
+        snapshot_mu = None
+        if on and self._codes is not None and self._snapshot_sigma is not None:
+            snapshot_mu = (self._codes, self._snapshot_sigma)
+        self._ellipses = snapshot_mu
+        self._redraw_overlays()
+
+    @property
+    def path_points(self) -> np.ndarray:
+        """(k, 2) where the interpolation path is drawn (empty when hidden)."""
+        x, y = self._path_item.getData()
+        return np.zeros((0, 2)) if x is None or len(x) == 0 else np.column_stack([x, y])
+
+    @property
+    def sample_points(self) -> np.ndarray:
+        """(m, 2) where the prior samples are drawn (empty when hidden)."""
+        x, y = self._samples_item.getData()
+        return np.column_stack([x, y]) if len(x) else np.zeros((0, 2))
+
+    @property
+    def ellipse_count(self) -> int:
+        """How many ellipses are drawn (for tests)."""
+        return self._ellipse_count
 
     def set_thumbnails(self, on: bool) -> None:
         """Draw each glyph's pixels at its point instead of its label."""
@@ -303,6 +379,42 @@ class LatentScatter(pg.PlotWidget):
         place(self._probe_item, self._probe)
         place(self._generator_item, self._generator)
 
+    def _on_plane(self, codes: np.ndarray | None) -> np.ndarray | None:
+        """Codes (k, L) -> plane points (k, 2); None if they do not fit this latent space."""
+        if codes is None or codes.ndim != 2 or codes.shape[1] != self._projection.latent:
+            return None
+        return self._projection.to_plane(codes)
+
+    def _redraw_overlays(self) -> None:
+        """The interpolation path, the prior samples and the mu +/- sigma ellipses."""
+        path = self._on_plane(self._path)
+        if path is None:
+            self._path_item.setData([], [])
+        else:
+            self._path_item.setData(path[:, 0], path[:, 1])
+        samples = self._on_plane(self._samples)
+        if samples is None:
+            self._samples_item.setData([])
+        else:
+            self._samples_item.setData(samples[:, 0], samples[:, 1])
+        shape = QPainterPath()
+        self._ellipse_count = 0
+        if self._ellipses is not None:
+            mu, sigma = self._ellipses
+            if mu.shape == sigma.shape and mu.ndim == 2 and mu.shape[1] >= 1:
+                if mu.shape[1] == self._projection.latent and self._projection.is_pca:
+                    centres = self._projection.to_plane(mu)
+                    # Axis-aligned spread along each PCA axis: sqrt(sum_j c_ij^2 sigma_j^2).
+                    radii = np.sqrt(sigma**2 @ (self._projection.components**2).T)
+                else:
+                    centres, radii = np.zeros((len(mu), 2)), np.zeros((len(mu), 2))
+                    width = min(2, mu.shape[1])
+                    centres[:, :width], radii[:, :width] = mu[:, :width], sigma[:, :width]
+                for (cx, cy), (sx, sy) in zip(centres, radii, strict=True):
+                    shape.addEllipse(QRectF(cx - sx, cy - sy, 2 * sx, 2 * sy))
+                self._ellipse_count = len(mu)
+        self._ellipse_item.setPath(shape)
+
     # --- decoded background ---------------------------------------------------------------------
     def _schedule_background(self) -> None:
         if self._background.isVisible() and not self._background_timer.isActive():
@@ -351,3 +463,11 @@ class LatentScatter(pg.PlotWidget):
         distance = np.hypot(dx, dy)
         index = int(np.argmin(distance))
         return index if distance[index] <= PICK_RADIUS else None
+
+
+def _mu_sigma(snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray] | None:
+    """A VAE snapshot's posterior means and standard deviations, (n, L) each; None for an AE."""
+    if snapshot.logvar is None:
+        return None
+    mu = np.asarray(snapshot.latent, np.float64)
+    return mu, np.exp(0.5 * np.asarray(snapshot.logvar, np.float64))

@@ -9,16 +9,20 @@ to each other directly. A centre tab is one call: `window.add_tab(widget, "Title
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -31,18 +35,37 @@ from engine.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_builti
 from engine.training import Snapshot
 from gui.data_panel import DataPanel
 from gui.denoising_view import DenoisingView
+from gui.exports import (
+    ExportError,
+    export_plot,
+    grid_codes,
+    history_csv,
+    latent_csv,
+    save_latent_grid,
+    save_text,
+)
 from gui.generator_canvas import EncodeReadout, GeneratorCanvas
 from gui.glyph_set import GlyphSet
+from gui.interpolation_view import InterpolationView
 from gui.latent_scatter import LatentScatter
 from gui.loss_plot import LossPlot
 from gui.pca_view import PCAView
 from gui.reconstruction_view import ReconstructionView
 from gui.run_controller import RunController
+from gui.run_history import RunHistory, RunHistoryView, run_record
 from gui.run_settings import RunSettings
+from gui.sweep_view import SweepView
 from gui.training_panel import STATE_COLOURS, TrainingPanel
+from gui.vae_panel import VAEInsightPanel
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
+SESSION_FILTER = "Autoencoder Lab session (*.aelab)"
+PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+PNG_FILTER = "PNG image (*.png)"
+CSV_FILTER = "CSV table (*.csv)"
+AUTOSAVE_NAME = "autosave.aelab"
+RECENT_MAX = 8
 
 
 def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) -> QAction:
@@ -56,11 +79,25 @@ def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) 
 
 
 class MainWindow(QMainWindow):
-    """Autoencoder Lab's main window. `store` replaces the user's QSettings (tests pass one)."""
+    """Autoencoder Lab's main window. `store` replaces the user's QSettings (tests pass one);
+    `data_dir` is where the autosaved session and the run history live: the app's data folder,
+    or beside the store's file when a store is given (so tests never touch the user's files)."""
 
-    def __init__(self, store: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: QSettings | None = None,
+        parent: QWidget | None = None,
+        data_dir: str | Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store if store is not None else QSettings()
+        if data_dir is None and store is not None:
+            data_dir = Path(store.fileName()).parent / "data"
+        elif data_dir is None:
+            location = QStandardPaths.StandardLocation.AppDataLocation
+            data_dir = QStandardPaths.writableLocation(location)
+        self.data_dir = Path(data_dir)
+        self._pending_session_save: str | None = None
         dataset, path = self._initial_set()
         self.glyph_set = GlyphSet(dataset, path, parent=self)
         self.run = RunController(self.glyph_set, store=self._store, parent=self)
@@ -71,6 +108,8 @@ class MainWindow(QMainWindow):
         self.generator = GeneratorCanvas(self.glyph_set)
         self.readout = EncodeReadout()
         self.loss_plot = LossPlot()
+        self.run_history = RunHistory(self.data_dir / "runs.json", parent=self)
+        self.run_history_view = RunHistoryView(self.run_history)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._make_view_actions()
@@ -78,6 +117,12 @@ class MainWindow(QMainWindow):
         self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
         self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising")
         self.add_tab(PCAView(self.run, self.glyph_set), "PCA vs AE")
+        self.add_tab(SweepView(self.run, self.glyph_set), "Noise sweep")
+        self.interpolation_view = InterpolationView(self.run, self.glyph_set)
+        self.vae_panel = VAEInsightPanel(self.run, self.glyph_set)
+        self.add_tab(self.interpolation_view, "Interpolation")
+        self.add_tab(self.vae_panel, "VAE")
+        self.add_tab(self.run_history_view, "Runs")
         self.setCentralWidget(self._make_centre())
         self._fit_to_screen()
         self._make_docks()
@@ -91,6 +136,8 @@ class MainWindow(QMainWindow):
             self._on_snapshot_changed(self.run.snapshot)
         self._on_current_glyph_changed(self.glyph_set.current)
         self._update_title()
+        if self.run_history.load_error:
+            self._show_error(self.run_history.load_error)
 
     # --- extension point --------------------------------------------------------------------------
     def add_tab(self, widget: QWidget, title: str) -> int:
@@ -213,7 +260,11 @@ class MainWindow(QMainWindow):
         menu.addActions([data.open_action, data.save_action, data.save_as_action])
         menu.addAction(data.import_action)
         menu.addSeparator()
+        self._make_session_menu(menu)
+        menu.addSeparator()
         menu.addActions([panel.load_model_action, panel.save_model_action])
+        menu.addSeparator()
+        self._make_export_menu(menu.addMenu("E&xport"))
         menu.addSeparator()
         menu.addAction(quit_action)
         menu = self.menuBar().addMenu("&Edit")
@@ -239,12 +290,18 @@ class MainWindow(QMainWindow):
         run.settings_changed.connect(self._on_settings_changed)
         run.message_changed.connect(self._on_message_changed)
         run.error_occurred.connect(self._show_error)
+        run.run_ended.connect(self._on_run_ended)
+        self.run_history.error_occurred.connect(self._show_error)
         scatter.point_clicked.connect(self._on_point_clicked)
         scatter.glyph_selected.connect(self._on_glyph_selected)
         glyphs.current_changed.connect(self._on_current_glyph_changed)
         glyphs.glyph_changed.connect(self._on_glyph_changed)
         glyphs.glyphs_reset.connect(self._on_glyphs_reset)
         glyphs.modified_changed.connect(self._on_modified_changed)
+        self.interpolation_view.path_changed.connect(scatter.set_path)
+        self.vae_panel.ellipses_toggled.connect(scatter.set_ellipses_visible)
+        self.vae_panel.samples_changed.connect(scatter.set_samples)
+        scatter.set_path(self.interpolation_view.path)  # the first path came before connecting
 
     # --- errors -----------------------------------------------------------------------------------
     def _show_error(self, message: str) -> None:
@@ -267,7 +324,14 @@ class MainWindow(QMainWindow):
     def _on_state_changed(self, state: str) -> None:
         if state == "running":
             self.message_area.hide()  # a new attempt: the last error no longer applies
+        elif self._pending_session_save is not None:  # paused (or ended) for Save session
+            path, self._pending_session_save = self._pending_session_save, None
+            self._save_session_to(path)
         self._show_run_summary()
+
+    @Slot(object)
+    def _on_run_ended(self, snapshot: Snapshot) -> None:
+        self.run_history.add(run_record(snapshot, self.run.settings.to_dict(), self.run.dataset))
 
     @Slot(object)
     def _on_settings_changed(self, settings: RunSettings) -> None:
@@ -384,10 +448,204 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved glyphs, then stop training and wait for it (within a second)."""
+        """Ask about unsaved glyphs, stop training and wait for it (within a second), then keep
+        the whole session in the data folder (File > Restore last session brings it back)."""
         if not self.data_panel.maybe_save():
             event.ignore()
             return
-        self.run.shutdown(CLOSE_TIMEOUT_MS)
+        # A paused (or idle, or ended) run is saved as it is, so it resumes exactly; a running
+        # one is stopped first and keeps its best weights.
+        saved = self.run.state != "running" and self.run.save_session(
+            str(self.autosave_path), quiet=True
+        )
+        if self.run.shutdown(CLOSE_TIMEOUT_MS) and not saved:
+            self.run.save_session(str(self.autosave_path), quiet=True)
         self._save_window()
         super().closeEvent(event)
+
+    # --- sessions ---------------------------------------------------------------------------------
+    @property
+    def autosave_path(self) -> Path:
+        return self.data_dir / AUTOSAVE_NAME
+
+    def _make_session_menu(self, menu: QMenu) -> None:
+        self.open_session_action = QAction("Open sess&ion…", self)
+        self.open_session_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_session_action.setStatusTip("Open a whole session: glyphs, model, run, history")
+        self.open_session_action.triggered.connect(self._on_open_session_triggered)
+        self.save_session_action = QAction("Save sessio&n…", self)
+        self.save_session_action.setShortcut(QKeySequence("Ctrl+Alt+S"))
+        self.save_session_action.setStatusTip(
+            "Save glyphs, settings, weights, optimizer state, history and seeds in one file"
+        )
+        self.save_session_action.triggered.connect(self._on_save_session_triggered)
+        self.restore_session_action = QAction("&Restore last session", self)
+        self.restore_session_action.setStatusTip(
+            "Open the session that was saved automatically when the window last closed"
+        )
+        self.restore_session_action.triggered.connect(self._on_restore_session_triggered)
+        self.restore_session_action.setEnabled(self.autosave_path.is_file())
+        self.recent_menu = QMenu("Recent sessions", self)
+        menu.addActions([self.open_session_action, self.save_session_action])
+        menu.addMenu(self.recent_menu)
+        menu.addAction(self.restore_session_action)
+        self._update_recent_menu()
+
+    def recent_sessions(self) -> list[str]:
+        text = self._store.value("sessions/recent", "", type=str)
+        try:
+            paths = json.loads(text) if text else []
+        except json.JSONDecodeError:
+            paths = []
+        return (
+            [p for p in paths if isinstance(p, str)][:RECENT_MAX] if isinstance(paths, list) else []
+        )
+
+    def _set_recent_sessions(self, paths: list[str]) -> None:
+        self._store.setValue("sessions/recent", json.dumps(paths[:RECENT_MAX]))
+        self._update_recent_menu()
+
+    def _remember_session(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        if Path(path) == self.autosave_path.resolve():
+            return
+        self._set_recent_sessions([path, *(p for p in self.recent_sessions() if p != path)])
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_sessions()
+        for number, path in enumerate(paths, start=1):
+            action = self.recent_menu.addAction(f"&{number} {Path(path).name}")
+            action.setStatusTip(path)
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_session_file(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def open_session_file(self, path: str) -> bool:
+        """Open a session (a recent entry, a dialog's choice or the autosave)."""
+        if not Path(path).is_file():
+            if path in self.recent_sessions():
+                self._set_recent_sessions([p for p in self.recent_sessions() if p != path])
+                self._show_error(
+                    f"The session {path} no longer exists; it was removed from Recent sessions."
+                )
+            else:
+                self._show_error(f"The session {path} does not exist.")
+            return False
+        if not self.data_panel.maybe_save():  # the session replaces the glyphs
+            return False
+        if not self.run.open_session(path):
+            return False  # run.error_occurred has said why; the window is unchanged
+        self._remember_session(path)
+        return True
+
+    @Slot()
+    def _on_open_session_triggered(self) -> None:
+        path = self._ask_open_path("Open session", SESSION_FILTER)
+        if path:
+            self.open_session_file(path)
+
+    @Slot()
+    def _on_save_session_triggered(self) -> None:
+        path = self._ask_save_path("Save session", SESSION_FILTER)
+        if not path:
+            return
+        if self.run.state == "running":  # save at the next pause: weights must be still
+            self._pending_session_save = path
+            self.run.pause()
+        else:
+            self._save_session_to(path)
+
+    def _save_session_to(self, path: str) -> None:
+        if self.run.save_session(path):
+            self._remember_session(path)
+
+    @Slot()
+    def _on_restore_session_triggered(self) -> None:
+        self.open_session_file(str(self.autosave_path))
+
+    # --- exports --------------------------------------------------------------------------------
+    def _make_export_menu(self, menu: QMenu) -> None:
+        entries = (
+            ("&Loss plot (PNG or SVG)…", self.export_loss_plot),
+            ("Latent &plot (PNG or SVG)…", self.export_latent_plot),
+            ("Decoded latent &grid (PNG)…", self.export_latent_grid),
+            ("Loss &history (CSV)…", self.export_history_csv),
+            ("Latent &codes (CSV)…", self.export_latent_csv),
+        )
+        self.export_actions: list[QAction] = []
+        for text, slot in entries:
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+            self.export_actions.append(action)
+
+    def _export(self, title: str, file_filter: str, write) -> bool:
+        """Ask for a path, then `write(path)`; a failure is told in a sentence."""
+        path = self._ask_save_path(title, file_filter)
+        if not path:
+            return False
+        try:
+            write(path)
+        except (OSError, ValueError) as error:  # ExportError is a ValueError
+            self._show_error(f"Could not write {path}: {error}.")
+            return False
+        self.statusBar().showMessage(f"Wrote {path}.", 10000)
+        return True
+
+    def export_loss_plot(self) -> bool:
+        return self._export(
+            "Export the loss plot", PLOT_FILTER, lambda p: export_plot(self.loss_plot.ci, p)
+        )
+
+    def export_latent_plot(self) -> bool:
+        plot = self.latent_scatter.getPlotItem()
+        return self._export("Export the latent plot", PLOT_FILTER, lambda p: export_plot(plot, p))
+
+    def export_latent_grid(self) -> bool:
+        """10 x 10 glyphs decoded over the latent plot's current view, as one picture."""
+        snapshot, dataset = self.run.snapshot, self.run.dataset
+        if snapshot is None:
+            self._show_error("There is no model to decode with yet.")
+            return False
+        x_range, y_range = self.latent_scatter.getViewBox().viewRange()
+        codes = grid_codes(self.latent_scatter.projection, x_range, y_range)
+        return self._export(
+            "Export the decoded latent grid",
+            PNG_FILTER,
+            lambda p: save_latent_grid(p, snapshot.model, dataset, codes),
+        )
+
+    def export_history_csv(self) -> bool:
+        snapshot = self.run.snapshot
+        if snapshot is None:
+            self._show_error("There is no loss history yet.")
+            return False
+        text = history_csv(snapshot)
+        return self._export("Export the loss history", CSV_FILTER, lambda p: save_text(p, text))
+
+    def export_latent_csv(self) -> bool:
+        snapshot = self.run.snapshot
+        if snapshot is None:
+            self._show_error("There are no latent codes yet.")
+            return False
+        try:
+            text = latent_csv(snapshot, self.run.dataset)
+        except ExportError as error:
+            self._show_error(f"Could not export the latent codes: {error}.")
+            return False
+        return self._export("Export the latent codes", CSV_FILTER, lambda p: save_text(p, text))
+
+    # --- file dialogs (tests override these two) ------------------------------------------------
+    def _ask_save_path(self, title: str, file_filter: str) -> str | None:
+        """A path to write, with the chosen filter's suffix added when none was typed."""
+        path, chosen = QFileDialog.getSaveFileName(self, title, "", file_filter)
+        if not path:
+            return None
+        if not Path(path).suffix:
+            pattern = (chosen or file_filter).split("(*", 1)[-1]
+            path += pattern.split(")", 1)[0].split(" ", 1)[0]
+        return path
+
+    def _ask_open_path(self, title: str, file_filter: str) -> str | None:
+        path, _chosen = QFileDialog.getOpenFileName(self, title, "", file_filter)
+        return path or None

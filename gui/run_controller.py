@@ -10,15 +10,17 @@ is slow, further apart, so that the views never take more than VIEW_SHARE of the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
 import shiboken6
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
-from engine.datasets import Dataset
+from engine.datasets import Dataset, DatasetError, dataset_from_json, dataset_to_json
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, load_model, save_model
+from engine.session import Session, SessionFileError, load_session, save_session
 from engine.training import Snapshot, Trainer
 from gui.glyph_set import GlyphSet
 from gui.run_settings import (
@@ -45,6 +47,7 @@ class RunController(QObject):
     snapshot_changed = Signal(object)  # the latest Snapshot (also after Reset or Load model)
     message_changed = Signal(str)  # a sentence for the status bar
     error_occurred = Signal(str)  # a sentence for the user: what went wrong, what to do
+    run_ended = Signal(object)  # the final Snapshot of a run that finished, stopped or failed
 
     def __init__(
         self, glyph_set: GlyphSet, store: QSettings | None = None, parent: QObject | None = None
@@ -65,6 +68,7 @@ class RunController(QObject):
         self._published_at = 0.0  # time.monotonic() when the last snapshot was handed out
         self._min_gap = 0.0  # seconds between snapshots shown, from what showing them cost
         self._data_stale = False
+        self._opening = False  # open_session is replacing the glyph set
         self._deliver_timer = QTimer(self, singleShot=True)
         self._deliver_timer.timeout.connect(self._on_deliver_timeout)
         self._data_timer = QTimer(self, singleShot=True, interval=40)
@@ -179,6 +183,8 @@ class RunController(QObject):
         if self._state == "paused" and self._worker is not None:
             self._set_state("running")
             self._worker.resume()
+        elif self._state == "paused":  # a paused run from a session file: no worker yet
+            self._launch(None)
 
     def toggle_pause(self) -> None:
         if self._state == "running":
@@ -188,6 +194,8 @@ class RunController(QObject):
 
     def stop(self) -> None:
         """End the run; the model keeps the best weights seen."""
+        if self.is_active and self._worker is None:  # paused, from a session file
+            self._launch(0)
         if self.is_active and self._worker is not None:
             self._worker.stop()
 
@@ -262,6 +270,76 @@ class RunController(QObject):
         if meta.get("pixel_hash") and meta.get("pixel_hash") != self._dataset.pixel_hash():
             note = f" It was trained on other images ({meta.get('dataset', 'another set')})."
         self.message_changed.emit(f"Loaded the model from {path}.{note}")
+        return True
+
+    # --- session files ---------------------------------------------------------------------------
+    def save_session(self, path: str, quiet: bool = False) -> bool:
+        """Write the whole session: data set, settings, trainer (weights, optimizer, history,
+        random states). Only while no epoch is being trained: a running run must pause first."""
+        if self._state == "running":
+            self.error_occurred.emit(
+                "The session cannot be saved while training runs: pause the run (Space) first."
+            )
+            return False
+        if self._trainer is None:
+            self.error_occurred.emit("There is no run to save yet.")
+            return False
+        extra: dict[str, object] = {"settings": self._settings.to_dict()}
+        edited = self._glyphs.dataset()
+        if self._data_stale:  # the glyphs changed since this run began: keep both
+            extra["edited_dataset"] = dataset_to_json(edited)
+        try:
+            save_session(path, Session(self._dataset, self._trainer, extra))
+        except (OSError, ValueError, TypeError) as error:
+            self.error_occurred.emit(f"Could not save the session to {path}: {error}.")
+            return False
+        if not quiet:
+            self.message_changed.emit(f"Saved the session (epoch {self._trainer.epoch}) to {path}.")
+        return True
+
+    def open_session(self, path: str) -> bool:
+        """Replace the data set, settings and run with a saved session's; training continues
+        exactly where it stopped. A damaged file changes nothing and says why."""
+        if self._state == "running":
+            self.error_occurred.emit(
+                "A session cannot be opened while training runs: pause or stop the run first."
+            )
+            return False
+        try:
+            session = load_session(path)
+            extra = session.extra
+            edited = session.dataset
+            if isinstance(extra.get("edited_dataset"), dict):
+                edited = dataset_from_json(extra["edited_dataset"], "the session's edited set")
+        except SessionFileError as error:
+            self.error_occurred.emit(f"Could not open the session: {error}.")
+            return False
+        except DatasetError as error:
+            self.error_occurred.emit(f"Could not open the session {path}: {error}.")
+            return False
+        self._cancel_run()
+        stored = extra.get("settings") if isinstance(extra.get("settings"), dict) else {}
+        # The views follow the new set; this controller ignores the reset and installs the run.
+        # No path: the session's glyphs may differ from any file, so Save set asks where to.
+        self._opening = True
+        try:
+            self._glyphs.set_dataset(edited, None)
+        finally:
+            self._opening = False
+        self._set_key = self._key_of(self._glyphs)
+        self._settings = RunSettings.from_dict(stored, base=default_settings(edited.name))
+        self._save_settings()
+        self.settings_changed.emit(self._settings)
+        trainer = session.trainer
+        self._dataset = session.dataset
+        self._data_stale = edited is not session.dataset
+        self._model = trainer.model
+        self._trainer = trainer
+        state = "paused" if trainer.state == "running" else trainer.state
+        trainer.state = state
+        self._set_state(state)
+        self._publish(trainer.snapshot())
+        self.message_changed.emit(f"Opened the session {path} (epoch {trainer.epoch}, {state}).")
         return True
 
     # --- closing --------------------------------------------------------------------------------
@@ -392,9 +470,12 @@ class RunController(QObject):
         self._worker = None
         if final is None:
             self._set_state("failed")
+            if self._snapshot is not None:
+                self.run_ended.emit(dataclasses.replace(self._snapshot, state="failed"))
             return
         self._publish(final)
         self._set_state(final.state)
+        self.run_ended.emit(final)
         if final.message:
             self.message_changed.emit(final.message)
 
@@ -419,6 +500,8 @@ class RunController(QObject):
 
     @Slot()
     def _on_glyphs_reset(self) -> None:
+        if self._opening:
+            return  # open_session installs the session's run itself
         key = self._key_of(self._glyphs)
         if key == self._set_key:
             self._on_data_edited()

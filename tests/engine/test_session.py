@@ -41,6 +41,8 @@ def test_train_save_open_train_equals_training_at_once(tmp_path, font, kind):
     assert resumed.extra == {"note": "hello"}
     assert resumed.trainer.epoch == 15
     assert len(resumed.trainer.history) == len(trainer.history)
+    resumed.trainer.snapshot()  # asking for a snapshot must not log epoch 15 a second time
+    assert len(resumed.trainer.history) == len(trainer.history)
     resumed.trainer.run(epochs=25)
     assert np.array_equal(resumed.trainer.model.params, at_once.params)
 

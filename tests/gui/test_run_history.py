@@ -1,0 +1,101 @@
+"""The Runs tab: every ended run is a row, kept in runs.json; selected runs' curves overlaid."""
+
+import json
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel as Sel
+from PySide6.QtCore import QSettings, Qt
+
+from gui.main_window import MainWindow
+from gui.run_history import RunHistory
+
+TIMEOUT = 10_000
+
+
+def make_window(qtbot, store) -> MainWindow:
+    win = MainWindow(store)
+    win.errors = []
+    win._show_error = win.errors.append
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def store(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def run_to_the_end(qtbot, win) -> None:
+    with qtbot.waitSignal(
+        win.run.state_changed, timeout=TIMEOUT, check_params_cb="finished".__eq__
+    ):
+        qtbot.mouseClick(win.training_panel.start_button, Qt.MouseButton.LeftButton)
+
+
+def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, store, tmp_path):
+    win = make_window(qtbot, store)
+    view = win.run_history_view
+    win.tabs.setCurrentWidget(view)
+    assert view.table.rowCount() == 0
+    run_to_the_end(qtbot, win)
+    win.training_panel.lr_spin.setValue(win.run.settings.lr * 2)  # a second, different run
+    run_to_the_end(qtbot, win)
+    assert view.table.rowCount() == 2
+    newest = win.run_history.runs[-1]
+    assert newest["state"] == "finished"
+    assert newest["epochs"] == win.run.snapshot.epoch
+    assert newest["max_wrong"] == 0
+    assert newest["pixel_hash"] == win.run.dataset.pixel_hash()
+    assert newest["seeds"] == {"init": 0, "batch": 0, "noise": 0}
+    assert newest["settings"]["lr"] == pytest.approx(2 * win.run_history.runs[0]["settings"]["lr"])
+    assert view.table.item(0, 1).text() == "font5x7"
+    assert view.table.item(0, 7).text() == "finished"
+
+    assert view.curves == []
+    model = view.table.selectionModel()
+    rows = Sel.SelectionFlag.Select | Sel.SelectionFlag.Rows
+    model.select(view.table.model().index(0, 0), rows)
+    assert len(view.curves) == 1
+    model.select(view.table.model().index(1, 0), rows)
+    assert len(view.curves) == 2
+    assert view.selected_runs() == [0, 1]
+    for curve, run in zip(view.curves, win.run_history.runs, strict=True):
+        x, y = curve.getData()
+        assert list(x) == run["history"]["epoch"]
+        assert len(y) == len(run["history"]["loss"])
+    assert win.errors == []
+    win.close()
+
+    stored = json.loads((tmp_path / "data" / "runs.json").read_text())
+    assert len(stored["runs"]) == 2
+    again = make_window(qtbot, store)
+    assert again.run_history_view.table.rowCount() == 2
+    again.close()
+
+
+def test_a_stopped_run_is_recorded_too(qtbot, store):
+    win = make_window(qtbot, store)
+    panel = win.training_panel
+    if panel.stop_check.isChecked():
+        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
+    panel.epochs_spin.setValue(1_000_000)
+    with qtbot.waitSignal(
+        win.run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch > 5
+    ):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
+        qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    assert [r["state"] for r in win.run_history.runs] == ["stopped"]
+    win.close()
+
+
+def test_a_damaged_history_file_is_kept_aside_and_reported(qtbot, tmp_path):
+    path = tmp_path / "runs.json"
+    path.write_text("{ not json")
+    history = RunHistory(path)
+    assert history.runs == []
+    assert "could not be read" in history.load_error
+    assert not path.exists()
+    assert len(list(tmp_path.glob("runs-damaged-*.json"))) == 1
