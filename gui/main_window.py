@@ -117,7 +117,8 @@ class MainWindow(QMainWindow):
         self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
         self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising")
         self.add_tab(PCAView(self.run, self.glyph_set), "PCA vs AE")
-        self.add_tab(SweepView(self.run, self.glyph_set), "Noise sweep")
+        self.sweep_view = SweepView(self.run, self.glyph_set)
+        self.add_tab(self.sweep_view, "Noise sweep")
         self.interpolation_view = InterpolationView(self.run, self.glyph_set)
         self.vae_panel = VAEInsightPanel(self.run, self.glyph_set)
         self.add_tab(self.interpolation_view, "Interpolation")
@@ -460,6 +461,7 @@ class MainWindow(QMainWindow):
         )
         if self.run.shutdown(CLOSE_TIMEOUT_MS) and not saved:
             self.run.save_session(str(self.autosave_path), quiet=True)
+        self.sweep_view.shutdown(CLOSE_TIMEOUT_MS)
         self._save_window()
         super().closeEvent(event)
 
