@@ -78,6 +78,9 @@ def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) 
     return action
 
 
+TAB_MIN_WIDTH = 420  # pixels: a wider tab scrolls sideways rather than squeeze the docks
+
+
 class MainWindow(QMainWindow):
     """Autoencoder Lab's main window. `store` replaces the user's QSettings (tests pass one);
     `data_dir` is where the autosaved session and the run history live: the app's data folder,
@@ -112,6 +115,9 @@ class MainWindow(QMainWindow):
         self.run_history_view = RunHistoryView(self.run_history)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # Nine tabs must not widen the centre and squeeze the data panel: scroll them instead.
+        self.tabs.setUsesScrollButtons(True)
+        self._path_wanted = False  # set when the Interpolation tab is first opened
         self._make_view_actions()
         self.add_tab(self._make_latent_tab(), "Latent space")
         self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
@@ -142,8 +148,16 @@ class MainWindow(QMainWindow):
 
     # --- extension point --------------------------------------------------------------------------
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a centre tab (e.g. "Reconstructions"); returns its index."""
-        return self.tabs.addTab(widget, title)
+        """Add a centre tab (e.g. "Reconstructions"); returns its index.
+
+        Each tab sits in a scroll area, so one wide tab cannot widen the centre and squeeze the
+        data panel: on a narrow window the tab scrolls instead."""
+        scroll = QScrollArea()
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(min(widget.minimumSizeHint().width(), TAB_MIN_WIDTH))
+        return self.tabs.addTab(scroll, title)
 
     # --- building ---------------------------------------------------------------------------------
     def _make_view_actions(self) -> None:
@@ -216,6 +230,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.loss_plot)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 300])  # the tabs (a scroll area has no useful size hint) get most
         splitter.setChildrenCollapsible(False)
         centre = QWidget()
         layout = QVBoxLayout(centre)
@@ -299,10 +314,23 @@ class MainWindow(QMainWindow):
         glyphs.glyph_changed.connect(self._on_glyph_changed)
         glyphs.glyphs_reset.connect(self._on_glyphs_reset)
         glyphs.modified_changed.connect(self._on_modified_changed)
-        self.interpolation_view.path_changed.connect(scatter.set_path)
+        self.interpolation_view.path_changed.connect(self._on_interpolation_path_changed)
+        self.tabs.currentChanged.connect(self._on_current_tab_changed)
         self.vae_panel.ellipses_toggled.connect(scatter.set_ellipses_visible)
         self.vae_panel.samples_changed.connect(scatter.set_samples)
-        scatter.set_path(self.interpolation_view.path)  # the first path came before connecting
+
+    # --- slots: the interpolation path shows on the plane once its tab has been opened ---------
+    @Slot(object)
+    def _on_interpolation_path_changed(self, codes: np.ndarray | None) -> None:
+        """An unexplained orange line on a new user's plane would only puzzle them."""
+        self.latent_scatter.set_path(codes if self._path_wanted else None)
+
+    @Slot(int)
+    def _on_current_tab_changed(self, _index: int) -> None:
+        showing = self.tabs.currentWidget().widget() is self.interpolation_view
+        if showing and not self._path_wanted:
+            self._path_wanted = True
+            self._on_interpolation_path_changed(self.interpolation_view.path)
 
     # --- errors -----------------------------------------------------------------------------------
     def _show_error(self, message: str) -> None:
