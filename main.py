@@ -1,6 +1,6 @@
 """Autoencoder Lab: `python main.py` opens the window; `python main.py COMMAND ...` runs headless.
 
-Commands: train, evaluate, generate, sweep (see `python main.py --help`). The window's modules are
+Commands: train, evaluate, generate, sweep, report (see `python main.py --help`). The window's modules are
 imported only when the window is wanted, so the command line starts fast and needs no display.
 """
 
@@ -12,6 +12,10 @@ def main(argv: list[str]) -> int:
         from gui.app import run_app
 
         return run_app()
+    if argv[0] == "report":  # draws figures with Qt (offscreen); the other commands never load it
+        from gui.report import run_report
+
+        return run_report(argv[1:])
     from engine.cli import run_cli
 
     return run_cli(argv)

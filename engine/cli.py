@@ -50,6 +50,8 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="main.py",
         description="Autoencoder Lab. Without a command, opens the window.",
+        epilog="report: `main.py report --out DIR` retrains with fixed seeds and writes the "
+        "write-up's figures (PNG) and report.md, offscreen (see `main.py report --help`).",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
