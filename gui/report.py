@@ -45,7 +45,7 @@ REPORT_DAE_EPOCHS = PRESETS["dae"].epochs
 DAE_NOISES = ("salt-pepper:0.1", "salt-pepper:0.2", "bitflip:0.1", "gaussian:0.3")
 SWEEP_DAE = {"salt-pepper": "salt-pepper:0.2", "bitflip": "bitflip:0.1", "gaussian": "gaussian:0.3"}
 SHEET_NOISES = ("salt-pepper:0.1", "gaussian:0.3")  # figure 3: the DAE's outputs
-BARS = {"salt-pepper:0.1": 0.1, "salt-pepper:0.2": 0.5, "bitflip:0.1": 0.25}  # issue 5
+BARS = {"salt-pepper:0.1": 0.1, "salt-pepper:0.2": 0.5, "bitflip:0.1": 0.25}  # issue 2
 GRID, GRID_RANGE, NEW_DISTANCE = 10, (-2.0, 2.0), 3  # the VAE's generated grid
 
 
@@ -598,7 +598,7 @@ def _markdown(
         "",
         "## Measured numbers beside the course's",
         "",
-        "| what | course | bar (issue 5) | measured | holds |",
+        "| what | course | bar (issue 2) | measured | holds |",
         "|---|---|---|---|---|",
         f"| font AE: wrong pixels per glyph (worst) | at most 1 | 0 | {ev.max_wrong} "
         f"(total {ev.total_wrong}, epoch {ae.epoch}) | {_holds(ev.max_wrong == 0)} |",

@@ -39,7 +39,7 @@ def test_quick_report_writes_every_figure_and_the_numbers(qapp, tmp_path, capsys
         assert (out / name).stat().st_size > 2000, name  # not an empty picture
 
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "| what | course | bar (issue 5) | measured | holds |" in report
+    assert "| what | course | bar (issue 2) | measured | holds |" in report
     for what in ("font AE", "salt-pepper 0.1", "salt-pepper 0.2", "bitflip 0.1", "gaussian 0.3"):
         assert what in report
     assert re.search(
