@@ -33,7 +33,7 @@ class Task:
     seeds: int = 1  # "criterion": initial weights of seeds 0 .. seeds-1, timed one after another
     max_steps: int = 20000  # "criterion": give up after this many steps per seed
     batch_budget: float = 0.0  # "epochs": if > 0, time batches for this long and scale to an epoch
-    time_limit: float = 15.0  # "criterion": seconds a peer may take for all seeds
+    time_limit: float = 10.0  # "criterion": seconds a peer may take for all seeds
     random_rows: int = RANDOM_ROWS
     random_pixels: int = RANDOM_PIXELS
     memory: bool = False  # report the peak resident memory of the measuring process
@@ -83,7 +83,7 @@ FULL: tuple[Task, ...] = (
         2,
         "epochs",
         batch_size=128,
-        batch_budget=5.0,
+        batch_budget=3.0,
         memory=True,
     ),
 )
