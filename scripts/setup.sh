@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 PKGS=(libgl1 libegl1 libxkbcommon0 libfontconfig1 fonts-dejavu-core libglib2.0-0 libdbus-1-3
       libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
       libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1)
+PY="${PYTHON:-python3}"
 if command -v dpkg-query >/dev/null 2>&1; then
+  # Debian's own python3 needs python3-venv before `python3 -m venv` works.
+  "$PY" -c "import ensurepip, venv" 2>/dev/null || PKGS+=(python3-venv)
   missing=()
   for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,7 +27,6 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 fi
 
-PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
