@@ -3,25 +3,14 @@ Resample, and a glyph picked in the grid. Every count is checked against the eng
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from engine.datasets import load_builtin
 from engine.metrics import wrong_pixels
 from engine.noise import Noise
 from gui.denoising_view import DenoisingView
-from gui.glyph_set import GlyphSet
 from gui.run_controller import RunController
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 @pytest.fixture

@@ -2,26 +2,14 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from engine.datasets import load_builtin
 from engine.latent import interpolate, nearest_glyphs
 from engine.metrics import wrong_pixels
-from gui.glyph_set import GlyphSet
 from gui.interpolation_view import InterpolationView
 from gui.latent_scatter import LatentScatter
-from gui.run_controller import RunController
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 @pytest.fixture

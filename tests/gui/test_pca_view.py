@@ -7,24 +7,13 @@ import textwrap
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
-from engine.datasets import load_builtin
 from engine.pca import compare_with_pca, fit_pca
-from gui.glyph_set import GlyphSet
 from gui.pca_view import PCAView
 from gui.run_controller import RunController
 
 TIMEOUT = 10_000  # ms; the first fit imports scikit-learn (~2 s on a busy machine)
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 @pytest.fixture

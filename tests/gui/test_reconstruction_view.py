@@ -3,25 +3,14 @@ and clicking a glyph selects it."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
-from engine.datasets import load_builtin
 from engine.metrics import wrong_pixels
 from gui.glyph_pixmap import error_pixmap
-from gui.glyph_set import GlyphSet
 from gui.reconstruction_view import ReconstructionView, error_rgb
 from gui.run_controller import RunController
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 @pytest.fixture

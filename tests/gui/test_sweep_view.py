@@ -4,25 +4,13 @@ import csv
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from engine.datasets import load_builtin
 from engine.sweep import BOUND, SWEEP_LEVELS
-from gui.glyph_set import GlyphSet
-from gui.run_controller import RunController
 from gui.sweep_view import SweepView
 
 TIMEOUT = 10_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 @pytest.fixture

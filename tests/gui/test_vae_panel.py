@@ -4,25 +4,13 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from engine.datasets import load_builtin
 from engine.latent import nearest_glyphs, sample_prior
-from gui.glyph_set import GlyphSet
 from gui.latent_scatter import LatentScatter
-from gui.run_controller import RunController
 from gui.vae_panel import COLLAPSE_TEXT, VAEInsightPanel, samples_alike
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def run(qtbot, tmp_path):
-    glyphs = GlyphSet(load_builtin("font5x7"))
-    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    controller = RunController(glyphs, store=store)
-    yield controller
-    assert controller.shutdown(1000)
 
 
 def step(qtbot, run, epochs: int) -> None:

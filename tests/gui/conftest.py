@@ -1,0 +1,18 @@
+"""Fixtures shared by the window's tab tests."""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from engine.datasets import load_builtin
+from gui.glyph_set import GlyphSet
+from gui.run_controller import RunController
+
+
+@pytest.fixture
+def run(qtbot, tmp_path):
+    """A run of the 5x7 font with its own settings file; its threads are gone after the test."""
+    glyphs = GlyphSet(load_builtin("font5x7"))
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    controller = RunController(glyphs, store=store)
+    yield controller
+    assert controller.shutdown(1000)
