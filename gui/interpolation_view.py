@@ -133,6 +133,7 @@ class InterpolationView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.strip = GlyphListStrip()
+        self._drawn = False  # the computed frames are on screen
         self._layout()
 
         self._play_timer = QTimer(self, interval=PLAY_MS)
@@ -320,6 +321,16 @@ class InterpolationView(QWidget):
         self.path = interpolate(start, end, self.frames_spin.value())  # (K, L)
         self.frames = model.decode(self.path)  # (K, d)
         self.nearest, self.distance = nearest_glyphs(self.frames, dataset.images)
+        if self.path_check.isChecked():
+            self.path_changed.emit(self.path)
+        # Drawing the strip is most of the cost; a hidden tab draws when it is shown again.
+        self._drawn = self.isVisible()
+        if self._drawn:
+            self._draw(snapshot.epoch, model.latent)
+
+    def _draw(self, epoch: int, latent: int) -> None:
+        """Put the computed frames on screen: the strip, the large frame and the summary."""
+        dataset = self._glyphs.dataset()
         labels = dataset.labels
         shape = (len(self.frames), dataset.height, dataset.width)
         captions = [
@@ -336,13 +347,11 @@ class InterpolationView(QWidget):
         self.show_frame(self.frame)
         far = int(np.argmax(self.distance))
         self.summary_label.setText(
-            f"Epoch {snapshot.epoch}, {model.latent}-D latent space: the frame farthest from "
+            f"Epoch {epoch}, {latent}-D latent space: the frame farthest from "
             f"every glyph is frame {far + 1} ({self.distance[far]} px from "
             f"{labels[self.nearest[far]]!r}); {int(np.sum(self.distance == 0))} of "
             f"{len(self.frames)} frames are exactly a glyph of the set."
         )
-        if self.path_check.isChecked():
-            self.path_changed.emit(self.path)
 
     def show_frame(self, k: int) -> None:
         """Show frame k large and select it in the strip."""
@@ -361,6 +370,12 @@ class InterpolationView(QWidget):
             blocked = self.strip.blockSignals(True)
             self.strip.setCurrentRow(k)
             self.strip.blockSignals(blocked)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._drawn and self.frames is not None and self._snapshot is not None:
+            self._drawn = True
+            self._draw(self._snapshot.epoch, self._snapshot.model.latent)
 
     def hideEvent(self, event) -> None:
         self.play_button.setChecked(False)  # no animation behind another tab

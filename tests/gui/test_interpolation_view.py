@@ -109,3 +109,16 @@ def test_the_path_is_drawn_on_the_scatter_projected_when_latent_is_larger(qtbot,
     np.testing.assert_allclose(scatter.path_points, scatter.projection.to_plane(view.path))
     view.path_check.setChecked(False)
     assert len(scatter.path_points) == 0
+
+
+def test_a_hidden_tab_keeps_the_path_but_draws_the_strip_when_shown(qtbot, trained):
+    widget = InterpolationView(trained, trained.glyph_set)
+    qtbot.addWidget(widget)
+    assert not widget.isVisible()
+    with qtbot.waitSignal(widget.path_changed, timeout=1000):
+        widget.frames_spin.setValue(6)
+    assert widget.path.shape[0] == 6  # the latent plot still gets the new path
+    assert widget.strip.count() != 6  # but nothing was drawn behind another tab
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert widget.strip.count() == 6
