@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
+from gui.sticky_view import StickyViewBox
 
 INK = QColor(25, 45, 110)
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
@@ -105,7 +106,7 @@ class _PassiveScatter(pg.ScatterPlotItem):
         ev.ignore()
 
 
-class _LatentViewBox(pg.ViewBox):
+class _LatentViewBox(StickyViewBox):
     """Left click and left drag pick points instead of panning; other buttons act as usual."""
 
     picked = Signal(QPointF, bool)  # (view coordinates, True for a click / False for a drag)

@@ -346,6 +346,8 @@ class RunController(QObject):
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop every training thread and wait for them; True if all ended in time."""
         self._cancel_run()
+        if self.is_active:
+            self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
         deadline = time.monotonic() + timeout_ms / 1000
         all_ended = True
         for thread in list(self._threads):

@@ -324,3 +324,13 @@ def test_loss_axis_labels_never_pile_up(qtbot):
         pixels_per_decade = view.height() / (high - low)
         gaps = np.diff(shown) * pixels_per_decade
         assert gaps.min() >= LABEL_GAP - 1e-6, (kind, shown)
+
+
+def test_shutdown_mid_run_leaves_nothing_to_restart(qtbot, panel):
+    """Closing the window mid-run stops training; a late Stop must not start a new thread."""
+    run = start_endless(qtbot, panel)
+    assert run.shutdown(1000)
+    assert run.state == "stopped"
+    assert not panel.stop_button.isEnabled()
+    run.stop()
+    assert run._threads == {}

@@ -1,0 +1,63 @@
+"""A pyqtgraph ViewBox whose auto range holds still until the data need it to move.
+
+pyqtgraph's auto range refits the view to the data on every change. While a model trains, the
+data change 30 times a second, so the axes were re-labelled and the plot painted twice (the refit
+happens during the paint and asks for another) on every frame: most of the GUI thread's time
+(measured with benchmarks/window.py). This view box keeps its range while the data stay inside it
+and still fill at least SHRINK of it; otherwise it refits with MARGIN to spare, so a growing
+curve re-ranges a few times per decade instead of every frame. A person's zoom or pan turns
+auto range off as usual, and "View All" turns it back on.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+SHRINK = 0.4  # refit when the data span less than this fraction of the view
+MARGIN = 0.15  # on a refit, room to grow on each side, as a fraction of the data's span
+
+
+def sticky_range(
+    wanted: tuple[float, float], current: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The range to switch to for data spanning `wanted`, or None to keep `current`."""
+    lo, hi = wanted
+    now_lo, now_hi = current
+    span, now_span = hi - lo, now_hi - now_lo
+    inside = now_lo <= lo and hi <= now_hi
+    if inside and (span >= SHRINK * now_span or span <= 0):
+        return None
+    margin = MARGIN * span
+    return lo - margin, hi + margin
+
+
+class StickyViewBox(pg.ViewBox):
+    """A ViewBox whose auto range refits only when the data leave the view or shrink in it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._auto_ranging = False
+
+    def updateAutoRange(self) -> None:
+        self._auto_ranging = True
+        try:
+            super().updateAutoRange()
+        finally:
+            self._auto_ranging = False
+
+    def setRange(
+        self,
+        rect=None,
+        xRange=None,
+        yRange=None,
+        padding=None,
+        update=True,
+        disableAutoRange=True,
+    ) -> None:
+        if self._auto_ranging and rect is None:  # a refit from updateAutoRange: maybe keep
+            x_now, y_now = self.viewRange()
+            xRange = None if xRange is None else sticky_range(tuple(xRange), tuple(x_now))
+            yRange = None if yRange is None else sticky_range(tuple(yRange), tuple(y_now))
+            if xRange is None and yRange is None:
+                return
+        super().setRange(rect, xRange, yRange, padding, update, disableAutoRange)
