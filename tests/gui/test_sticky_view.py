@@ -5,6 +5,7 @@ import pyqtgraph as pg
 import pytest
 
 from engine.datasets import load_builtin
+from engine.models import Autoencoder
 from engine.training import TrainConfig, Trainer
 from gui.sticky_view import MARGIN, SHRINK, StickyViewBox, sticky_range
 
@@ -84,9 +85,9 @@ def test_loss_plot_coalesces_a_burst_of_snapshots(qtbot):
     from gui.loss_plot import REFRESH_MS, LossPlot
 
     font = load_builtin("font5x7")
-    from engine.models import Autoencoder
-
-    trainer = Trainer(Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=100))
+    trainer = Trainer(
+        Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=100)
+    )
     snapshots = []
     trainer.run(epochs=30, on_snapshot=snapshots.append, snapshot_every=10)
     plot = LossPlot()
