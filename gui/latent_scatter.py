@@ -366,10 +366,9 @@ class LatentScatter(pg.PlotWidget):
     def _redraw_markers(self) -> None:
         def place(item: pg.ScatterPlotItem, code: np.ndarray | None) -> None:
             if code is None or len(code) != self._projection.latent:
-                item.setData([])
+                _show(item, None)
             else:
-                x, y = self._projection.to_plane(code)[0]
-                item.setData([x], [y])
+                _show(item, self._projection.to_plane(code))
 
         n = len(self._plane)
         selected = self._selected
@@ -388,16 +387,8 @@ class LatentScatter(pg.PlotWidget):
 
     def _redraw_overlays(self) -> None:
         """The interpolation path, the prior samples and the mu +/- sigma ellipses."""
-        path = self._on_plane(self._path)
-        if path is None:
-            self._path_item.setData([], [])
-        else:
-            self._path_item.setData(path[:, 0], path[:, 1])
-        samples = self._on_plane(self._samples)
-        if samples is None:
-            self._samples_item.setData([])
-        else:
-            self._samples_item.setData(samples[:, 0], samples[:, 1])
+        _show(self._path_item, self._on_plane(self._path))
+        _show(self._samples_item, self._on_plane(self._samples))
         shape = QPainterPath()
         self._ellipse_count = 0
         if self._ellipses is not None:
@@ -464,6 +455,21 @@ class LatentScatter(pg.PlotWidget):
         distance = np.hypot(dx, dy)
         index = int(np.argmin(distance))
         return index if distance[index] <= PICK_RADIUS else None
+
+
+def _show(item: pg.ScatterPlotItem | pg.PlotDataItem, points: np.ndarray | None) -> None:
+    """Move `item` to `points` (k, 2), or hide it for None. Hidden and unchanged items are
+    left alone: every setData costs the GUI thread a re-layout and a paint, 30 times a second."""
+    if points is None or len(points) == 0:
+        if item.isVisible():
+            item.setData([], [])
+            item.setVisible(False)
+        return
+    x, y = item.getData()
+    if item.isVisible() and x is not None and np.array_equal(np.column_stack([x, y]), points):
+        return
+    item.setData(points[:, 0], points[:, 1])
+    item.setVisible(True)
 
 
 def _mu_sigma(snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray] | None:

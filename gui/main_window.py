@@ -50,6 +50,7 @@ from gui.interpolation_view import InterpolationView
 from gui.latent_scatter import LatentScatter
 from gui.loss_plot import LossPlot
 from gui.pca_view import PCAView
+from gui.rate_limit import RateLimit
 from gui.reconstruction_view import ReconstructionView
 from gui.run_controller import RunController
 from gui.run_history import RunHistory, RunHistoryView, run_record
@@ -60,6 +61,7 @@ from gui.vae_panel import VAEInsightPanel
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
+READOUT_MS = 100  # the generator, the editor's round trip and the summary: <= 10 times a second
 SESSION_FILTER = "Autoencoder Lab session (*.aelab)"
 PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 PNG_FILTER = "PNG image (*.png)"
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         self._make_docks()
         self._make_menus()
         self._make_status_bar()
+        self._readouts = RateLimit(self, self._show_readouts, READOUT_MS)
         self._connect()
         self._restore_window()
         self._on_settings_changed(self.run.settings)
@@ -342,15 +345,25 @@ class MainWindow(QMainWindow):
     # --- slots: the run -> views --------------------------------------------------------------
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        dataset = self.run.dataset
-        self.latent_scatter.set_snapshot(snapshot, dataset)
-        self.generator.set_snapshot(snapshot, dataset)
+        """The latent scatter moves with every snapshot; the rest are read more than watched,
+        and every millisecond here is taken from training (they share the GIL)."""
+        self.latent_scatter.set_snapshot(snapshot, self.run.dataset)
         self.loss_plot.set_snapshot(snapshot)
+        self._readouts.request()
+
+    def _show_readouts(self) -> None:
+        """The generator's picture, the editor glyph's round trip and the status bar summary."""
+        snapshot = self.run.snapshot
+        if snapshot is not None:
+            self.generator.set_snapshot(snapshot, self.run.dataset)
         self._update_probe()
         self._show_run_summary()
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
+        if state != "running":
+            self._readouts.flush()  # show the epoch the run paused or ended at, now
+            self.loss_plot.flush()
         if state == "running":
             self.message_area.hide()  # a new attempt: the last error no longer applies
         elif self._pending_session_save is not None:  # paused (or ended) for Save session

@@ -33,7 +33,7 @@ from engine.activations import ACTIVATIONS
 from engine.losses import LOSS_NAMES
 from engine.noise import NOISE_LABELS
 from engine.optimizers import OPTIMIZERS
-from engine.training import Snapshot
+from gui.rate_limit import RateLimit
 from gui.run_controller import RunController
 from gui.run_settings import (
     LR_SCHEDULE_NAMES,
@@ -52,6 +52,7 @@ STATE_COLOURS = {
     "failed": "#c62828",
 }
 STEP_SIZES = (1, 10, 100)
+READOUT_MS = 100  # the progress bar and speed are refreshed at most 10 times a second
 # Epochs per second; 0 trains as fast as the machine can. Pacing never changes a run's result.
 SPEEDS = {0.0: "full speed", 1000.0: "1000 epochs/s", 300.0: "300 epochs/s",
           100.0: "100 epochs/s", 30.0: "30 epochs/s", 10.0: "10 epochs/s"}  # fmt: skip
@@ -99,11 +100,12 @@ class TrainingPanel(QWidget):
         layout.addStretch(1)
         controller.settings_changed.connect(self._on_settings_changed)
         controller.state_changed.connect(self._on_state_changed)
-        controller.snapshot_changed.connect(self._on_snapshot_changed)
+        # The progress readouts are read, not watched: a few times a second is plenty.
+        self._readouts = RateLimit(self, self._show_progress, READOUT_MS)
+        controller.snapshot_changed.connect(self._readouts.request)
         self._on_settings_changed(controller.settings)
         self._on_state_changed(controller.state)
-        if controller.snapshot is not None:
-            self._on_snapshot_changed(controller.snapshot)
+        self._show_progress()
 
     # --- actions ----------------------------------------------------------------------------------
     def _action(self, text: str, tip: str, slot, shortcut: str | None = None) -> QAction:
@@ -403,11 +405,12 @@ class TrainingPanel(QWidget):
         )
         self.pause_action.setText("Resume" if state == "paused" else "Pause")
         self._update_enabled()
-        if self._run.snapshot is not None:
-            self._on_snapshot_changed(self._run.snapshot)  # "time left" only while running
+        self._show_progress()  # "time left" only while running
 
-    @Slot(object)
-    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+    def _show_progress(self) -> None:
+        snapshot = self._run.snapshot
+        if snapshot is None:
+            return
         epochs = self._run.settings.epochs
         self.progress_bar.setMaximum(max(epochs, snapshot.epoch))
         self.progress_bar.setValue(snapshot.epoch)
