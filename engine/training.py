@@ -91,7 +91,12 @@ class Snapshot:
 
 
 class History:
-    """Per-evaluation records in growable arrays, copied out for snapshots."""
+    """Per-evaluation records in growable arrays, handed to snapshots as read-only views.
+
+    Records are only ever appended (a full buffer is replaced by a larger copy), so a view of the
+    first n records never changes: snapshots share the memory instead of copying a history that
+    grows by one record per epoch (5.6 MB at 100,000 epochs, 30 snapshots a second).
+    """
 
     KEYS = ("epoch", "loss", "recon", "kl", "mse", "max_wrong", "total_wrong")
 
@@ -111,7 +116,10 @@ class History:
         return self._n
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {key: self._data[i, : self._n].copy() for i, key in enumerate(self.KEYS)}
+        """Every key's records so far (n,), read-only."""
+        shown = self._data[:, : self._n].view()
+        shown.flags.writeable = False
+        return {key: shown[i] for i, key in enumerate(self.KEYS)}
 
     def load(self, arrays: dict[str, np.ndarray]) -> None:
         n = len(arrays["epoch"])

@@ -219,3 +219,19 @@ def test_set_lr_and_beta_take_effect(font):
 def test_wrong_image_size_is_refused(font):
     with pytest.raises(ValueError, match="35 pixels"):
         Trainer(Autoencoder(35), np.zeros((3, 144)))
+
+
+def test_snapshot_history_is_frozen_and_shared():
+    """A snapshot's history never changes as training goes on (it is a read-only view of records
+    that are only appended), even when the buffer grows past its first 256 records."""
+    font = load_builtin("font5x7")
+    trainer = Trainer(Autoencoder(font.n_pixels, hidden=(8,)), font.images, TrainConfig(epochs=600))
+    first = trainer.run(epochs=100)
+    kept = {key: values.copy() for key, values in first.history.items()}
+    trainer.run(epochs=400)  # the history outgrows its first buffer
+    for key, values in first.history.items():
+        np.testing.assert_array_equal(values, kept[key])
+        assert not values.flags.writeable
+    later = trainer.snapshot().history
+    assert len(later["epoch"]) > len(first.history["epoch"])
+    np.testing.assert_array_equal(later["loss"][: len(kept["loss"])], kept["loss"])
