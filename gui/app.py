@@ -14,6 +14,9 @@ import pyqtgraph as pg  # isort: skip  (after PySide6, see above)
 
 ORGANIZATION = "AutoencoderLab"
 APPLICATION = "Autoencoder Lab"
+GC_INTERVAL = 0.5  # seconds between the GUI thread's garbage collection checks
+
+_collector = None  # the GarbageCollector once installed
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -34,11 +37,27 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def collect_garbage_in_gui_thread() -> None:
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate. When that
+    is a worker thread and the garbage holds Qt objects, their destructors take Qt's locks from
+    the worker while the GUI thread holds one of them and waits for the GIL: a deadlock (seen in
+    the test suite: the PCA thread importing scikit-learn while a test's event loop quit). So
+    automatic collection is off and a timer in the GUI thread collects (pyqtgraph's
+    GarbageCollector, which checks the usual thresholds every GC_INTERVAL seconds)."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=GC_INTERVAL)
+
+
 def configure_process() -> None:
     """Process-wide settings for a window that trains in a second thread (shared with
-    benchmarks/window.py, so the benchmark measures the app as it runs). A shorter GIL switch
-    interval (0.5 and 0.1 ms against the default 5 ms) did not help the GUI thread: measured."""
+    benchmarks/window.py, so the benchmark measures the app as it runs, and with the GUI tests).
+    A shorter GIL switch interval (0.5 and 0.1 ms against the default 5 ms) did not help the GUI
+    thread: measured. Call it in the GUI thread once the QApplication exists."""
     limit_blas_threads()
+    collect_garbage_in_gui_thread()
 
 
 def run_app(argv: list[str] | None = None) -> int:

@@ -295,10 +295,12 @@ class LatentScatter(pg.PlotWidget):
         self._selected = index
         self._redraw_markers()
 
-    def set_probe(self, code: np.ndarray | None) -> None:
-        """Mark where the editor's drawing encodes (a latent vector), or hide the mark."""
+    def set_probe(self, code: np.ndarray | None, redraw: bool = True) -> None:
+        """Mark where the editor's drawing encodes (a latent vector), or hide the mark.
+        `redraw=False` leaves the drawing to the `set_snapshot` that follows (one paint)."""
         self._probe = None if code is None else np.asarray(code, np.float64)
-        self._redraw_markers()
+        if redraw:
+            self._redraw_markers()
 
     def set_generator_point(self, code: np.ndarray | None) -> None:
         """Mark the latent point the generator canvas is decoding."""

@@ -347,7 +347,9 @@ class MainWindow(QMainWindow):
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
         """The latent scatter moves with every snapshot; the rest are read more than watched,
         and every millisecond here is taken from training (they share the GIL)."""
-        self.latent_scatter.set_snapshot(snapshot, self.run.dataset)
+        scatter = self.latent_scatter
+        scatter.set_probe(self._probe_code(), redraw=False)  # moves with the points: one paint
+        scatter.set_snapshot(snapshot, self.run.dataset)
         self.loss_plot.set_snapshot(snapshot)
         self._readouts.request()
 
@@ -356,7 +358,7 @@ class MainWindow(QMainWindow):
         snapshot = self.run.snapshot
         if snapshot is not None:
             self.generator.set_snapshot(snapshot, self.run.dataset)
-        self._update_probe()
+        self._update_probe(marker=False)
         self._show_run_summary()
 
     @Slot(str)
@@ -430,17 +432,23 @@ class MainWindow(QMainWindow):
         mark = " *" if self.glyph_set.modified else ""
         self.setWindowTitle(f"Autoencoder Lab — {self.glyph_set.name}{mark}")
 
-    def _update_probe(self) -> None:
-        """Encode the editor's glyph with the latest model copy: mark it and show its round trip."""
+    def _probe_code(self) -> np.ndarray | None:
+        """Where the editor's glyph encodes with the latest model copy (latent,), if it fits."""
         snapshot, glyphs = self.run.snapshot, self.glyph_set
         if snapshot is None or glyphs.width * glyphs.height != snapshot.model.n_inputs:
-            self.latent_scatter.set_probe(None)
-            return
-        image = glyphs.image(glyphs.current)  # (h, w)
-        code = snapshot.model.encode(image.reshape(1, -1))[0]  # (latent,)
-        output = snapshot.model.decode(code[None, :])[0].reshape(image.shape)
-        self.latent_scatter.set_probe(code)
-        self.readout.show_round_trip(image, code, output)
+            return None
+        return snapshot.model.encode(glyphs.image(glyphs.current).reshape(1, -1))[0]
+
+    def _update_probe(self, marker: bool = True) -> None:
+        """Mark the editor's glyph on the plane (unless `marker` is False) and show its round
+        trip through the latest model copy."""
+        code = self._probe_code()
+        if marker:
+            self.latent_scatter.set_probe(code)
+        if code is not None:
+            image = self.glyph_set.image(self.glyph_set.current)  # (h, w)
+            output = self.run.snapshot.model.decode(code[None, :])[0].reshape(image.shape)
+            self.readout.show_round_trip(image, code, output)
 
     # --- view toggles -------------------------------------------------------------------------------
     @Slot(bool)

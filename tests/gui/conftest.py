@@ -4,8 +4,16 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from engine.datasets import load_builtin
+from gui.app import configure_process
 from gui.glyph_set import GlyphSet
 from gui.run_controller import RunController
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _configured_like_the_app(qapp):
+    """As `python main.py` runs: one BLAS thread, garbage collected in the GUI thread only
+    (a collection in a worker thread deadlocked the suite; see gui.app)."""
+    configure_process()
 
 
 @pytest.fixture
