@@ -34,6 +34,7 @@ class Task:
     max_steps: int = 20000  # "criterion": give up after this many steps per seed
     batch_budget: float = 0.0  # "epochs": if > 0, time batches for this long and scale to an epoch
     time_limit: float = 10.0  # "criterion": seconds a peer may take for all seeds
+    attempts: int = 1  # "criterion": time all seeds this many times in the process, keep the best
     random_rows: int = RANDOM_ROWS
     random_pixels: int = RANDOM_PIXELS
     memory: bool = False  # report the peak resident memory of the measuring process
@@ -71,6 +72,7 @@ FULL: tuple[Task, ...] = (
         2,
         "criterion",
         seeds=5,
+        attempts=3,
     ),
     Task("vae_steps", "emoji VAE", "emoji12x12", "vae", (64, 32), 2, "steps", lr=0.005),
     Task("digits_epoch", "digits 8x8 AE", "digits", "ae", (32, 16), 2, "epochs", batch_size=128),
@@ -94,12 +96,12 @@ def tasks_for(mode: str) -> tuple[Task, ...]:
     if mode == "full":
         return FULL
     if mode == "quick":
-        shorter = {"budget": 0.3, "time_limit": 4.0}
+        shorter = {"budget": 0.3, "time_limit": 4.0, "attempts": 1}
         return tuple(
             dataclasses.replace(t, **shorter, batch_budget=t.batch_budget and 1.0) for t in FULL
         )
     if mode == "smoke":
-        small = {"budget": 0.02, "seeds": 1, "max_steps": 50}
+        small = {"budget": 0.02, "seeds": 1, "max_steps": 50, "attempts": 1}
         return tuple(
             dataclasses.replace(
                 t, **small, hidden=(16, 8), random_rows=512, random_pixels=32, batch_budget=0.02

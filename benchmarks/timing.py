@@ -46,3 +46,14 @@ def time_batches(
         "batches_timed": count,
         "batches_per_epoch": batches,
     }
+
+
+def best_attempt(attempts: int, measure: Callable[[], dict]) -> dict:
+    """Run `measure` (a dict with "seconds" and "reached") `attempts` times; the fastest result
+    that reached the goal, with every attempt's seconds. As timeit keeps the minimum: on a shared
+    machine the fastest attempt is the closest to the work itself, and every peer is timed the
+    same way."""
+    results = [measure() for _ in range(attempts)]
+    best = dict(min(results, key=lambda result: (not all(result["reached"]), result["seconds"])))
+    best["attempts"] = [result["seconds"] for result in results]
+    return best

@@ -37,8 +37,9 @@ class Evaluation:
 
     def __post_init__(self) -> None:
         # Read several times per training step (history, best weights, stop rule): counted once.
-        object.__setattr__(self, "_max_wrong", int(self.wrong.max()) if self.wrong.size else 0)
-        object.__setattr__(self, "_total_wrong", int(self.wrong.sum()))
+        wrong = self.wrong
+        object.__setattr__(self, "_max_wrong", int(np.maximum.reduce(wrong)) if wrong.size else 0)
+        object.__setattr__(self, "_total_wrong", int(np.add.reduce(wrong)))
 
     @property
     def max_wrong(self) -> int:
