@@ -6,6 +6,8 @@ imported only when the window is wanted, so the command line starts fast and nee
 
 import sys
 
+import engine  # noqa: F401  (first: it sets OpenBLAS up before NumPy loads; see engine/__init__)
+
 
 def main(argv: list[str]) -> int:
     if not argv:

@@ -69,10 +69,13 @@ class Momentum(SGD):
 class Adam(SGD):
     """Adam (Kingma & Ba 2015) with bias correction folded into the step size.
 
-    The update is a dozen elementwise passes. On a big buffer each would stream every array from
-    memory again, so the buffer is updated in chunks small enough to stay in the CPU's cache
-    through all of them; a small network's buffer is a single chunk. NumPy lets other threads run
-    while it computes, so a big buffer's chunks are shared out between the CPU's cores.
+    The moments are kept as plain decaying sums, m_sum = b1 m_sum + g and v_sum = b2 v_sum + g^2
+    (Adam's m and v are (1 - b1) m_sum and (1 - b2) v_sum), so the constant factors move into
+    the step size too and an update is ten elementwise passes instead of twelve. On a big buffer
+    each pass would stream every array from memory again, so the buffer is updated in chunks small
+    enough to stay in the CPU's cache through all of them; a small network's buffer is a single
+    chunk. NumPy lets other threads run while it computes, so a big buffer's chunks are shared
+    out between the CPU's cores.
     """
 
     name = "adam"
@@ -91,8 +94,8 @@ class Adam(SGD):
         super().__init__(size, lr, dtype)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
-        self.m = np.zeros(size, dtype=dtype)
-        self.v = np.zeros(size, dtype=dtype)
+        self.m_sum = np.zeros(size, dtype=dtype)  # m / (1 - beta1)
+        self.v_sum = np.zeros(size, dtype=dtype)  # v / (1 - beta2)
         self._work = np.zeros(size, dtype=dtype)
         chunks = [slice(lo, lo + self.CHUNK) for lo in range(0, size, self.CHUNK)]
         cores = min(os.cpu_count() or 1, 4) if size >= self.THREADED_SIZE else 1
@@ -106,51 +109,54 @@ class Adam(SGD):
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        # p -= lr_t m / (sqrt(v) + eps_t), with both bias corrections moved into lr_t and eps_t.
-        correction = np.sqrt(1.0 - b2**self.t)
-        lr_t = self.lr * correction / (1.0 - b1**self.t)
-        eps_t = self.eps * correction
+        # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
+        # v_hat = (1 - b2) v_sum / (1 - b2^t) is p -= rate m_sum / (sqrt(v_sum) + floor):
+        scale = np.sqrt((1.0 - b2**self.t) / (1.0 - b2))
+        rate = self.lr * scale * (1.0 - b1) / (1.0 - b1**self.t)
+        floor = self.eps * scale
         flush = self.t % FLUSH_EVERY == 0
         if len(self._groups[0]) == 1:
-            self._update(params, grads, self.m, self.v, self._work, lr_t, eps_t, flush)
+            self._update(params, grads, self.m_sum, self.v_sum, self._work, rate, floor, flush)
             return
         others = [
-            self._pool.submit(self._update_chunks, group, params, grads, lr_t, eps_t, flush)
+            self._pool.submit(self._update_chunks, group, params, grads, rate, floor, flush)
             for group in self._groups[1:]
         ]
-        self._update_chunks(self._groups[0], params, grads, lr_t, eps_t, flush)
+        self._update_chunks(self._groups[0], params, grads, rate, floor, flush)
         for future in others:
             future.result()
 
-    def _update_chunks(self, chunks, params, grads, lr_t: float, eps_t: float, flush: bool):
-        m, v, work = self.m, self.v, self._work
+    def _update_chunks(self, chunks, params, grads, rate: float, floor: float, flush: bool):
+        m, v, work = self.m_sum, self.v_sum, self._work
         for c in chunks:
-            self._update(params[c], grads[c], m[c], v[c], work[c], lr_t, eps_t, flush)
+            self._update(params[c], grads[c], m[c], v[c], work[c], rate, floor, flush)
 
-    def _update(self, p, g, m, v, work, lr_t: float, eps_t: float, flush: bool) -> None:
-        b1, b2 = self.beta1, self.beta2
-        m *= b1
-        np.multiply(g, 1.0 - b1, out=work)
-        m += work  # m = b1 m + (1 - b1) g
-        v *= b2
+    def _update(self, p, g, m, v, work, rate: float, floor: float, flush: bool) -> None:
+        m *= self.beta1
+        m += g  # m_sum = b1 m_sum + g
+        v *= self.beta2
         np.multiply(g, g, out=work)
-        work *= 1.0 - b2
-        v += work  # v = b2 v + (1 - b2) g^2
+        v += work  # v_sum = b2 v_sum + g^2
         if flush:
             flush_subnormals(m, work)
             flush_subnormals(v, work)
         np.sqrt(v, out=work)
-        work += eps_t
+        work += floor
         np.divide(m, work, out=work)
-        work *= lr_t
+        work *= rate
         p -= work
 
     def state(self) -> dict[str, np.ndarray]:
-        return {"m": self.m.copy(), "v": self.v.copy(), "t": np.array(self.t)}
+        return {"m_sum": self.m_sum.copy(), "v_sum": self.v_sum.copy(), "t": np.array(self.t)}
 
     def load_state(self, state: dict[str, np.ndarray]) -> None:
-        self.m[...] = state["m"]
-        self.v[...] = state["v"]
+        """Also takes the m and v of session files written before the moments became sums."""
+        if "m_sum" in state:
+            self.m_sum[...] = state["m_sum"]
+            self.v_sum[...] = state["v_sum"]
+        else:
+            self.m_sum[...] = np.asarray(state["m"], np.float64) / (1.0 - self.beta1)
+            self.v_sum[...] = np.asarray(state["v"], np.float64) / (1.0 - self.beta2)
         self.t = int(state["t"])
 
 
