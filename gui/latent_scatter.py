@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QTransform
+from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
+from gui.latent_plane import Projection, glyph_symbol, text_symbol
 from gui.sticky_view import StickyViewBox
 
 INK = QColor(25, 45, 110)
@@ -34,69 +35,6 @@ CROWDED = 200  # more glyphs than this get smaller symbols
 TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
 TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
-
-
-class Projection:
-    """Latent codes (n, L) <-> the plane (n, 2): identity for L <= 2, else PCA of the codes."""
-
-    def __init__(self, latent: int) -> None:
-        self.latent = latent
-        self.mean = np.zeros(latent)
-        self.components = np.eye(2, latent)  # (2, L); L == 1: the y axis maps to nothing
-
-    @property
-    def is_pca(self) -> bool:
-        return self.latent > 2
-
-    def fit(self, codes: np.ndarray) -> None:
-        """Refit the PCA; signs follow the previous fit so the picture does not flip over."""
-        if not self.is_pca:
-            return
-        codes = np.asarray(codes, np.float64)
-        mean = codes.mean(axis=0)
-        _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)  # vt (L, L)
-        components = vt[:2]
-        signs = np.where(np.sum(components * self.components, axis=1) < 0, -1.0, 1.0)
-        self.mean, self.components = mean, components * signs[:, None]
-
-    def to_plane(self, codes: np.ndarray) -> np.ndarray:
-        """(n, L) -> (n, 2)"""
-        codes = np.atleast_2d(np.asarray(codes, np.float64))
-        return (codes - self.mean) @ self.components.T
-
-    def lift(self, x: float, y: float) -> np.ndarray:
-        """A plane point -> the latent vector (L,) it stands for."""
-        return self.mean + np.array([x, y]) @ self.components
-
-
-def text_symbol(text: str) -> QPainterPath:
-    """`text` as a scatter symbol: a path centred in the unit box pyqtgraph scales by `size`."""
-    font = QFont()
-    font.setPixelSize(100)
-    font.setBold(True)
-    path = QPainterPath()
-    path.addText(0, 0, font, text)
-    box = path.boundingRect()
-    # One scale for every label (the font's cap height fills the box), so 'l' and 'm' look alike.
-    scale = 1.0 / max(QFontMetricsF(font).capHeight() * 1.35, box.width(), 1e-6)
-    transform = QTransform()
-    transform.scale(scale, scale)
-    transform.translate(-box.center().x(), -box.center().y())
-    return transform.map(path)
-
-
-def glyph_symbol(image: np.ndarray) -> QPainterPath:
-    """A glyph's ink pixels (>= 0.5) as squares in the unit box, top row at the top."""
-    height, width = image.shape
-    cell = 1.0 / max(height, width)
-    left, top = -width * cell / 2, -height * cell / 2
-    path = QPainterPath()
-    path.setFillRule(Qt.FillRule.WindingFill)
-    for row, col in np.argwhere(image >= 0.5):
-        path.addRect(QRectF(left + col * cell, top + row * cell, cell, cell))
-    if path.isEmpty():  # a blank glyph still needs something to click
-        path.addRect(QRectF(left, top, width * cell, height * cell))
-    return path
 
 
 class _PassiveScatter(pg.ScatterPlotItem):

@@ -43,7 +43,8 @@ from engine.models import Autoencoder
 from engine.pca import PCAComparison, PCAResult, compare_with_pca, fit_pca
 from gui.glyph_pixmap import glyph_pixmap
 from gui.glyph_set import GlyphSet
-from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN, Projection, text_symbol
+from gui.latent_plane import Projection, text_symbol
+from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN
 from gui.reconstruction_view import RefreshThrottle
 from gui.run_controller import RunController
 

@@ -6,7 +6,8 @@ from PySide6.QtCore import QPointF, Qt
 
 from engine import Autoencoder, TrainConfig, Trainer
 from engine.datasets import load_builtin
-from gui.latent_scatter import LatentScatter, Projection
+from gui.latent_plane import Projection
+from gui.latent_scatter import LatentScatter
 
 
 @pytest.fixture(scope="module")
