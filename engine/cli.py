@@ -347,7 +347,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".png":
         save_png(out, image_sheet(images, width, height, args.grid, args.scale))
     else:
-        from engine.datasets import save_json
+        from engine.dataset_json import save_json
 
         labels = tuple(f"z=({c[0]:.2f},{c[1] if len(c) > 1 else 0:.2f})" for c in codes)
         binary = (images >= 0.5).astype(np.float32)

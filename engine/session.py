@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from engine.atomic import write_bytes_atomic
-from engine.datasets import Dataset, DatasetError, dataset_from_json, dataset_to_json
+from engine.dataset_json import dataset_from_json, dataset_to_json
+from engine.datasets import Dataset, DatasetError
 from engine.models import model_from_config
 from engine.training import History, TrainConfig, Trainer
 

@@ -12,7 +12,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.datasets import Dataset, save_json
+from engine.dataset_json import save_json
+from engine.datasets import Dataset
 
 Cell = tuple[int, int]  # (row, column)
 

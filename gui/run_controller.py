@@ -17,7 +17,8 @@ import time
 import shiboken6
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
-from engine.datasets import Dataset, DatasetError, dataset_from_json, dataset_to_json
+from engine.dataset_json import dataset_from_json, dataset_to_json
+from engine.datasets import Dataset, DatasetError
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, load_model, save_model
 from engine.session import Session, SessionFileError, load_session, save_session

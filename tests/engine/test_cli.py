@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine.cli import run_cli
-from engine.datasets import load_json
+from engine.dataset_json import load_json
 from engine.serialization import load_model
 
 ROOT = Path(__file__).resolve().parents[2]

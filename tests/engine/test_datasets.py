@@ -10,18 +10,15 @@ import numpy as np
 import pytest
 
 from engine import datasets
+from engine.dataset_json import dataset_from_json, dataset_to_json, load_json, save_json
 from engine.datasets import (
     BUILTIN_DATASETS,
     Dataset,
     DatasetError,
-    dataset_from_json,
-    dataset_to_json,
     format_glyph_text,
     load_builtin,
     load_dataset,
-    load_json,
     parse_glyph_text,
-    save_json,
 )
 
 FONT_LABELS = ["`", *"abcdefghijklmnopqrstuvwxyz", "{", "|", "}", "~", "DEL"]

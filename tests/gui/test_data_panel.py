@@ -6,7 +6,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox
 
-from engine.datasets import Dataset, load_builtin, load_json, save_json
+from engine.dataset_json import load_json, save_json
+from engine.datasets import Dataset, load_builtin
 from gui.data_panel import DataPanel
 from gui.glyph_set import GlyphSet
 from gui.image_import import ImportOptions

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from engine.datasets import Dataset, load_json, save_json
+from engine.dataset_json import load_json, save_json
+from engine.datasets import Dataset
 from gui.glyph_set import GlyphSet
 
 # Two 3x2 glyphs: "a" has ink in its top-left corner, "b" is blank.
