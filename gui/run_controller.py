@@ -511,8 +511,8 @@ class RunController(QObject):
             return
         self._set_key = key  # another set: its own stored settings, a new model
         self._settings = self._stored_settings(self._glyphs.name)
-        self.settings_changed.emit(self._settings)
         self._make_idle(new_model=True)
+        self.settings_changed.emit(self._settings)  # after: views read the new set's size
 
     def _on_data_edited(self) -> None:
         if self._state == "idle":

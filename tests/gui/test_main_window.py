@@ -208,6 +208,16 @@ def test_vae_shows_its_loss_terms_and_takes_beta_while_paused(qtbot, window):
     assert run.snapshot.model.beta == pytest.approx(0.25)
 
 
+def test_the_model_readout_follows_a_new_set(window):
+    """Switching sets shows the new set's input size at once (it once showed the old one's)."""
+    panel = window.training_panel
+    assert panel.parameter_label.text().endswith("layers 35-64-32-2-32-64-35")
+    window.data_panel.select_builtin("emoji12x12")
+    assert window.run.settings.kind == "vae"  # the emoji set's own preset
+    assert "layers 144-" in panel.parameter_label.text()
+    assert panel.parameter_label.text().endswith("-144")
+
+
 def test_a_tab_is_one_line(window):
     index = window.add_tab(QLabel("later"), "PCA")
     assert window.tabs.tabText(0) == "Latent space"
