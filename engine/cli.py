@@ -11,12 +11,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
 from engine.activations import ACTIVATIONS
 from engine.atomic import write_text_atomic
+from engine.cli_common import Parser, ProgressBar, UsageError, load_matching
+from engine.cli_sweep import cmd_sweep
 from engine.datasets import Dataset, load_dataset
 from engine.denoising import model_wrong_pixels, noisy_copies
 from engine.latent import latent_grid
@@ -25,25 +27,13 @@ from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.noise import Noise
 from engine.optimizers import OPTIMIZERS
-from engine.pca import fit_pca
 from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
 from engine.serialization import load_model, save_model
-from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
-from engine.training import LR_SCHEDULES, Snapshot, TrainConfig, Trainer
+from engine.sweep import SWEEP_LEVELS
+from engine.training import LR_SCHEDULES, TrainConfig, Trainer
 
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
-
-
-class UsageError(ValueError):
-    """A flag value or file the user must change; printed as one line."""
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a bad command line in one line, with exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
 
 
 def build_parser() -> Parser:
@@ -224,26 +214,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr, fed by training snapshots."""
-
-    def __init__(self, epochs: int) -> None:
-        self.epochs = max(epochs, 1)
-
-    def __call__(self, snap: Snapshot) -> None:
-        done = min(snap.epoch / self.epochs, 1.0)
-        bar = "#" * int(30 * done) + "-" * (30 - int(30 * done))
-        ev = snap.evaluation
-        sys.stderr.write(
-            f"\r[{bar}] epoch {snap.epoch}/{self.epochs} loss {ev.loss:.4f} "
-            f"max wrong {ev.max_wrong} ({snap.steps_per_second:.0f} steps/s)  "
-        )
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\n")
-
-
 def glyph_keys(labels: tuple[str, ...]) -> list[str]:
     """Labels as JSON keys; made unique with the index where a set repeats labels (digits)."""
     if len(set(labels)) == len(labels):
@@ -280,16 +250,6 @@ def metrics_json(model: Autoencoder, data: Dataset, epochs: int, seconds: float)
 
 
 # --- evaluate -------------------------------------------------------------------------------------
-def load_matching(model_path: str, data: Dataset) -> tuple[Autoencoder, dict[str, Any]]:
-    model, meta = load_model(model_path)
-    if model.n_inputs != data.n_pixels:
-        raise UsageError(
-            f"the model takes images of {model.n_inputs} pixels but {data.name!r} has "
-            f"{data.width}x{data.height} = {data.n_pixels}"
-        )
-    return model, meta
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
     data = load_dataset(args.data)
     model, meta = load_matching(args.model, data)
@@ -355,87 +315,3 @@ def cmd_generate(args: argparse.Namespace) -> int:
         save_json(Dataset(name, width, height, labels, binary), out)
     sys.stderr.write(f"Wrote {args.grid * args.grid} decoded images to {out}\n")
     return 0
-
-
-# --- sweep ----------------------------------------------------------------------------------------
-# The noise a DAE trained here sees: the middle of each sweep's range, where denoising matters.
-DAE_REFERENCE_LEVELS = {"salt-pepper": 0.2, "bitflip": 0.1, "gaussian": 0.3}
-
-
-def train_preset(
-    name: str, data: Dataset, latent: int, seed: int, noise: Noise | None, epochs: int | None
-) -> Autoencoder:
-    """A model of PRESETS[name] trained on `data` (on fresh `noise` every epoch for a DAE)."""
-    preset = PRESETS[name]
-    model = Autoencoder(data.n_pixels, preset.hidden, latent, preset.activation, "bce", seed)
-    settings = preset.train_kwargs()
-    if epochs is not None:
-        settings["epochs"] = epochs
-    config = TrainConfig(noise=noise, batch_seed=seed, noise_seed=seed, **settings)
-    trainer = Trainer(model, data.images, config)
-    bar = ProgressBar(config.epochs) if sys.stderr.isatty() else None
-    final = trainer.run(on_snapshot=bar, snapshot_seconds=0.1 if bar else 0.0)
-    if bar:
-        bar.close()
-    if final.state == "failed":
-        raise UsageError(f"training the {name.upper()} failed: {final.message}")
-    return model
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    if args.repeats < 1:
-        raise UsageError("--repeats must be at least 1")
-    if args.latent < 1:
-        raise UsageError("--latent must be at least 1")
-    if args.dae_epochs is not None and args.dae_epochs < 1:
-        raise UsageError("--dae-epochs must be at least 1")
-    data = load_dataset(args.data)
-    kinds = list(SWEEP_LEVELS) if args.kind == "all" else [args.kind]
-    dae = load_matching(args.dae, data)[0] if args.dae else None
-    if args.ae:
-        ae = load_matching(args.ae, data)[0]
-    else:
-        sys.stderr.write("Training the plain AE on the clean set...\n")
-        ae = train_preset("ae", data, args.latent, args.seed, None, None)
-    pca = fit_pca(data.images, ae.latent)
-    show = not args.quiet and sys.stderr.isatty()
-    rows: list[SweepRow] = []
-    for i, kind in enumerate(kinds):
-        model = dae
-        if model is None:
-            noise = Noise(kind, DAE_REFERENCE_LEVELS[kind])
-            sys.stderr.write(f"Training the DAE on {noise} noise...\n")
-            model = train_preset("dae", data, args.latent, args.seed, noise, args.dae_epochs)
-        denoisers = {"DAE": model.reconstruct, "AE": ae.reconstruct, "PCA": pca.denoise}
-
-        def progress(fraction: float, i: int = i, kind: str = kind) -> bool:
-            if show:
-                done = (i + fraction) / len(kinds)
-                bar = "#" * int(30 * done) + "-" * (30 - int(30 * done))
-                sys.stderr.write(f"\r[{bar}] sweep {kind} {100 * done:3.0f}%  ")
-                sys.stderr.flush()
-            return True
-
-        rows += run_sweep(
-            data.images, denoisers, kind, repeats=args.repeats, seed=args.seed, progress=progress
-        )
-        if show:
-            sys.stderr.write("\n")
-    write_text_atomic(Path(args.out), sweep_csv(rows))
-    sys.stderr.write(sweep_table(rows, pca.n_components))
-    sys.stderr.write(f"Wrote {len(rows)} rows to {args.out}\n")
-    return 0
-
-
-def sweep_table(rows: list[SweepRow], pca_components: int) -> str:
-    """Mean ± std wrong pixels per glyph: a block per noise kind, a line per level."""
-    methods = list(dict.fromkeys(r.method for r in rows))
-    names = [f"PCA k={pca_components}" if m == "PCA" else m for m in methods]
-    cells = {(r.kind, r.level, r.method): f"{r.mean:.2f}±{r.std:.2f}" for r in rows}
-    lines = [f"mean wrong pixels per glyph ({BOUND}: best possible knowing the clean set)"]
-    for kind in dict.fromkeys(r.kind for r in rows):
-        lines.append(f"{kind:<12}" + "".join(f"{n:>14}" for n in names))
-        for level in dict.fromkeys(r.level for r in rows if r.kind == kind):
-            cell = [cells.get((kind, level, m), "") for m in methods]
-            lines.append(f"  {level:<10g}" + "".join(f"{c:>14}" for c in cell))
-    return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg  # isort: skip  (after PySide6)
 from engine.atomic import write_bytes_atomic, write_text_atomic
-from engine.cli import Parser, UsageError
+from engine.cli_common import Parser, UsageError
 from engine.datasets import Dataset, load_builtin
 from engine.denoising import ml_bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.latent import latent_grid, nearest_glyphs

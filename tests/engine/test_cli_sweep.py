@@ -5,7 +5,8 @@ import csv
 
 import pytest
 
-from engine.cli import DAE_REFERENCE_LEVELS, run_cli
+from engine.cli import run_cli
+from engine.cli_sweep import DAE_REFERENCE_LEVELS
 from engine.serialization import save_model
 from engine.sweep import BOUND, SWEEP_LEVELS
 
