@@ -25,7 +25,8 @@ from engine.metrics import wrong_pixels
 from engine.noise import NOISE_LABELS, NOISES, Noise
 from gui.glyph_pixmap import glyph_pixmap
 from gui.glyph_set import GlyphSet
-from gui.reconstruction_view import GlyphStripSheet, RefreshThrottle, ink_rgb
+from gui.rate_limit import RefreshThrottle
+from gui.reconstruction_view import GlyphStripSheet, ink_rgb
 from gui.run_controller import RunController
 from gui.run_settings import RunSettings
 

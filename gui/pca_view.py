@@ -45,7 +45,7 @@ from gui.glyph_pixmap import glyph_pixmap
 from gui.glyph_set import GlyphSet
 from gui.latent_plane import Projection, text_symbol
 from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN
-from gui.reconstruction_view import RefreshThrottle
+from gui.rate_limit import RefreshThrottle
 from gui.run_controller import RunController
 
 DATA_DEBOUNCE_MS = 300  # refit once a burst of pixel edits has settled

@@ -6,17 +6,16 @@ milliseconds, and only the cells on screen are drawn, so 1797 digits stay as qui
 The view refreshes at most a few times a second and only while it is visible; a snapshot that
 arrives while it is hidden is shown as soon as it is shown again.
 
-`GlyphStripSheet` and `RefreshThrottle` are shared with the denoising and PCA views.
+`GlyphStripSheet` is shared with the denoising view; the refresh limit is gui.rate_limit's.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from engine.metrics import THRESHOLD, mse, wrong_pixels
 from gui.glyph_pixmap import CORRECT_BACKGROUND, CORRECT_INK, EXTRA_INK, MISSING_INK
 from gui.glyph_set import GlyphSet
+from gui.rate_limit import RefreshThrottle
 from gui.run_controller import RunController
 
 REFRESH_MS = 250  # a view redraws at most 4 times a second while training runs
@@ -54,47 +54,6 @@ def error_rgb(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     palette = np.array([CORRECT_BACKGROUND, MISSING_INK, EXTRA_INK, CORRECT_INK], np.uint8)
     kind = (target >= THRESHOLD).astype(np.intp) + 2 * (output >= THRESHOLD)  # (n, h, w) 0..3
     return palette[kind]
-
-
-class RefreshThrottle(QObject):
-    """Calls `refresh` at most every `interval_ms` and only while `widget` is visible.
-
-    `request()` marks the view stale; a hidden view catches up when its Show event arrives (so a
-    tab switched to is up to date before it paints), a visible one on the timer.
-    """
-
-    def __init__(
-        self, widget: QWidget, refresh: Callable[[], None], interval_ms: int = REFRESH_MS
-    ) -> None:
-        super().__init__(widget)
-        self._widget, self._refresh = widget, refresh
-        self._interval = interval_ms / 1000
-        self._stale = False
-        self._last = -math.inf
-        self._timer = QTimer(self, singleShot=True)
-        self._timer.timeout.connect(self._on_timeout)
-        widget.installEventFilter(self)
-
-    def request(self) -> None:
-        self._stale = True
-        if self._widget.isVisible() and not self._timer.isActive():
-            wait = self._last + self._interval - time.monotonic()
-            self._timer.start(max(0, int(1000 * wait)))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._widget and event.type() == QEvent.Type.Show and self._stale:
-            self._run()
-        return False
-
-    @Slot()
-    def _on_timeout(self) -> None:
-        if self._stale and self._widget.isVisible():
-            self._run()
-
-    def _run(self) -> None:
-        self._stale = False
-        self._last = time.monotonic()
-        self._refresh()
 
 
 class GlyphStripSheet(QAbstractScrollArea):
@@ -305,7 +264,7 @@ class ReconstructionView(QWidget):
         layout.addLayout(top)
         layout.addWidget(legend)
         layout.addWidget(self.sheet, 1)
-        self._throttle = RefreshThrottle(self, self._refresh)
+        self._throttle = RefreshThrottle(self, self._refresh, REFRESH_MS)
         run.snapshot_changed.connect(self._on_snapshot_changed)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self._on_glyphs_changed)
