@@ -4,8 +4,8 @@ The GUI thread shares the GIL with the training thread, so every millisecond a v
 snapshot is taken from training. Readouts that people read rather than watch (numbers, the loss
 curves, the generator's picture) refresh a few times a second; the latent scatter takes every
 snapshot. The newest state always shows: a request inside the quiet interval is run by the next
-request after it, or by its timer if none comes (one interval later for readouts, at once
-for a tab refreshed on demand).
+request after it, or by its timer if none comes (for readouts one interval after the quiet
+interval ends, for a tab refreshed on demand as it ends).
 """
 
 from __future__ import annotations
