@@ -57,3 +57,29 @@ def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Ev
     return Evaluation(
         parts.total, parts.recon, parts.kl, mse(output, targets), wrong_pixels(output, targets)
     )
+
+
+class StepScorer:
+    """`evaluate` for training steps' own outputs against fixed targets, in arrays made once.
+
+    The 5x7 font trains in ~90 us a step and the stop rule reads every step's score; computing
+    `wrong_pixels` and `mse` afresh each time added a quarter to the step. The squared error is
+    summed in the targets' dtype here (float32: a few thousand terms, error ~1e-7 relative).
+    """
+
+    def __init__(self, targets: np.ndarray) -> None:
+        self.targets = targets  # (n, d)
+        self._target_ink = targets >= THRESHOLD  # (n, d) bool
+        self._ink = np.empty_like(self._target_ink)
+        self._diff = np.empty_like(targets)
+
+    def __call__(self, loss: float, output: np.ndarray) -> Evaluation:
+        """An Evaluation of `output` (n, d); `loss` is the step's own (recon = loss, no KL)."""
+        ink, diff = self._ink, self._diff
+        np.greater_equal(output, THRESHOLD, out=ink)
+        np.not_equal(ink, self._target_ink, out=ink)  # wrong pixels
+        np.subtract(output, self.targets, out=diff)
+        squared = float(np.dot(diff.ravel(), diff.ravel()))  # BLAS dot
+        return Evaluation(
+            loss, loss, 0.0, squared / diff.size, np.add.reduce(ink, axis=1, dtype=np.intp)
+        )

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from engine.blas import blas_threads_for
-from engine.metrics import THRESHOLD, Evaluation, evaluate
+from engine.metrics import Evaluation, StepScorer, evaluate
 from engine.models import Autoencoder
 from engine.noise import Noise
 from engine.optimizers import make_optimizer
@@ -172,9 +172,8 @@ class Trainer:
         self.best_key: tuple[float, float] = (math.inf, math.inf)
         self.best_epoch = 0
         self._evaluated_epoch = -1
-        self._ink: np.ndarray | None = None  # work arrays for _score, made on first use
-        self._target_ink: np.ndarray | None = None
-        self._diff: np.ndarray | None = None
+        # Scores each training step's own output when that output is an evaluation (see below).
+        self._scorer = StepScorer(self.targets) if self._full_batch_is_evaluation() else None
         self._pause_requested = False
         self._stop_requested = False
 
@@ -252,7 +251,8 @@ class Trainer:
         self.state = "running"
         self.message = ""
         goal = None if epochs is None else self.epoch + epochs
-        fast = self._full_batch_is_evaluation()
+        scorer = self._scorer
+        fast = scorer is not None
         start = time.perf_counter()
         elapsed_before, steps_before = self.elapsed, self.steps
         last_snap_time, last_snap_epoch = start, self.epoch
@@ -271,7 +271,7 @@ class Trainer:
                 if not math.isfinite(parts.total):
                     self._fail()
                     break
-                if due and self._record(self._score(parts.total, fwd.output)):
+                if due and self._record(scorer(parts.total, fwd.output)):
                     break
             elif due and self._record(evaluate(self.model, self.images, self.targets)):
                 break
@@ -331,20 +331,6 @@ class Trainer:
         )
 
     # --- internals ------------------------------------------------------------------------------
-    def _score(self, loss: float, output: np.ndarray) -> Evaluation:
-        """`evaluate` for a training step's own output (n, d), in preallocated arrays: the 5x7
-        font trains in ~90 us a step, and scoring every step the general way added a quarter."""
-        if self._ink is None:
-            self._target_ink = self.targets >= THRESHOLD  # (n, d) bool
-            self._ink = np.empty_like(self._target_ink)
-            self._diff = np.empty_like(self.targets)  # the model's dtype: no casting loops
-        ink, diff = self._ink, self._diff
-        np.greater_equal(output, THRESHOLD, out=ink)
-        np.not_equal(ink, self._target_ink, out=ink)  # wrong pixels
-        np.subtract(output, self.targets, out=diff)
-        mse = float(np.dot(diff.ravel(), diff.ravel())) / diff.size  # BLAS dot: a few thousand
-        return Evaluation(loss, loss, 0.0, mse, np.add.reduce(ink, axis=1, dtype=np.intp))
-
     def _full_batch_is_evaluation(self) -> bool:
         """True when each training forward pass is exactly an evaluation of the current weights:
         a deterministic AE, full batch, uncorrupted inputs. Then metrics cost no extra pass."""
