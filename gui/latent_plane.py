@@ -1,4 +1,5 @@
-"""What the latent plane is drawn with: the projection of codes onto it and the point symbols.
+"""What the latent plane is drawn with: the projection of codes onto it, the point symbols and
+a scatter item that leaves picking to its view box.
 
 Shared by the latent scatter and the PCA comparison, which draw glyphs on planes alike. A code
 with more than two dimensions is shown on the 2-D PCA plane of all codes; a point picked on
@@ -8,8 +9,16 @@ that plane is lifted back through it: latent = mean + [x, y] @ components.
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QTransform
+
+
+class PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that leaves clicks to the view box, which picks the nearest point itself."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
 
 
 class Projection:

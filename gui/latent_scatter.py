@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
-from gui.latent_plane import Projection, glyph_symbol, text_symbol
+from gui.latent_plane import PassiveScatter, Projection, glyph_symbol, text_symbol
 from gui.sticky_view import StickyViewBox
 
 INK = QColor(25, 45, 110)
@@ -35,13 +35,6 @@ CROWDED = 200  # more glyphs than this get smaller symbols
 TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
 TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
-
-
-class _PassiveScatter(pg.ScatterPlotItem):
-    """A scatter that leaves clicks to the view box, which picks points itself."""
-
-    def mouseClickEvent(self, ev) -> None:
-        ev.ignore()
 
 
 class _LatentViewBox(StickyViewBox):
@@ -100,12 +93,12 @@ class LatentScatter(pg.PlotWidget):
         self._background = pg.ImageItem(axisOrder="row-major")
         self._background.setZValue(-10)
         self._background.setVisible(False)
-        self._points = _PassiveScatter(pxMode=True, pen=None)
-        self._selected_item = _PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
-        self._probe_item = _PassiveScatter(
+        self._points = PassiveScatter(pxMode=True, pen=None)
+        self._selected_item = PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
+        self._probe_item = PassiveScatter(
             symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH
         )
-        self._generator_item = _PassiveScatter(symbol="crosshair", size=26, pen=GENERATOR_PEN)
+        self._generator_item = PassiveScatter(symbol="crosshair", size=26, pen=GENERATOR_PEN)
         self._path: np.ndarray | None = None  # (k, L) interpolation path codes
         self._samples: np.ndarray | None = None  # (m, L) prior samples
         self._ellipses: tuple[np.ndarray, np.ndarray] | None = None  # mu, sigma (n, L) each
@@ -114,7 +107,7 @@ class LatentScatter(pg.PlotWidget):
             pen=PATH_PEN, symbol="o", symbolSize=6, symbolPen=None, symbolBrush=PATH_BRUSH
         )
         self._path_item.setZValue(4)
-        self._samples_item = _PassiveScatter(symbol="o", size=5, pen=None, brush=SAMPLE_BRUSH)
+        self._samples_item = PassiveScatter(symbol="o", size=5, pen=None, brush=SAMPLE_BRUSH)
         self._samples_item.setZValue(-2)
         self._ellipse_item = QGraphicsPathItem()  # every glyph's ellipse in one path: one item
         self._ellipse_item.setPen(ELLIPSE_PEN)

@@ -29,16 +29,16 @@ def window(qtbot, tmp_path):
 
 def export_to(win, path, export) -> bytes:
     asked = []
-    win._ask_save_path = lambda title, file_filter: asked.append(file_filter) or str(path)
+    win.dialogs.ask_save_path = lambda title, file_filter: asked.append(file_filter) or str(path)
     assert export(), win.errors
-    assert asked, "the path must come from _ask_save_path"
+    assert asked, "the path must come from the save dialog"
     assert win.errors == []
     return path.read_bytes()
 
 
 @pytest.mark.parametrize("which", ["loss", "latent"])
 def test_plots_as_png_and_svg(window, tmp_path, which):
-    export = window.export_loss_plot if which == "loss" else window.export_latent_plot
+    export = window.exports.export_loss_plot if which == "loss" else window.exports.export_latent_plot
     png = export_to(window, tmp_path / f"{which}.png", export)
     assert png.startswith(PNG_MAGIC)
     assert len(png) > 1000  # a real picture, not an empty one
@@ -48,7 +48,7 @@ def test_plots_as_png_and_svg(window, tmp_path, which):
 
 
 def test_the_latent_grid_is_one_picture_of_10_by_10_glyphs(window, tmp_path):
-    png = export_to(window, tmp_path / "grid.png", window.export_latent_grid)
+    png = export_to(window, tmp_path / "grid.png", window.exports.export_latent_grid)
     assert png.startswith(PNG_MAGIC)
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
@@ -58,7 +58,7 @@ def test_the_latent_grid_is_one_picture_of_10_by_10_glyphs(window, tmp_path):
 
 
 def test_the_loss_history_as_csv(window, tmp_path):
-    export_to(window, tmp_path / "history.csv", window.export_history_csv)
+    export_to(window, tmp_path / "history.csv", window.exports.export_history_csv)
     rows = list(csv.reader((tmp_path / "history.csv").read_text().splitlines()))
     assert tuple(rows[0]) == History.KEYS
     history = window.run.snapshot.history
@@ -68,7 +68,7 @@ def test_the_loss_history_as_csv(window, tmp_path):
 
 
 def test_the_latent_codes_as_csv(window, tmp_path):
-    export_to(window, tmp_path / "codes.csv", window.export_latent_csv)
+    export_to(window, tmp_path / "codes.csv", window.exports.export_latent_csv)
     rows = list(csv.reader((tmp_path / "codes.csv").read_text().splitlines()))
     assert rows[0] == ["index", "label", "z1", "z2"]
     dataset, latent = window.run.dataset, window.run.snapshot.latent
@@ -78,14 +78,14 @@ def test_the_latent_codes_as_csv(window, tmp_path):
 
 
 def test_a_cancelled_dialog_writes_nothing(window, tmp_path):
-    window._ask_save_path = lambda title, file_filter: None
-    assert not window.export_history_csv()
+    window.dialogs.ask_save_path = lambda title, file_filter: None
+    assert not window.exports.export_history_csv()
     assert list(tmp_path.glob("*.csv")) == []
     assert window.errors == []
 
 
 def test_an_unwritable_path_says_why(window, tmp_path):
     (tmp_path / "file").write_text("x")
-    window._ask_save_path = lambda title, file_filter: str(tmp_path / "file" / "codes.csv")
-    assert not window.export_latent_csv()
+    window.dialogs.ask_save_path = lambda title, file_filter: str(tmp_path / "file" / "codes.csv")
+    assert not window.exports.export_latent_csv()
     assert len(window.errors) == 1 and "Could not write" in window.errors[0]

@@ -178,14 +178,14 @@ def test_settings_come_back_on_the_next_launch(qtbot, store):
     first.data_panel.select_builtin("emoji12x12")
     assert first.run.settings.kind == "vae"  # the emoji default
     first.training_panel.lr_spin.setValue(0.0025)
-    first.thumbnails_action.setChecked(True)
+    first.latent_tab.thumbnails_action.setChecked(True)
     first.close()
     second = MainWindow(store)
     qtbot.addWidget(second)
     assert second.glyph_set.name == "emoji12x12"
     assert second.run.settings.lr == pytest.approx(0.0025)
     assert second.training_panel.lr_spin.value() == pytest.approx(0.0025)
-    assert second.thumbnails_action.isChecked()
+    assert second.latent_tab.thumbnails_action.isChecked()
     second.close()
 
 

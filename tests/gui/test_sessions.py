@@ -51,22 +51,22 @@ def test_save_open_and_resume_gives_the_weights_of_one_long_run(qtbot, make_wind
     first = make_window("first")
     edit_a_pixel(qtbot, first)
     step_by_panel(qtbot, first, 10)  # N = 10
-    first._ask_save_path = lambda title, file_filter: path
-    first.save_session_action.trigger()
+    first.dialogs.ask_save_path = lambda title, file_filter: path
+    first.sessions.save_session_action.trigger()
     assert first.errors == []
-    assert first.recent_sessions() == [path]
+    assert first.sessions.recent_sessions() == [path]
 
     second = make_window("second")
     assert second.glyph_set.image(0)[0, 0] == 0.0  # the built-in font, unedited
-    second._ask_open_path = lambda title, file_filter: path
-    second.open_session_action.trigger()
+    second.dialogs.ask_open_path = lambda title, file_filter: path
+    second.sessions.open_session_action.trigger()
     assert second.errors == []
     assert second.run.snapshot.epoch == 10
     assert second.run.state == "paused"
     assert second.glyph_set.image(0)[0, 0] == 1.0  # the edit came back
     np.testing.assert_array_equal(second.run.dataset.images, first.run.dataset.images)
-    assert second.recent_sessions() == [path]
-    assert second.recent_menu.actions()[0].data() == path
+    assert second.sessions.recent_sessions() == [path]
+    assert second.sessions.recent_menu.actions()[0].data() == path
     step_by_panel(qtbot, second, 10)  # M = 10 more
     assert second.run.snapshot.epoch == 20
 
@@ -87,24 +87,24 @@ def test_a_damaged_session_says_why_and_changes_nothing(qtbot, make_window, tmp_
     params = win.run.snapshot.model.params.copy()
     bad = tmp_path / "bad.aelab"
     bad.write_bytes(b"PK\x03\x04 this is not really a zip")
-    assert not win.open_session_file(str(bad))
+    assert not win.sessions.open_session_file(str(bad))
     assert len(win.errors) == 1
     assert "damaged" in win.errors[0] and "bad.aelab" in win.errors[0]
     assert win.run.state == "paused" and win.run.snapshot.epoch == 10
     np.testing.assert_array_equal(win.run.snapshot.model.params, params)
-    assert win.recent_sessions() == []
+    assert win.sessions.recent_sessions() == []
 
 
 def test_a_missing_recent_session_is_removed_with_a_message(qtbot, make_window, tmp_path):
     win = make_window("w")
     path = str(tmp_path / "gone.aelab")
     assert win.run.save_session(path)
-    win._remember_session(path)
-    assert [a.data() for a in win.recent_menu.actions()] == [path]
+    win.sessions.remember(path)
+    assert [a.data() for a in win.sessions.recent_menu.actions()] == [path]
     (tmp_path / "gone.aelab").unlink()
-    win.recent_menu.actions()[0].trigger()
-    assert win.recent_sessions() == []
-    assert win.recent_menu.actions() == []
+    win.sessions.recent_menu.actions()[0].trigger()
+    assert win.sessions.recent_sessions() == []
+    assert win.sessions.recent_menu.actions() == []
     assert len(win.errors) == 1 and "no longer exists" in win.errors[0]
 
 
@@ -112,10 +112,10 @@ def test_recent_sessions_keep_the_last_eight_newest_first(qtbot, make_window, tm
     win = make_window("w")
     paths = [str(tmp_path / f"s{i}.aelab") for i in range(10)]
     for path in paths:
-        win._remember_session(path)
-    win._remember_session(paths[3])
-    assert win.recent_sessions() == [paths[3], *paths[9:3:-1], paths[2]]
-    assert len(win.recent_menu.actions()) == 8
+        win.sessions.remember(path)
+    win.sessions.remember(paths[3])
+    assert win.sessions.recent_sessions() == [paths[3], *paths[9:3:-1], paths[2]]
+    assert len(win.sessions.recent_menu.actions()) == 8
 
 
 def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
@@ -129,9 +129,9 @@ def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
     ):
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     path = tmp_path / "live.aelab"
-    win._ask_save_path = lambda title, file_filter: str(path)
+    win.dialogs.ask_save_path = lambda title, file_filter: str(path)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
-        win.save_session_action.trigger()
+        win.sessions.save_session_action.trigger()
     assert path.is_file()
     assert win.errors == []
 
@@ -144,7 +144,7 @@ def test_close_autosaves_and_the_next_window_offers_to_restore(qtbot, tmp_path):
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
         win.run.step(7)
     params = win.run.snapshot.model.params.copy()
-    assert not win.restore_session_action.isEnabled()  # nothing autosaved yet
+    assert not win.sessions.restore_session_action.isEnabled()  # nothing autosaved yet
     win.close()
     assert win.autosave_path.is_file()
     assert win.autosave_path.parent == tmp_path / "data"  # beside the test's store, not $HOME
@@ -154,10 +154,10 @@ def test_close_autosaves_and_the_next_window_offers_to_restore(qtbot, tmp_path):
     again._show_error = again.errors.append
     qtbot.addWidget(again)
     assert again.run.snapshot.epoch == 0  # nothing is restored without asking
-    assert again.restore_session_action.isEnabled()
-    again.restore_session_action.trigger()
+    assert again.sessions.restore_session_action.isEnabled()
+    again.sessions.restore_session_action.trigger()
     assert again.errors == []
     assert again.run.snapshot.epoch == 7
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)
-    assert again.recent_sessions() == []  # the autosave is not a "recent" file
+    assert again.sessions.recent_sessions() == []  # the autosave is not a "recent" file
     again.close()
