@@ -1,0 +1,133 @@
+"""A plot of glyphs as labelled points on a plane, where a click picks the nearest glyph.
+
+Apart from the PCA view because it knows nothing of PCA: the view puts two of them side by side,
+one for PCA's plane and one for the autoencoder's codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from gui.latent_plane import PassiveScatter, text_symbol
+from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN
+
+
+class _PickViewBox(pg.ViewBox):
+    picked = Signal(QPointF)  # a left click, in view coordinates
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.picked.emit(self.mapSceneToView(ev.scenePos()))
+        else:
+            super().mouseClickEvent(ev)
+
+
+class GlyphScatter(pg.PlotWidget):
+    """Glyphs as labelled points on a plane; clicking one emits its index."""
+
+    glyph_clicked = Signal(int)
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        self._view = _PickViewBox()
+        super().__init__(parent, viewBox=self._view)
+        self.setBackground("w")
+        self.setMinimumSize(200, 200)
+        self.getPlotItem().setMenuEnabled(False)
+        self.set_title(title)
+        self._plane = np.zeros((0, 2))
+        self._labels: tuple[str, ...] = ()
+        self._style: dict[str, Any] = {}
+        self._text_items: list[pg.TextItem] = []
+        self._points = PassiveScatter(pxMode=True)
+        self._selected_item = PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
+        self._selected_item.setZValue(5)
+        self.getPlotItem().addItem(self._points)
+        self._view.addItem(self._selected_item, ignoreBounds=True)
+        self._selected: int | None = None
+        self._view.picked.connect(self._on_picked)
+
+    @property
+    def plane_points(self) -> np.ndarray:
+        """(n, 2) where each glyph is drawn (plot coordinates)."""
+        return self._plane.copy()
+
+    @property
+    def selected(self) -> int | None:
+        """The glyph marked with the selection ring, if it is on the plane."""
+        return self._selected if self._selected_item.data.size else None
+
+    def set_title(self, title: str) -> None:
+        self.getPlotItem().setTitle(title, size="9pt", color="#333")
+
+    def set_axis_labels(self, x: str, y: str) -> None:
+        self.getPlotItem().setLabel("bottom", x)
+        self.getPlotItem().setLabel("left", y)
+
+    def set_points(self, plane: np.ndarray, labels: tuple[str, ...]) -> None:
+        """Move the glyphs to `plane` (n, 2); new labels make new symbols (kept for later)."""
+        if labels != self._labels:
+            self._make_style(labels)
+        self._plane = np.asarray(plane, np.float64)
+        x, y = self._plane[:, 0], self._plane[:, 1]
+        self._points.setData(x=x, y=y, **self._style)
+        for item, px, py in zip(self._text_items, x, y, strict=False):
+            item.setPos(px, py)
+        self.set_selected(self._selected)
+
+    def clear_points(self) -> None:
+        self._plane = np.zeros((0, 2))
+        self._points.setData([])
+        self._selected_item.setData([])
+
+    def set_selected(self, index: int | None) -> None:
+        self._selected = index
+        if index is None or not 0 <= index < len(self._plane):
+            self._selected_item.setData([])
+        else:
+            self._selected_item.setData([self._plane[index, 0]], [self._plane[index, 1]])
+
+    def _make_style(self, labels: tuple[str, ...]) -> None:
+        """As the latent plane draws them: short labels as text symbols, classes in colours."""
+        self._labels = labels
+        for item in self._text_items:
+            self._view.removeItem(item)
+        self._text_items = []
+        if all(len(label) <= 3 for label in labels):
+            cache = {label: text_symbol(label) for label in set(labels)}
+            symbols, size = [cache[label] for label in labels], 12 if len(labels) > 200 else 20
+        else:
+            symbols, size = "o", 7
+            if len(labels) <= 200:
+                for label in labels:
+                    item = pg.TextItem(label, color=INK, anchor=(0.5, 1.15))
+                    self._view.addItem(item, ignoreBounds=True)
+                    self._text_items.append(item)
+        kinds = sorted(set(labels))
+        if len(kinds) <= 12 and len(kinds) < len(labels):  # classes (digits): colour by label
+            # One brush per class: pyqtgraph renders a symbol once per (symbol, brush) object.
+            shared = {
+                k: pg.mkBrush(pg.intColor(i, hues=len(kinds), maxValue=200))
+                for i, k in enumerate(kinds)
+            }
+            brushes = [shared[label] for label in labels]
+        else:
+            brushes = [pg.mkBrush(INK)] * len(labels)
+        self._style = {"symbol": symbols, "size": size, "brush": brushes, "pen": pg.mkPen(None)}
+
+    @Slot(QPointF)
+    def _on_picked(self, point: QPointF) -> None:
+        if not len(self._plane):
+            return
+        px, py = self._view.viewPixelSize()  # plot units per screen pixel
+        distance = np.hypot(
+            (self._plane[:, 0] - point.x()) / px, (self._plane[:, 1] - point.y()) / py
+        )
+        index = int(np.argmin(distance))
+        if distance[index] <= PICK_RADIUS:
+            self.glyph_clicked.emit(index)
