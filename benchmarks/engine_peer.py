@@ -16,7 +16,8 @@ from benchmarks.timing import best_attempt, repeat_for, time_batches
 from engine.blas import blas_threads_for
 from engine.models import model_from_config
 from engine.optimizers import make_optimizer
-from engine.training import TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 
 
 def _model(task: Task, seed: int = 0):

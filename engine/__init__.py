@@ -14,7 +14,8 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # 2^4 cycles: the smalles
 from engine.metrics import Evaluation, evaluate, wrong_pixels
 from engine.models import Autoencoder, VariationalAutoencoder, model_from_config
 from engine.noise import Noise
-from engine.training import Snapshot, TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Snapshot, Trainer
 
 __all__ = [
     "Autoencoder",

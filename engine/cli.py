@@ -31,7 +31,8 @@ from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
 from engine.serialization import load_model, save_model
 from engine.sweep import SWEEP_LEVELS
-from engine.training import LR_SCHEDULES, TrainConfig, Trainer
+from engine.train_config import LR_SCHEDULES, TrainConfig
+from engine.training import Trainer
 
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
 

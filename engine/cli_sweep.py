@@ -15,7 +15,8 @@ from engine.noise import Noise
 from engine.pca import fit_pca
 from engine.presets import PRESETS
 from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
-from engine.training import TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 
 # The noise a DAE trained here sees: the middle of each sweep's range, where denoising matters.
 DAE_REFERENCE_LEVELS = {"salt-pepper": 0.2, "bitflip": 0.1, "gaussian": 0.3}

@@ -21,8 +21,10 @@ import numpy as np
 from engine.atomic import write_bytes_atomic
 from engine.dataset_json import dataset_from_json, dataset_to_json
 from engine.datasets import Dataset, DatasetError
+from engine.history import History
 from engine.models import model_from_config
-from engine.training import History, TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 
 FORMAT = "autoencoder-lab-session"
 VERSION = 1

@@ -12,63 +12,21 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from engine.blas import blas_threads_for
+from engine.history import History
 from engine.metrics import Evaluation, StepScorer, evaluate
 from engine.models import Autoencoder
-from engine.noise import Noise
 from engine.optimizers import make_optimizer
+from engine.train_config import TrainConfig
 
 RUN_STATES = ("idle", "running", "paused", "finished", "stopped", "failed")
-LR_SCHEDULES = ("constant", "cosine")
 COSINE_FLOOR = 0.05  # the cosine schedule ends at this fraction of the base learning rate
 # Each random stream is drawn from (seed, purpose), so equal seeds still give independent streams.
 BATCH_STREAM, NOISE_STREAM = 1, 2
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train: optimizer, batches, noise (denoising), stop rules and seeds."""
-
-    epochs: int = 5000  # stop rule: at most this many epochs in all
-    batch_size: int = 0  # 0: the full set in one batch
-    optimizer: str = "adam"
-    lr: float = 0.01
-    noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
-    noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
-    lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
-    stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
-    loss_threshold: float | None = None  # stop once the evaluation loss is at most this
-    eval_every: int = 1  # epochs between evaluations of the whole set
-    batch_seed: int = 0
-    noise_seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
-            raise ValueError("epochs and batch size must be >= 0, eval_every and copies >= 1")
-        if self.lr_schedule not in LR_SCHEDULES:
-            raise ValueError(
-                f"unknown learning-rate schedule {self.lr_schedule!r}; "
-                f"choose one of {', '.join(LR_SCHEDULES)}"
-            )
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["noise"] = str(self.noise) if self.noise else None
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        if known.get("noise"):
-            known["noise"] = Noise.parse(known["noise"])
-        return cls(**known)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,45 +46,6 @@ class Snapshot:
     steps_per_second: float
     lr: float
     message: str = ""
-
-
-class History:
-    """Per-evaluation records in growable arrays, handed to snapshots as read-only views.
-
-    Records are only ever appended (a full buffer is replaced by a larger copy), so a view of the
-    first n records never changes: snapshots share the memory instead of copying a history that
-    grows by one record per epoch (5.6 MB at 100,000 epochs, 30 snapshots a second).
-    """
-
-    KEYS = ("epoch", "loss", "recon", "kl", "mse", "max_wrong", "total_wrong")
-
-    def __init__(self) -> None:
-        self._data = np.zeros((len(self.KEYS), 256))
-        self._n = 0
-
-    def append(self, epoch: int, ev: Evaluation) -> None:
-        if self._n == self._data.shape[1]:
-            self._data = np.concatenate([self._data, np.zeros_like(self._data)], axis=1)
-        self._data[:, self._n] = (
-            epoch, ev.loss, ev.recon, ev.kl, ev.mse, ev.max_wrong, ev.total_wrong
-        )  # fmt: skip
-        self._n += 1
-
-    def __len__(self) -> int:
-        return self._n
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Every key's records so far (n,), read-only."""
-        shown = self._data[:, : self._n].view()
-        shown.flags.writeable = False
-        return {key: shown[i] for i, key in enumerate(self.KEYS)}
-
-    def load(self, arrays: dict[str, np.ndarray]) -> None:
-        n = len(arrays["epoch"])
-        self._data = np.zeros((len(self.KEYS), max(256, n)))
-        for i, key in enumerate(self.KEYS):
-            self._data[i, :n] = arrays[key]
-        self._n = n
 
 
 class Trainer:

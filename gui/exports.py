@@ -21,9 +21,10 @@ from PySide6.QtSvg import QSvgGenerator
 import pyqtgraph.exporters as pg_exporters  # isort: skip  (after PySide6)
 from engine.atomic import write_bytes_atomic, write_text_atomic
 from engine.datasets import Dataset
+from engine.history import History
 from engine.latent import latent_grid
 from engine.png import image_sheet, save_png
-from engine.training import History, Snapshot
+from engine.training import Snapshot
 
 GRID = 10  # the latent grid picture: GRID x GRID decoded glyphs
 

@@ -23,7 +23,8 @@ from engine.noise import Noise
 from engine.pca import fit_pca
 from engine.presets import PRESETS
 from engine.sweep import SweepRow, run_sweep
-from engine.training import TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 
 # DAEs trained for the report: the noise each one sees, and what it is used for.
 DAE_NOISES = ("salt-pepper:0.1", "salt-pepper:0.2", "bitflip:0.1", "gaussian:0.3")

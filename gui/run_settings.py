@@ -17,7 +17,7 @@ from engine.models import Autoencoder, model_from_config
 from engine.noise import NOISES, Noise
 from engine.optimizers import OPTIMIZERS
 from engine.presets import PRESETS
-from engine.training import LR_SCHEDULES, TrainConfig
+from engine.train_config import LR_SCHEDULES, TrainConfig
 
 MODEL_KINDS: dict[str, str] = {
     "ae": "AE (autoencoder)",

@@ -31,7 +31,8 @@ from engine.noise import NOISE_LABELS
 from engine.pca import fit_pca
 from engine.presets import PRESETS
 from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
-from engine.training import TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 from gui.glyph_set import GlyphSet
 from gui.run_controller import RunController
 

@@ -5,7 +5,7 @@ import csv
 import pytest
 from PySide6.QtCore import QSettings
 
-from engine.training import History
+from engine.history import History
 from gui.main_window import MainWindow
 
 TIMEOUT = 10_000

@@ -6,7 +6,8 @@ import pytest
 
 from engine.datasets import load_builtin
 from engine.models import Autoencoder
-from engine.training import TrainConfig, Trainer
+from engine.train_config import TrainConfig
+from engine.training import Trainer
 from gui.sticky_view import MARGIN, SHRINK, StickyViewBox, sticky_range
 
 

@@ -1,0 +1,57 @@
+"""How to train: the settings of one run, checked when made, and their plain-dict form.
+
+A TrainConfig is what a session file, the command line and the window's settings all turn into;
+it is frozen, so a running Trainer's settings cannot change under it (the learning rate and the
+KL weight change through the Trainer's own setters).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from engine.noise import Noise
+
+LR_SCHEDULES = ("constant", "cosine")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: optimizer, batches, noise (denoising), stop rules and seeds."""
+
+    epochs: int = 5000  # stop rule: at most this many epochs in all
+    batch_size: int = 0  # 0: the full set in one batch
+    optimizer: str = "adam"
+    lr: float = 0.01
+    noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
+    noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
+    lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
+    stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
+    loss_threshold: float | None = None  # stop once the evaluation loss is at most this
+    eval_every: int = 1  # epochs between evaluations of the whole set
+    batch_seed: int = 0
+    noise_seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
+            raise ValueError("epochs and batch size must be >= 0, eval_every and copies >= 1")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"unknown learning-rate schedule {self.lr_schedule!r}; "
+                f"choose one of {', '.join(LR_SCHEDULES)}"
+            )
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["noise"] = str(self.noise) if self.noise else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if known.get("noise"):
+            known["noise"] = Noise.parse(known["noise"])
+        return cls(**known)
