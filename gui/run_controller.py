@@ -5,39 +5,37 @@ Widgets write settings here and press buttons here; views listen to `state_chang
 new data set, loading a model) disconnects that worker first, so a late snapshot from it can never
 paint over the next run; its thread ends on its own and is waited for when the window closes.
 Snapshots reach the views at most ~30 times a second (the worker's limit) and, when drawing them
-is slow, further apart, so that the views never take more than VIEW_SHARE of the time.
+is slow, further apart (gui.snapshot_pacer). What the model and session files hold besides the
+engine's formats is in gui.run_files, the per-set stored settings in gui.settings_store.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import time
 
-import shiboken6
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
-from engine.dataset_json import dataset_from_json, dataset_to_json
 from engine.datasets import Dataset, DatasetError
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, load_model, save_model
-from engine.session import Session, SessionFileError, load_session, save_session
+from engine.session import Session, SessionFileError, save_session
 from engine.training import Snapshot, Trainer
 from gui.glyph_set import GlyphSet
-from gui.run_settings import (
-    ARCHITECTURE_FIELDS,
-    LIVE_FIELDS,
-    RunSettings,
-    default_settings,
-    with_kind_preset,
+from gui.run_files import (
+    model_metadata,
+    model_misfit,
+    other_images_note,
+    read_session,
+    session_extra,
+    settings_of_model,
 )
+from gui.run_settings import ARCHITECTURE_FIELDS, LIVE_FIELDS, RunSettings, with_kind_preset
+from gui.settings_store import store_settings, stored_settings
+from gui.snapshot_pacer import SnapshotPacer
+from gui.training_threads import end_threads, forget_finished
 from gui.training_worker import ENDED_STATES, TrainingWorker, start_worker
 
 ACTIVE_STATES = ("running", "paused")
-# The views may take at most this share of the time: slow redraws (1797 digits) must not starve
-# the training thread of the GIL and the CPU. A cheap redraw still gets all ~30 snapshots a second.
-VIEW_SHARE = 0.4
-MAX_GAP = 0.5  # seconds: however slow the views, the picture moves at least twice a second
 
 
 class RunController(QObject):
@@ -57,7 +55,7 @@ class RunController(QObject):
         self._glyphs = glyph_set
         self._store = store
         self._set_key = self._key_of(glyph_set)
-        self._settings = self._stored_settings(glyph_set.name)
+        self._settings = stored_settings(store, glyph_set.name)
         self._state = "idle"
         self._dataset: Dataset = glyph_set.dataset()
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
@@ -65,13 +63,9 @@ class RunController(QObject):
         self._snapshot: Snapshot | None = None
         self._worker: TrainingWorker | None = None
         self._threads: dict[QThread, TrainingWorker] = {}  # alive until thread.finished
-        self._pending: Snapshot | None = None
-        self._published_at = 0.0  # time.monotonic() when the last snapshot was handed out
-        self._min_gap = 0.0  # seconds between snapshots shown, from what showing them cost
+        self._pacer = SnapshotPacer(self._show_snapshot, self)
         self._data_stale = False
         self._opening = False  # open_session is replacing the glyph set
-        self._deliver_timer = QTimer(self, singleShot=True)
-        self._deliver_timer.timeout.connect(self._on_deliver_timeout)
         self._data_timer = QTimer(self, singleShot=True, interval=40)
         self._data_timer.timeout.connect(self._on_data_timeout)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
@@ -212,18 +206,7 @@ class RunController(QObject):
         if snapshot is None:
             self.error_occurred.emit("There is no model to save yet.")
             return False
-        ev = snapshot.evaluation
-        metadata = {
-            "dataset": self._dataset.name,
-            "pixel_hash": self._dataset.pixel_hash(),
-            "settings": self._settings.to_dict(),
-            "train_config": self._settings.train_config().to_dict(),
-            "epoch": snapshot.epoch,
-            "state": self._state,
-            "loss": ev.loss,
-            "max_wrong": ev.max_wrong,
-            "total_wrong": ev.total_wrong,
-        }
+        metadata = model_metadata(snapshot, self._dataset, self._settings, self._state)
         try:
             save_model(path, snapshot.model, metadata)
         except (OSError, ValueError) as error:
@@ -239,37 +222,17 @@ class RunController(QObject):
         except ModelFileError as error:
             self.error_occurred.emit(f"Could not load the model: {error}.")
             return False
-        n_pixels = self._dataset.n_pixels
-        if model.n_inputs != n_pixels:
-            self.error_occurred.emit(
-                f"The model in {path} takes images of {model.n_inputs} pixels, but the set "
-                f"{self._dataset.name!r} has {self._dataset.width}x{self._dataset.height} = "
-                f"{n_pixels}. Open a set of the size it was trained on."
-            )
+        misfit = model_misfit(model, self._dataset, path)
+        if misfit is not None:
+            self.error_occurred.emit(misfit)
             return False
-        config = model.config()
-        stored = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
-        settings = RunSettings.from_dict(stored, base=self._settings)
-        # The file knows AE or VAE; whether it was trained on noisy inputs is in the metadata.
-        noisy = "dae" if stored.get("kind") == "dae" else "ae"
-        kind = "vae" if config["kind"] == "vae" else noisy
-        self._settings = settings.replace(
-            kind=kind,
-            hidden=tuple(config["hidden"]),
-            latent=config["latent"],
-            activation=config["activation"],
-            loss=config["loss"],
-            init_seed=config["seed"],
-            beta=config.get("beta", settings.beta),
-        )
+        self._settings = settings_of_model(model, meta, self._settings)
         self._save_settings()
         self.settings_changed.emit(self._settings)
         self._cancel_run()
         self._model = model
         self._make_idle(new_model=False)
-        note = ""
-        if meta.get("pixel_hash") and meta.get("pixel_hash") != self._dataset.pixel_hash():
-            note = f" It was trained on other images ({meta.get('dataset', 'another set')})."
+        note = other_images_note(meta, self._dataset)
         self.message_changed.emit(f"Loaded the model from {path}.{note}")
         return True
 
@@ -285,10 +248,9 @@ class RunController(QObject):
         if self._trainer is None:
             self.error_occurred.emit("There is no run to save yet.")
             return False
-        extra: dict[str, object] = {"settings": self._settings.to_dict()}
-        edited = self._glyphs.dataset()
-        if self._data_stale:  # the glyphs changed since this run began: keep both
-            extra["edited_dataset"] = dataset_to_json(edited)
+        # The glyphs changed since this run began: keep both.
+        edited = self._glyphs.dataset() if self._data_stale else None
+        extra = session_extra(self._settings, edited)
         try:
             save_session(path, Session(self._dataset, self._trainer, extra))
         except (OSError, ValueError, TypeError) as error:
@@ -307,11 +269,7 @@ class RunController(QObject):
             )
             return False
         try:
-            session = load_session(path)
-            extra = session.extra
-            edited = session.dataset
-            if isinstance(extra.get("edited_dataset"), dict):
-                edited = dataset_from_json(extra["edited_dataset"], "the session's edited set")
+            session, edited, settings = read_session(path)
         except SessionFileError as error:
             self.error_occurred.emit(f"Could not open the session: {error}.")
             return False
@@ -319,7 +277,6 @@ class RunController(QObject):
             self.error_occurred.emit(f"Could not open the session {path}: {error}.")
             return False
         self._cancel_run()
-        stored = extra.get("settings") if isinstance(extra.get("settings"), dict) else {}
         # The views follow the new set; this controller ignores the reset and installs the run.
         # No path: the session's glyphs may differ from any file, so Save set asks where to.
         self._opening = True
@@ -328,7 +285,7 @@ class RunController(QObject):
         finally:
             self._opening = False
         self._set_key = self._key_of(self._glyphs)
-        self._settings = RunSettings.from_dict(stored, base=default_settings(edited.name))
+        self._settings = settings
         self._save_settings()
         self.settings_changed.emit(self._settings)
         trainer = session.trainer
@@ -339,7 +296,7 @@ class RunController(QObject):
         state = "paused" if trainer.state == "running" else trainer.state
         trainer.state = state
         self._set_state(state)
-        self._publish(trainer.snapshot())
+        self._pacer.publish(trainer.snapshot())
         self.message_changed.emit(f"Opened the session {path} (epoch {trainer.epoch}, {state}).")
         return True
 
@@ -349,19 +306,7 @@ class RunController(QObject):
         self._cancel_run()
         if self.is_active:
             self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
-        deadline = time.monotonic() + timeout_ms / 1000
-        all_ended = True
-        for thread in list(self._threads):
-            if not shiboken6.isValid(thread):  # ended, and deleteLater has run
-                del self._threads[thread]
-                continue
-            thread.quit()
-            remaining = max(0, int(1000 * (deadline - time.monotonic())))
-            if thread.wait(remaining):
-                del self._threads[thread]  # ended: dropping the last reference is safe now
-            else:
-                all_ended = False
-        return all_ended
+        return end_threads(self._threads, timeout_ms)
 
     # --- internals: runs ------------------------------------------------------------------------
     def _launch(self, epochs: int | None) -> None:
@@ -400,7 +345,7 @@ class RunController(QObject):
         for thread, owner in self._threads.items():
             if owner is worker:
                 thread.quit()
-        self._pending = None
+        self._pacer.drop()
 
     def _make_idle(self, new_model: bool) -> None:
         """A fresh, not yet started trainer on the set as it is now, and its snapshot."""
@@ -412,27 +357,17 @@ class RunController(QObject):
         self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
         self._trainer.set_beta(self._settings.beta)
         self._set_state("idle")
-        self._publish(self._trainer.snapshot())
+        self._pacer.publish(self._trainer.snapshot())
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
             self.state_changed.emit(state)
 
-    def _publish(self, snapshot: Snapshot) -> None:
-        self._pending = None
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """The pacer's output: the snapshot every view shows from now on."""
         self._snapshot = snapshot
-        self._published_at = time.monotonic()
         self.snapshot_changed.emit(snapshot)
-        # A zero timer fires once the views have handled and painted the snapshot.
-        QTimer.singleShot(0, self._on_views_updated)
-
-    @Slot()
-    def _on_views_updated(self) -> None:
-        """Space out the next snapshots by what showing this one cost (handlers + painting),
-        averaged so one slow frame (new symbols after a set change) does not freeze the view."""
-        gap = (time.monotonic() - self._published_at) / VIEW_SHARE
-        self._min_gap = min(MAX_GAP, 0.5 * (self._min_gap + gap))
 
     def _is_current(self) -> bool:
         """True when the signal being handled comes from the current run's worker."""
@@ -440,25 +375,14 @@ class RunController(QObject):
 
     @Slot(object)
     def _on_snapshot_ready(self, snapshot: Snapshot) -> None:
-        if not self._is_current():
-            return
-        # Coalesce: if the GUI fell behind, only the newest of the queued snapshots is drawn.
-        self._pending = snapshot
-        if not self._deliver_timer.isActive():
-            wait = self._published_at + self._min_gap - time.monotonic()
-            self._deliver_timer.start(max(0, int(1000 * wait)))
-
-    @Slot()
-    def _on_deliver_timeout(self) -> None:
-        if self._pending is not None:
-            self._publish(self._pending)
+        if self._is_current():
+            self._pacer.offer(snapshot)
 
     @Slot(str)
     def _on_worker_state_changed(self, state: str) -> None:
         if not self._is_current() or state in ENDED_STATES:
             return  # ends arrive with the final snapshot in _on_worker_finished
-        if self._pending is not None:
-            self._publish(self._pending)  # "paused" must show the epoch it paused at
+        self._pacer.flush()  # "paused" must show the epoch it paused at
         self._set_state(state)
 
     @Slot(str)
@@ -476,7 +400,7 @@ class RunController(QObject):
             if self._snapshot is not None:
                 self.run_ended.emit(dataclasses.replace(self._snapshot, state="failed"))
             return
-        self._publish(final)
+        self._pacer.publish(final)
         self._set_state(final.state)
         self.run_ended.emit(final)
         if final.message:
@@ -486,15 +410,7 @@ class RunController(QObject):
     def _on_thread_finished(self) -> None:
         """Drop the references to every thread that has ended. (sender() is None for a queued
         QThread.finished in PySide6 6.11, so the thread is not known by name here.)"""
-        for thread in list(self._threads):
-            if not shiboken6.isValid(thread):
-                del self._threads[thread]
-            elif thread.isFinished():
-                # isFinished() is already true while the thread runs its last clean-up (it
-                # deletes the worker there); wait() returns once that is done, so dropping the
-                # references cannot delete anything the thread still uses.
-                thread.wait()
-                del self._threads[thread]
+        forget_finished(self._threads)
 
     # --- internals: data and stored settings ----------------------------------------------------
     @Slot(int)
@@ -510,7 +426,7 @@ class RunController(QObject):
             self._on_data_edited()
             return
         self._set_key = key  # another set: its own stored settings, a new model
-        self._settings = self._stored_settings(self._glyphs.name)
+        self._settings = stored_settings(self._store, self._glyphs.name)
         self._make_idle(new_model=True)
         self.settings_changed.emit(self._settings)  # after: views read the new set's size
 
@@ -532,18 +448,5 @@ class RunController(QObject):
     def _key_of(glyphs: GlyphSet) -> tuple[str, int, int]:
         return glyphs.name, glyphs.width, glyphs.height
 
-    def _stored_settings(self, set_name: str) -> RunSettings:
-        defaults = default_settings(set_name)
-        if self._store is None:
-            return defaults
-        text = self._store.value(f"training/{set_name}", "")
-        try:
-            data = json.loads(text) if isinstance(text, str) and text else {}
-        except json.JSONDecodeError:
-            data = {}
-        return RunSettings.from_dict(data, base=defaults) if isinstance(data, dict) else defaults
-
     def _save_settings(self) -> None:
-        if self._store is not None:
-            text = json.dumps(self._settings.to_dict())
-            self._store.setValue(f"training/{self._glyphs.name}", text)
+        store_settings(self._store, self._glyphs.name, self._settings)

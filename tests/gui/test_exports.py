@@ -38,7 +38,9 @@ def export_to(win, path, export) -> bytes:
 
 @pytest.mark.parametrize("which", ["loss", "latent"])
 def test_plots_as_png_and_svg(window, tmp_path, which):
-    export = window.exports.export_loss_plot if which == "loss" else window.exports.export_latent_plot
+    export = (
+        window.exports.export_loss_plot if which == "loss" else window.exports.export_latent_plot
+    )
     png = export_to(window, tmp_path / f"{which}.png", export)
     assert png.startswith(PNG_MAGIC)
     assert len(png) > 1000  # a real picture, not an empty one
