@@ -75,7 +75,8 @@ class Adam(SGD):
     each pass would stream every array from memory again, so the buffer is updated in chunks small
     enough to stay in the CPU's cache through all of them; a small network's buffer is a single
     chunk. NumPy lets other threads run while it computes, so a big buffer's chunks are shared
-    out between the CPU's cores.
+    out between the CPU's cores, each with its own chunk-sized scratch array that never leaves
+    its cache (a buffer-sized one cost a memory write and read of 4 bytes per parameter).
     """
 
     name = "adam"
@@ -96,10 +97,10 @@ class Adam(SGD):
         self.t = 0
         self.m_sum = np.zeros(size, dtype=dtype)  # m / (1 - beta1)
         self.v_sum = np.zeros(size, dtype=dtype)  # v / (1 - beta2)
-        self._work = np.zeros(size, dtype=dtype)
         chunks = [slice(lo, lo + self.CHUNK) for lo in range(0, size, self.CHUNK)]
         cores = min(os.cpu_count() or 1, 4) if size >= self.THREADED_SIZE else 1
         self._groups = [chunks[i::cores] for i in range(cores)]  # one list of chunks per core
+        self._scratch = [np.zeros(min(size, self.CHUNK), dtype=dtype) for _ in range(cores)]
         self._pool = None
         if cores > 1:
             from concurrent.futures import ThreadPoolExecutor  # only big networks pay for it
@@ -116,20 +117,24 @@ class Adam(SGD):
         floor = self.eps * scale
         flush = self.t % FLUSH_EVERY == 0
         if len(self._groups[0]) == 1:
-            self._update(params, grads, self.m_sum, self.v_sum, self._work, rate, floor, flush)
+            work = self._scratch[0]
+            self._update(params, grads, self.m_sum, self.v_sum, work, rate, floor, flush)
             return
         others = [
-            self._pool.submit(self._update_chunks, group, params, grads, rate, floor, flush)
-            for group in self._groups[1:]
+            self._pool.submit(self._update_chunks, core, params, grads, rate, floor, flush)
+            for core in range(1, len(self._groups))
         ]
-        self._update_chunks(self._groups[0], params, grads, rate, floor, flush)
+        self._update_chunks(0, params, grads, rate, floor, flush)
         for future in others:
             future.result()
 
-    def _update_chunks(self, chunks, params, grads, rate: float, floor: float, flush: bool):
-        m, v, work = self.m_sum, self.v_sum, self._work
-        for c in chunks:
-            self._update(params[c], grads[c], m[c], v[c], work[c], rate, floor, flush)
+    def _update_chunks(self, core: int, params, grads, rate: float, floor: float, flush: bool):
+        """Update the chunks of `core`'s group, in its scratch array."""
+        m, v, scratch = self.m_sum, self.v_sum, self._scratch[core]
+        for c in self._groups[core]:
+            p = params[c]
+            work = scratch[: len(p)]  # the last chunk may be short
+            self._update(p, grads[c], m[c], v[c], work, rate, floor, flush)
 
     def _update(self, p, g, m, v, work, rate: float, floor: float, flush: bool) -> None:
         m *= self.beta1

@@ -273,7 +273,8 @@ class Trainer:
                 x, t = inputs, targets
             else:
                 idx = order[lo : lo + size]
-                x, t = inputs[idx], targets[idx]
+                x = inputs[idx]  # (size, d)
+                t = x if targets is inputs else targets[idx]  # an AE's targets are its inputs
             parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
             if not math.isfinite(parts.total):
                 return False

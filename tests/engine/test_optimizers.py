@@ -1,5 +1,7 @@
 """Adam as the paper writes it, against the engine's folded, chunked, threaded version."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -33,6 +35,25 @@ def test_adam_follows_the_paper(monkeypatch, chunked):
     expected = textbook_adam(start, grads, 0.01)
     np.testing.assert_allclose(p, expected, rtol=1e-4, atol=1e-5)
     assert not np.allclose(p, start, atol=1e-3)  # it moved: the comparison means something
+
+
+def test_chunks_and_threads_change_no_bit(monkeypatch):
+    """Each element's update is the same arithmetic in any chunk, on any thread, in any scratch
+    array (the last chunk is short here)."""
+    rng = np.random.default_rng(2)
+    size = 3000
+    start = rng.normal(size=size).astype(np.float32)
+    grads = [rng.normal(size=size).astype(np.float32) for _ in range(20)]
+    results = []
+    for chunk, threaded in ((size, size + 1), (512, 1000)):
+        monkeypatch.setattr(Adam, "CHUNK", chunk)
+        monkeypatch.setattr(Adam, "THREADED_SIZE", threaded)
+        opt, p = Adam(size, lr=0.01), start.copy()
+        for g in grads:
+            opt.step(p, g)
+        results.append(p)
+    assert len(opt._groups) > 1 or (os.cpu_count() or 1) == 1  # the second run was threaded
+    np.testing.assert_array_equal(results[0], results[1])
 
 
 def test_a_wrong_update_is_caught():
