@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks import report
@@ -53,3 +54,29 @@ def test_a_time_ratio_and_a_rate_ratio_both_read_as_engine_speed_up():
 def test_the_random_set_is_seeded():
     task = tasks_for("smoke")[-1]
     assert (make_data(task) == make_data(task)).all()
+
+
+def test_the_breakdown_times_the_products_a_training_step_computes(monkeypatch):
+    """`python -m benchmarks.breakdown` times each matrix product of one engine step alone; its
+    list must be the step's own products, shapes and transposed operands included."""
+    from benchmarks import breakdown
+    from benchmarks.engine_peer import _model
+
+    task = tasks_for("smoke")[-1]  # the 60000 x 784 network at a tiny size
+    model = _model(task)
+    seen = []
+    for name in ("dot", "matmul"):
+        real = getattr(np, name)
+
+        def spy(a, b, out=None, real=real):
+            transposed = "A" if a.flags.f_contiguous and not a.flags.c_contiguous else ""
+            transposed = transposed or ("B" if not b.flags.c_contiguous else "")
+            seen.append((a.shape, b.shape, transposed))
+            return real(a, b, out=out)
+
+        monkeypatch.setattr(np, name, spy)
+    x = make_data(task)[:128]
+    model.loss_and_grad(x, x)
+    listed = [(a, b, t) for _, a, b, t in breakdown._products(model)]
+    assert sorted(seen) == sorted(listed)
+    assert len(listed) == 3 * len(task.sizes[:-1]) - 1  # forward and dW per layer, dx but one
