@@ -16,7 +16,7 @@ from engine.datasets import Dataset
 from engine.pca import PCAComparison
 from gui.glyph_pixmap import glyph_pixmap
 
-COLUMNS = ("glyph", "PCA\nwrong px", "AE\nwrong px", "PCA\nMSE", "AE\nMSE")
+COLUMNS = ("glyph", "PCA\nwrong\npixels", "AE\nwrong\npixels", "PCA\nMSE", "AE\nMSE")
 COLUMN_TIPS = (
     "The glyph (click a title to sort)",
     "Wrong pixels of PCA's reconstruction: output and glyph differ at 0.5",
