@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from engine.latent import interpolate, nearest_glyphs
 from engine.png import image_sheet, save_png
 from engine.training import Snapshot
+from gui.flow_layout import FlowLayout
 from gui.glyph_pixmap import glyph_pixmap
 from gui.glyph_set import GlyphSet
 from gui.run_controller import RunController
@@ -155,7 +156,7 @@ class InterpolationView(QWidget):
         self._refresh()
 
     def _layout(self) -> None:
-        controls = QHBoxLayout()
+        controls = FlowLayout()
         for widget in (
             QLabel("From"),
             self.start_combo,
@@ -169,7 +170,6 @@ class InterpolationView(QWidget):
             self.path_check,
         ):
             controls.addWidget(widget)
-        controls.addStretch(1)
         large = QVBoxLayout()
         large.addWidget(self.canvas)
         large.addWidget(self.canvas_caption)

@@ -247,6 +247,7 @@ class ReconstructionView(QWidget):
         self._dataset = glyph_set.dataset()  # the glyphs `outputs` belong to
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)  # a narrow tab wraps it instead of scrolling sideways
         legend = QLabel(
             f"Each glyph: input · output · errors (<span style='color:{_css(MISSING_INK)}'>"
             f"red: ink missing</span>, <span style='color:{_css(EXTRA_INK)}'>blue: extra ink"

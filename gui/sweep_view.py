@@ -16,7 +16,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -33,6 +32,7 @@ from engine.presets import PRESETS
 from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
 from engine.train_config import TrainConfig
 from engine.training import Trainer
+from gui.flow_layout import FlowLayout
 from gui.glyph_set import GlyphSet
 from gui.run_controller import RunController
 
@@ -150,18 +150,18 @@ class SweepView(QWidget):
             app.aboutToQuit.connect(self.shutdown)
 
     def _layout(self) -> None:
-        controls = QHBoxLayout()
-        for widget, stretch in (
-            (QLabel("Noise:"), 0),
-            (self.kind_combo, 0),
-            (QLabel("Repeats:"), 0),
-            (self.repeats_spin, 0),
-            (self.run_button, 0),
-            (self.cancel_button, 0),
-            (self.progress_bar, 1),
-            (self.export_button, 0),
+        controls = FlowLayout()
+        for widget in (
+            QLabel("Noise:"),
+            self.kind_combo,
+            QLabel("Repeats:"),
+            self.repeats_spin,
+            self.run_button,
+            self.cancel_button,
+            self.progress_bar,
+            self.export_button,
         ):
-            controls.addWidget(widget, stretch)
+            controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
