@@ -49,6 +49,7 @@ from gui.vae_panel import VAEInsightPanel
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
+PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
 READOUT_MS = 100  # the generator, the editor's round trip and the summary: <= 10 times a second
 AUTOSAVE_NAME = "autosave.aelab"
 TAB_MIN_WIDTH = 420  # pixels: a wider tab scrolls sideways rather than squeeze the docks
@@ -95,7 +96,8 @@ class MainWindow(QMainWindow):
         self.add_tab(self.latent_tab, "Latent space")
         self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
         self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising")
-        self.add_tab(PCAView(self.run, self.glyph_set), "PCA vs AE")
+        self.pca_view = PCAView(self.run, self.glyph_set)
+        self.add_tab(self.pca_view, "PCA vs AE")
         self.sweep_view = SweepView(self.run, self.glyph_set)
         self.add_tab(self.sweep_view, "Noise sweep")
         self.interpolation_view = InterpolationView(self.run, self.glyph_set)
@@ -364,6 +366,9 @@ class MainWindow(QMainWindow):
         if self.run.shutdown(CLOSE_TIMEOUT_MS) and not saved:
             self.run.save_session(str(self.autosave_path), quiet=True)
         self.sweep_view.shutdown(CLOSE_TIMEOUT_MS)
+        # A PCA fit still running (importing scikit-learn takes a second) would be cut off by
+        # the interpreter's exit and print a traceback: let it end first.
+        self.pca_view.wait_for_fit(PCA_CLOSE_TIMEOUT_MS)
         self._save_window()
         super().closeEvent(event)
 

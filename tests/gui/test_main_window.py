@@ -250,3 +250,24 @@ def test_no_tab_scrolls_sideways_in_a_1400_pixel_window(window):
     for i in range(window.tabs.count()):
         tab = window.tabs.widget(i).widget()  # each tab sits in a scroll area
         assert tab.minimumSizeHint().width() <= 500, window.tabs.tabText(i)
+
+
+def test_closing_lets_a_running_pca_fit_end_first(window, qtbot, monkeypatch):
+    """Quitting right after opening the PCA tab (its fit imports scikit-learn) printed a
+    traceback: the interpreter was shutting down under the fit's thread."""
+    import gui.pca_view
+
+    real_fit, ended = gui.pca_view.fit_pca, []
+
+    def slow_fit(images, k):
+        time.sleep(0.5)
+        result = real_fit(images, k)
+        ended.append(True)
+        return result
+
+    monkeypatch.setattr(gui.pca_view, "fit_pca", slow_fit)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    window.tabs.setCurrentIndex(titles.index("PCA vs AE"))  # showing the tab starts a fit
+    qtbot.waitUntil(lambda: not window.pca_view.wait_for_fit(0))  # it is running
+    window.close()
+    assert ended  # close returned only after the fit
