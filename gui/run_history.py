@@ -178,7 +178,7 @@ class RunHistoryView(QWidget):
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-10, 10))
         self.curves: list[pg.PlotDataItem] = []
-        self.hint = QLabel("Select runs (Ctrl+click) to overlay their loss curves.")
+        self.hint = QLabel("Select runs (Ctrl+click for several) to overlay their loss curves.")
         self.hint.setStyleSheet("color: #666;")
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -215,6 +215,8 @@ class RunHistoryView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, col, item)
+        if runs:
+            self.table.selectRow(0)  # the newest run's curve shows without a click
         self._on_selection_changed()
 
     def selected_runs(self) -> list[int]:

@@ -53,12 +53,11 @@ def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, store, tmp_path):
     assert view.table.item(0, 1).text() == "font5x7"
     assert view.table.item(0, 7).text() == "finished"
 
-    assert view.curves == []
+    assert view.selected_runs() == [1]  # the newest run's curve shows without a click
+    assert len(view.curves) == 1
     model = view.table.selectionModel()
     rows = Sel.SelectionFlag.Select | Sel.SelectionFlag.Rows
-    model.select(view.table.model().index(0, 0), rows)
-    assert len(view.curves) == 1
-    model.select(view.table.model().index(1, 0), rows)
+    model.select(view.table.model().index(1, 0), rows)  # Ctrl+click the older one
     assert len(view.curves) == 2
     assert view.selected_runs() == [0, 1]
     for curve, run in zip(view.curves, win.run_history.runs, strict=True):
