@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from engine.latent import nearest_glyphs, sample_prior
 from engine.training import Snapshot
+from gui.flow_layout import FlowLayout
 from gui.glyph_set import GlyphSet
 from gui.interpolation_view import GlyphListStrip
 from gui.run_controller import RunController
@@ -112,7 +112,7 @@ class VAEInsightPanel(QWidget):
         self._refresh()
 
     def _layout(self) -> None:
-        controls = QHBoxLayout()
+        controls = FlowLayout()
         for widget in (
             QLabel("N:"),
             self.count_spin,
@@ -123,7 +123,6 @@ class VAEInsightPanel(QWidget):
             self.beta_spin,
         ):
             controls.addWidget(widget)
-        controls.addStretch(1)
         inner = QVBoxLayout(self.content)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(controls)

@@ -250,6 +250,8 @@ def test_no_tab_scrolls_sideways_in_a_1400_pixel_window(window):
     for i in range(window.tabs.count()):
         tab = window.tabs.widget(i).widget()  # each tab sits in a scroll area
         assert tab.minimumSizeHint().width() <= 500, window.tabs.tabText(i)
+    # The VAE tab's controls show only for a VAE; they must fit as well.
+    assert window.vae_panel.content.minimumSizeHint().width() <= 500
 
 
 def test_closing_lets_a_running_pca_fit_end_first(window, qtbot, monkeypatch):
