@@ -10,11 +10,13 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal, Slot
+from PySide6.QtCore import QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from gui.latent_plane import PassiveScatter, text_symbol
 from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN
+
+LABEL_PADDING = 0.1  # of the data range, on every side
 
 
 class _PickViewBox(pg.ViewBox):
@@ -35,6 +37,9 @@ class GlyphScatter(pg.PlotWidget):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         self._view = _PickViewBox()
+        # Glyph labels are drawn at a fixed pixel size around their points: the default 2 %
+        # padding cut the outermost ones in half on a narrow plot.
+        self._view.setDefaultPadding(LABEL_PADDING)
         super().__init__(parent, viewBox=self._view)
         self.setBackground("w")
         self.setMinimumSize(200, 200)
@@ -52,6 +57,12 @@ class GlyphScatter(pg.PlotWidget):
         self._selected: int | None = None
         self._view.picked.connect(self._on_picked)
 
+    def sizeHint(self) -> QSize:
+        """A modest preferred size. A QGraphicsView's own (here 333 x 478) made the PCA tab
+        ask for ~1000 pixels of height: its word-wrapped labels make the tab's scroll area size
+        it to its preferred height, and the second plane ended up below the fold."""
+        return QSize(300, 220)
+
     @property
     def plane_points(self) -> np.ndarray:
         """(n, 2) where each glyph is drawn (plot coordinates)."""
@@ -63,6 +74,8 @@ class GlyphScatter(pg.PlotWidget):
         return self._selected if self._selected_item.data.size else None
 
     def set_title(self, title: str) -> None:
+        """A short title: pyqtgraph makes the plot at least as wide as it, and a plot wider than
+        its pane is cut off on the right."""
         self.getPlotItem().setTitle(title, size="9pt", color="#333")
 
     def set_axis_labels(self, x: str, y: str) -> None:

@@ -80,7 +80,7 @@ class PCAView(QWidget):
         self.status_label.setWordWrap(True)
         self.pca_scatter = GlyphScatter("PCA of the pixels")
         self.pca_scatter.set_axis_labels("principal component 1", "principal component 2")
-        self.ae_scatter = GlyphScatter("Autoencoder latent codes")
+        self.ae_scatter = GlyphScatter("Autoencoder codes")
         self.table_model = ComparisonTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
@@ -109,7 +109,7 @@ class PCAView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(planes)
         splitter.addWidget(scores)
-        splitter.setSizes([1000, 1000])  # half and half
+        splitter.setSizes([900, 1000])  # the table a little wider, so "0.0849" is not elided
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -219,7 +219,7 @@ class PCAView(QWidget):
         plane = np.zeros((len(dataset), 2))
         plane[:, : min(2, pca.n_components)] = pca.codes[:, :2]
         self.pca_scatter.set_points(plane, dataset.labels)
-        self.pca_scatter.set_title(f"PCA of the pixels ({pca.n_components} components)")
+        self.pca_scatter.set_title(f"PCA of the pixels, {pca.n_components} components")
         if self._job_key is None:
             shares = ", ".join(
                 f"PC{i + 1} {100 * r:.1f}%" for i, r in enumerate(pca.explained_variance_ratio[:8])
@@ -236,7 +236,7 @@ class PCAView(QWidget):
         """The AE's plane, and its scores beside PCA's once a PCA of these glyphs is in."""
         if model is None:
             self.ae_scatter.clear_points()
-            self.ae_scatter.set_title("Autoencoder: no model for these glyphs yet")
+            self.ae_scatter.set_title("Autoencoder: not trained yet")
             self.table_model.set_comparison(None, None)
             self.summary_label.clear()
             return
@@ -248,8 +248,8 @@ class PCAView(QWidget):
         projection = Projection(model.latent)
         projection.fit(codes)
         self.ae_scatter.set_points(projection.to_plane(codes), dataset.labels)
-        pca = " (PCA of the codes)" if projection.is_pca else ""
-        name = "VAE latent means" if model.kind == "vae" else "Autoencoder latent codes"
+        pca = " (by PCA)" if projection.is_pca else ""
+        name = "VAE means" if model.kind == "vae" else "Autoencoder codes"
         self.ae_scatter.set_title(f"{name}, {model.latent} units{pca}")
         axis = "PCA {} of the codes" if projection.is_pca else "latent {}"
         self.ae_scatter.set_axis_labels(axis.format(1), axis.format(2))

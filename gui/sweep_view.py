@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,6 +42,14 @@ PROGRESS_STEPS = 1000
 # Method colours in the order methods appear: this model, plain AE, PCA; the bound is grey.
 COLOURS = ((40, 90, 220), (230, 120, 20), (30, 150, 70))
 BOUND_PEN = pg.mkPen(110, 110, 110, width=2, style=Qt.PenStyle.DashLine)
+
+
+class _SweepPlots(pg.GraphicsLayoutWidget):
+    """The sweep's plots, asking for a modest height: the tab's scroll area sizes a tab with
+    word-wrapped text to its preferred height, and a QGraphicsView's own made it scroll."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, 300)
 
 
 class SweepWorker(QObject):
@@ -137,7 +145,7 @@ class SweepView(QWidget):
         self.progress_bar.setValue(0)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.plot_area = pg.GraphicsLayoutWidget()
+        self.plot_area = _SweepPlots()
         self.plot_area.setBackground("w")
         self._layout()
         self._show_idle_text()
