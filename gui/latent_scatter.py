@@ -70,7 +70,8 @@ class LatentScatter(pg.PlotWidget):
         self.setBackground("w")
         self.setMinimumSize(200, 200)
         plot = self.getPlotItem()
-        plot.setTitle("click or drag: decode · wheel: zoom", size="8pt", color="#666")
+        # Short: pyqtgraph widens a plot to its title, and a narrow pane then cut the plot off.
+        plot.setTitle("click: decode · wheel: zoom", size="8pt", color="#666")
         plot.setMenuEnabled(False)  # the view box menu would reopen on every right click
         self._view.setMenuEnabled(True)
         self._projection = Projection(2)
