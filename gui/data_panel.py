@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_dataset
+from gui.flow_layout import FlowLayout
 from gui.glyph_gallery import GlyphGallery
 from gui.glyph_set import GlyphSet
 from gui.image_import import ImportDialog, ImportOptions
@@ -125,13 +126,13 @@ class DataPanel(QWidget):
         self.delete_button.clicked.connect(self._on_delete_clicked)
         self.clear_button.clicked.connect(self._on_clear_clicked)
 
-        top = QHBoxLayout()
-        top.setSpacing(4)  # with the glyph buttons in two rows, this row sets the panel's width
+        # With the glyph buttons in two rows, this row sets the panel's width; on a narrow
+        # screen it wraps rather than make the dock scroll sideways.
+        top = self._tool_row = FlowLayout(spacing=4)
         top.addWidget(QLabel("Data set:"))
         top.addWidget(self.set_combo)
         for action in (self.open_action, self.import_action, self.save_action, self.save_as_action):
             top.addWidget(_tool_button(action))
-        top.addStretch()
         # Two rows under the editor: what to do with this glyph, then clearing and undo. In one
         # row the seven buttons made the panel ~690 px wide and the window's dock clipped it.
         glyph_buttons = QVBoxLayout()
@@ -232,6 +233,12 @@ class DataPanel(QWidget):
             return False
         self._show_set()  # the file shown may have changed even if nothing was modified
         return True
+
+    def preferred_width(self) -> int:
+        """The width that keeps the tool row on one line (the window sizes its dock to it)."""
+        margins = self.layout().contentsMargins()
+        row = self._tool_row.sizeHint().width() + margins.left() + margins.right()
+        return max(row, self.minimumSizeHint().width())
 
     def maybe_save(self) -> bool:
         """For the window's closeEvent: True when nothing unsaved would be lost."""

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         self.training_dock.setWidget(scroll)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
         # The centre (latent plane) matters most: the data panel gets at most ~36% of the width.
-        data_width = self.data_panel.minimumSizeHint().width() + 4
+        data_width = self.data_panel.preferred_width() + 4
         data_width = min(data_width, int(0.36 * self.width()))
         self.resizeDocks([self.data_dock], [data_width], Qt.Orientation.Horizontal)
 
