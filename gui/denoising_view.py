@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from engine.metrics import wrong_pixels
 from engine.noise import NOISE_LABELS, NOISES, Noise
+from gui.flow_layout import FlowLayout
 from gui.glyph_pixmap import glyph_pixmap
 from gui.glyph_set import GlyphSet
 from gui.rate_limit import RefreshThrottle
@@ -32,7 +33,8 @@ from gui.run_settings import RunSettings
 
 LEVEL_STEPS = 100  # slider units per 1.0 of noise level
 MAX_LEVEL = 0.5
-LARGE_SIDE = 150  # screen pixels the longer side of the large glyphs aims for
+SLIDER_WIDTH = 140  # pixels
+LARGE_SIDE = 120  # screen pixels the longer side of the large glyphs aims for
 REFRESH_MS = 150  # the slider and the snapshots redraw at most ~7 times a second
 
 
@@ -57,6 +59,7 @@ class DenoisingView(QWidget):
         self.level_slider = QSlider(Qt.Orientation.Horizontal)
         self.level_slider.setRange(0, int(MAX_LEVEL * LEVEL_STEPS))
         self.level_slider.setPageStep(5)
+        self.level_slider.setMinimumWidth(SLIDER_WIDTH)  # its row wraps: it cannot stretch
         self.level_slider.setToolTip("Noise level: a probability, or sigma for Gaussian noise")
         self.level_label = QLabel()
         self.level_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.000"))
@@ -89,17 +92,17 @@ class DenoisingView(QWidget):
         self._on_noise_changed()
 
     def _layout(self, explanation: QLabel) -> None:
-        controls = QHBoxLayout()
-        for widget, stretch in (
-            (QLabel("Noise:"), 0),
-            (self.kind_combo, 0),
-            (QLabel("Level:"), 0),
-            (self.level_slider, 1),
-            (self.level_label, 0),
-            (self.resample_button, 0),
-            (self.draw_label, 0),
+        controls = FlowLayout()
+        for widget in (
+            QLabel("Noise:"),
+            self.kind_combo,
+            QLabel("Level:"),
+            self.level_slider,
+            self.level_label,
+            self.resample_button,
+            self.draw_label,
         ):
-            controls.addWidget(widget, stretch)
+            controls.addWidget(widget)
         large = QGridLayout()
         images = (self.clean_image, self.noisy_image, self.output_image)
         captions = (self.clean_caption, self.noisy_caption, self.output_caption)
@@ -107,6 +110,7 @@ class DenoisingView(QWidget):
             image.setStyleSheet("QLabel { background: white; border: 1px solid #c8c8c8; }")
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setWordWrap(True)  # "noisy: 3 px changed" need not set the column's width
             large.addWidget(image, 0, column)
             large.addWidget(caption, 1, column)
         text = QVBoxLayout()
