@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from gui.latent_plane import PassiveScatter, text_symbol
-from gui.latent_scatter import INK, PICK_RADIUS, SELECTED_PEN
+from gui.latent_plane import PassiveScatter, class_brushes, label_symbols, text_labels
+from gui.latent_scatter import PICK_RADIUS, SELECTED_PEN
 
 LABEL_PADDING = 0.1  # of the data range, on every side
 
@@ -110,27 +110,14 @@ class GlyphScatter(pg.PlotWidget):
         self._labels = labels
         for item in self._text_items:
             self._view.removeItem(item)
-        self._text_items = []
-        if all(len(label) <= 3 for label in labels):
-            cache = {label: text_symbol(label) for label in set(labels)}
-            symbols, size = [cache[label] for label in labels], 12 if len(labels) > 200 else 20
-        else:
+        symbols = label_symbols(labels)
+        if symbols is None:
             symbols, size = "o", 7
-            if len(labels) <= 200:
-                for label in labels:
-                    item = pg.TextItem(label, color=INK, anchor=(0.5, 1.15))
-                    self._view.addItem(item, ignoreBounds=True)
-                    self._text_items.append(item)
-        kinds = sorted(set(labels))
-        if len(kinds) <= 12 and len(kinds) < len(labels):  # classes (digits): colour by label
-            # One brush per class: pyqtgraph renders a symbol once per (symbol, brush) object.
-            shared = {
-                k: pg.mkBrush(pg.intColor(i, hues=len(kinds), maxValue=200))
-                for i, k in enumerate(kinds)
-            }
-            brushes = [shared[label] for label in labels]
+            self._text_items = text_labels(self._view, labels)
         else:
-            brushes = [pg.mkBrush(INK)] * len(labels)
+            size = 12 if len(labels) > 200 else 20
+            self._text_items = []
+        brushes = class_brushes(labels)
         self._style = {"symbol": symbols, "size": size, "brush": brushes, "pen": pg.mkPen(None)}
 
     @Slot(QPointF)

@@ -1,5 +1,5 @@
-"""What the latent plane is drawn with: the projection of codes onto it, the point symbols and
-a scatter item that leaves picking to its view box.
+"""What the latent plane is drawn with: the projection of codes onto it, the point symbols, the
+labels and class colours, and a scatter item that leaves picking to its view box.
 
 Shared by the latent scatter and the PCA comparison, which draw glyphs on planes alike. A code
 with more than two dimensions is shown on the 2-D PCA plane of all codes; a point picked on
@@ -11,7 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QTransform
+
+INK = QColor(25, 45, 110)
+TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
+MAX_CLASSES = 12  # at most this many distinct labels repeated over a set are coloured as classes
 
 
 class PassiveScatter(pg.ScatterPlotItem):
@@ -82,3 +86,36 @@ def glyph_symbol(image: np.ndarray) -> QPainterPath:
     if path.isEmpty():  # a blank glyph still needs something to click
         path.addRect(QRectF(left, top, width * cell, height * cell))
     return path
+
+
+def label_symbols(labels: tuple[str, ...]) -> list[QPainterPath] | None:
+    """Each label drawn as the point's symbol when every label is short (at most 3 characters),
+    else None: long labels go beside plain dots (`text_labels`)."""
+    if not all(len(label) <= 3 for label in labels):
+        return None
+    cache = {label: text_symbol(label) for label in set(labels)}
+    return [cache[label] for label in labels]
+
+
+def text_labels(view: pg.ViewBox, labels: tuple[str, ...]) -> list[pg.TextItem]:
+    """Text items above the points for long labels, added to `view`; none for a set too big to
+    read them (more than TEXT_LABELS_UP_TO)."""
+    if len(labels) > TEXT_LABELS_UP_TO:
+        return []
+    items = [pg.TextItem(label, color=INK, anchor=(0.5, 1.15)) for label in labels]
+    for item in items:
+        view.addItem(item, ignoreBounds=True)
+    return items
+
+
+def class_brushes(labels: tuple[str, ...]) -> list[QBrush]:
+    """A colour per class when few labels repeat over the set (the digits), else ink for all.
+    One brush object per class: pyqtgraph renders a symbol once per (symbol, brush) object."""
+    kinds = sorted(set(labels))
+    if len(kinds) <= MAX_CLASSES and len(kinds) < len(labels):
+        shared = {
+            k: pg.mkBrush(pg.intColor(i, hues=len(kinds), maxValue=200))
+            for i, k in enumerate(kinds)
+        }
+        return [shared[label] for label in labels]
+    return [pg.mkBrush(INK)] * len(labels)

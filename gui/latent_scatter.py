@@ -12,16 +12,22 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QPainterPath
+from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
-from gui.latent_plane import PassiveScatter, Projection, glyph_symbol, text_symbol
+from gui.latent_plane import (
+    PassiveScatter,
+    Projection,
+    class_brushes,
+    glyph_symbol,
+    label_symbols,
+    text_labels,
+)
 from gui.sticky_view import StickyViewBox
 
-INK = QColor(25, 45, 110)
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
 PROBE_BRUSH = pg.mkBrush(255, 150, 0)
 GENERATOR_PEN = pg.mkPen(0, 140, 60, width=2.5)
@@ -32,7 +38,6 @@ ELLIPSE_BRUSH = pg.mkBrush(60, 90, 200, 18)
 SAMPLE_BRUSH = pg.mkBrush(120, 120, 120, 110)
 PICK_RADIUS = 12  # screen pixels: a click this close to a point selects its glyph
 CROWDED = 200  # more glyphs than this get smaller symbols
-TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
 TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
 
@@ -249,30 +254,12 @@ class LatentScatter(pg.PlotWidget):
     def _make_symbols(self, dataset: Dataset) -> None:
         """Symbols, colours and text items for a new set (reused by every update after)."""
         labels = dataset.labels
-        short = all(len(label) <= 3 for label in labels)
         for item in self._text_items:
             self._view.removeItem(item)
-        self._text_items = []
-        if short:
-            cache = {label: text_symbol(label) for label in set(labels)}
-            self._label_symbols = [cache[label] for label in labels]
-        else:
-            self._label_symbols = "o"
-            if len(labels) <= TEXT_LABELS_UP_TO:
-                for label in labels:
-                    item = pg.TextItem(label, color=INK, anchor=(0.5, 1.15))
-                    self._view.addItem(item, ignoreBounds=True)
-                    self._text_items.append(item)
-        kinds = sorted(set(labels))
-        if len(kinds) <= 12 and len(kinds) < len(labels):  # classes (digits): colour by label
-            colours = {
-                k: pg.intColor(i, hues=len(kinds), values=1, maxValue=200)
-                for i, k in enumerate(kinds)
-            }
-            self._brushes = [pg.mkBrush(colours[label]) for label in labels]
-        else:
-            brush = pg.mkBrush(INK)
-            self._brushes = [brush] * len(labels)
+        symbols = label_symbols(labels)
+        self._label_symbols = "o" if symbols is None else symbols
+        self._text_items = text_labels(self._view, labels) if symbols is None else []
+        self._brushes = class_brushes(labels)
         images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
         self._thumbnail_symbols = [glyph_symbol(image) for image in images]
 
