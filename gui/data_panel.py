@@ -128,11 +128,10 @@ class DataPanel(QWidget):
 
         # With the glyph buttons in two rows, this row sets the panel's width; on a narrow
         # screen it wraps rather than make the dock scroll sideways.
-        top = self._tool_row = FlowLayout(spacing=4)
-        top.addWidget(QLabel("Data set:"))
-        top.addWidget(self.set_combo)
-        for action in (self.open_action, self.import_action, self.save_action, self.save_as_action):
-            top.addWidget(_tool_button(action))
+        actions = (self.open_action, self.import_action, self.save_action, self.save_as_action)
+        top = self._tool_row = FlowLayout(
+            (QLabel("Data set:"), self.set_combo, *map(_tool_button, actions)), spacing=4
+        )
         # Two rows under the editor: what to do with this glyph, then clearing and undo. In one
         # row the seven buttons made the panel ~690 px wide and the window's dock clipped it.
         glyph_buttons = QVBoxLayout()

@@ -92,17 +92,17 @@ class DenoisingView(QWidget):
         self._on_noise_changed()
 
     def _layout(self, explanation: QLabel) -> None:
-        controls = FlowLayout()
-        for widget in (
-            QLabel("Noise:"),
-            self.kind_combo,
-            QLabel("Level:"),
-            self.level_slider,
-            self.level_label,
-            self.resample_button,
-            self.draw_label,
-        ):
-            controls.addWidget(widget)
+        controls = FlowLayout(
+            (
+                QLabel("Noise:"),
+                self.kind_combo,
+                QLabel("Level:"),
+                self.level_slider,
+                self.level_label,
+                self.resample_button,
+                self.draw_label,
+            )
+        )
         large = QGridLayout()
         images = (self.clean_image, self.noisy_image, self.output_image)
         captions = (self.clean_caption, self.noisy_caption, self.output_caption)

@@ -156,20 +156,20 @@ class InterpolationView(QWidget):
         self._refresh()
 
     def _layout(self) -> None:
-        controls = FlowLayout()
-        for widget in (
-            QLabel("From"),
-            self.start_combo,
-            QLabel("to"),
-            self.end_combo,
-            QLabel("Frames:"),
-            self.frames_spin,
-            self.play_button,
-            self.export_button,
-            self.add_button,
-            self.path_check,
-        ):
-            controls.addWidget(widget)
+        controls = FlowLayout(
+            (
+                QLabel("From"),
+                self.start_combo,
+                QLabel("to"),
+                self.end_combo,
+                QLabel("Frames:"),
+                self.frames_spin,
+                self.play_button,
+                self.export_button,
+                self.add_button,
+                self.path_check,
+            )
+        )
         large = QVBoxLayout()
         large.addWidget(self.canvas)
         large.addWidget(self.canvas_caption)

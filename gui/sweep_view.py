@@ -158,18 +158,18 @@ class SweepView(QWidget):
             app.aboutToQuit.connect(self.shutdown)
 
     def _layout(self) -> None:
-        controls = FlowLayout()
-        for widget in (
-            QLabel("Noise:"),
-            self.kind_combo,
-            QLabel("Repeats:"),
-            self.repeats_spin,
-            self.run_button,
-            self.cancel_button,
-            self.progress_bar,
-            self.export_button,
-        ):
-            controls.addWidget(widget)
+        controls = FlowLayout(
+            (
+                QLabel("Noise:"),
+                self.kind_combo,
+                QLabel("Repeats:"),
+                self.repeats_spin,
+                self.run_button,
+                self.cancel_button,
+                self.progress_bar,
+                self.export_button,
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)

@@ -112,17 +112,17 @@ class VAEInsightPanel(QWidget):
         self._refresh()
 
     def _layout(self) -> None:
-        controls = FlowLayout()
-        for widget in (
-            QLabel("N:"),
-            self.count_spin,
-            self.sample_button,
-            self.add_button,
-            self.ellipses_check,
-            QLabel("beta:"),
-            self.beta_spin,
-        ):
-            controls.addWidget(widget)
+        controls = FlowLayout(
+            (
+                QLabel("N:"),
+                self.count_spin,
+                self.sample_button,
+                self.add_button,
+                self.ellipses_check,
+                QLabel("beta:"),
+                self.beta_spin,
+            )
+        )
         inner = QVBoxLayout(self.content)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(controls)

@@ -12,7 +12,7 @@ def buttons(n: int) -> list[QPushButton]:
 def test_a_narrow_row_wraps_onto_more_lines_and_a_wide_one_does_not(qtbot):
     host = QWidget()
     qtbot.addWidget(host)
-    flow = FlowLayout(host)
+    flow = FlowLayout(parent=host)
     row = buttons(6)
     for button in row:
         flow.addWidget(button)
@@ -30,7 +30,7 @@ def test_a_narrow_row_wraps_onto_more_lines_and_a_wide_one_does_not(qtbot):
 
 def test_it_asks_only_for_its_widest_item_where_a_box_asks_for_all(qtbot):
     hosts = QWidget(), QWidget()
-    flow, box = FlowLayout(hosts[0]), QHBoxLayout(hosts[1])
+    flow, box = FlowLayout(parent=hosts[0]), QHBoxLayout(hosts[1])
     row = buttons(6)
     for button in row:
         flow.addWidget(button)
