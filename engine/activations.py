@@ -4,8 +4,9 @@ Configs store the name; the GUI lists `ACTIVATIONS.keys()`. A derivative receive
 pre-activation `z` and the activation `a = f(z)`, so that tanh and sigmoid can reuse `a`.
 
 Training uses two more tables that write into arrays they are given instead of allocating:
-`IN_PLACE[name](z)` turns z into f(z), and `CHAIN_RULES[name](da, a, out)` writes da * f'(z) into
-`out`, reading only `a` (every activation here has a derivative that `a` determines).
+`INTO[name](z, out)` writes f(z) into `out` (which may be z itself), and
+`CHAIN_RULES[name](da, a, out)` writes da * f'(z) into `out`, reading only `a` (every activation
+here has a derivative that `a` determines).
 """
 
 from __future__ import annotations
@@ -62,28 +63,29 @@ def d_leaky_relu(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
 
 
-# --- in place, for training -----------------------------------------------------------------------
-def identity_in_place(z: np.ndarray) -> None:
-    return None
+# --- into a given array, for training --------------------------------------------------------
+def identity_into(z: np.ndarray, out: np.ndarray) -> None:
+    if out is not z:
+        np.copyto(out, z)
 
 
-def sigmoid_in_place(z: np.ndarray) -> None:
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
+def sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
 
 
-def tanh_in_place(z: np.ndarray) -> None:
-    np.tanh(z, out=z)
+def tanh_into(z: np.ndarray, out: np.ndarray) -> None:
+    np.tanh(z, out=out)
 
 
-def relu_in_place(z: np.ndarray) -> None:
-    np.maximum(z, 0.0, out=z)
+def relu_into(z: np.ndarray, out: np.ndarray) -> None:
+    np.maximum(z, 0.0, out=out)
 
 
-def leaky_relu_in_place(z: np.ndarray) -> None:
-    np.maximum(z, z * LEAKY_SLOPE, out=z)  # the slope is below 1: the larger of z and slope * z
+def leaky_relu_into(z: np.ndarray, out: np.ndarray) -> None:
+    np.maximum(z, z * LEAKY_SLOPE, out=out)  # the slope is below 1: the larger of z and slope * z
 
 
 def chain_identity(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -132,15 +134,15 @@ DERIVATIVES: dict[str, Derivative] = {
     "relu": d_relu,
     "leaky_relu": d_leaky_relu,
 }
-InPlace = Callable[[np.ndarray], None]
+Into = Callable[[np.ndarray, np.ndarray], None]
 ChainRule = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
-IN_PLACE: dict[str, InPlace] = {
-    "identity": identity_in_place,
-    "sigmoid": sigmoid_in_place,
-    "tanh": tanh_in_place,
-    "relu": relu_in_place,
-    "leaky_relu": leaky_relu_in_place,
+INTO: dict[str, Into] = {
+    "identity": identity_into,
+    "sigmoid": sigmoid_into,
+    "tanh": tanh_into,
+    "relu": relu_into,
+    "leaky_relu": leaky_relu_into,
 }
 CHAIN_RULES: dict[str, ChainRule] = {
     "identity": chain_identity,

@@ -17,8 +17,8 @@ import numpy as np
 from engine.activations import (
     ACTIVATIONS,
     CHAIN_RULES,
-    IN_PLACE,
     INITIALISATION,
+    INTO,
     check_activation,
 )
 
@@ -26,12 +26,15 @@ from engine.activations import (
 class _Work:
     """One batch size's work arrays of a Dense layer."""
 
-    __slots__ = ("a", "dx", "dz", "out", "xa")
+    __slots__ = ("a", "dx", "dz", "out", "xa", "z")
 
     def __init__(self, n: int, n_in: int, n_out: int, augment_output: bool, dtype) -> None:
         self.xa: np.ndarray | None = None  # (n, n_in + 1) input and ones; made when first needed
         self.out = np.ones((n, n_out + 1) if augment_output else (n, n_out), dtype)  # f(z) [, 1]
         self.a = self.out[:, :n_out]  # the activation f(z) (n, n_out), a view of `out`
+        # z = [x, 1] @ [W; b] (n, n_out). np.dot writes only into contiguous arrays, and on small
+        # ones it costs ~0.8 us less than np.matmul, which could write into `a` directly.
+        self.z = np.empty((n, n_out), dtype) if augment_output else self.a
         self.dz = np.empty((n, n_out), dtype)  # dL/dz
         self.dx = np.empty((n, n_in), dtype)  # dL/dx
 
@@ -54,7 +57,7 @@ class Dense:
         self.activation = check_activation(activation)
         self.augment_output = augment_output
         self._f = ACTIVATIONS[activation]
-        self._f_in_place = IN_PLACE[activation]
+        self._f_into = INTO[activation]
         self._chain = CHAIN_RULES[activation]
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
@@ -113,8 +116,8 @@ class Dense:
         `augment_output`; caches what `backward` needs."""
         work = self._work_for(xa.shape[0])
         a = work.a
-        np.matmul(xa, self._Wb, out=a)  # z = x @ W + b  (n, n_out)
-        self._f_in_place(a)  # a = f(z), in place
+        np.dot(xa, self._Wb, out=work.z)  # z = x @ W + b  (n, n_out)
+        self._f_into(work.z, a)  # a = f(z)
         self._xa, self._a, self._w = xa, a, work
         return work.out
 

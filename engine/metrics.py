@@ -25,7 +25,7 @@ def mse(output: np.ndarray, target: np.ndarray) -> float:
     return float(np.vdot(diff, diff)) / diff.size
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Evaluation:
     """A model's reconstruction of a set, scored: the numbers every plot and stop rule reads."""
 
@@ -34,27 +34,25 @@ class Evaluation:
     kl: float
     mse: float
     wrong: np.ndarray  # (n,) wrong pixels per image
+    max_wrong: int  # wrong.max() and wrong.sum(), counted once: the history, the best weights
+    total_wrong: int  # and the stop rule read them on every training step
 
-    def __post_init__(self) -> None:
-        # Read several times per training step (history, best weights, stop rule): counted once.
-        wrong = self.wrong
-        object.__setattr__(self, "_max_wrong", int(np.maximum.reduce(wrong)) if wrong.size else 0)
-        object.__setattr__(self, "_total_wrong", int(np.add.reduce(wrong)))
-
-    @property
-    def max_wrong(self) -> int:
-        return self._max_wrong
-
-    @property
-    def total_wrong(self) -> int:
-        return self._total_wrong
+    @classmethod
+    def count(
+        cls, loss: float, recon: float, kl: float, mse: float, wrong: np.ndarray
+    ) -> Evaluation:
+        """An Evaluation whose max_wrong and total_wrong are counted from `wrong` (n,)."""
+        # In Python: for the few dozen images scored every step this takes half the time of two
+        # NumPy reductions; for 60000 images ~1 ms, once an epoch.
+        counts = wrong.tolist()
+        return cls(loss, recon, kl, mse, wrong, max(counts, default=0), sum(counts))
 
 
 def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Evaluation:
     """Score `model`'s deterministic reconstruction of `inputs` (a VAE decodes mu) against `targets`."""
     targets = inputs if targets is None else targets
     parts, output = model.evaluation_loss(inputs, targets)
-    return Evaluation(
+    return Evaluation.count(
         parts.total, parts.recon, parts.kl, mse(output, targets), wrong_pixels(output, targets)
     )
 
@@ -80,6 +78,5 @@ class StepScorer:
         np.not_equal(ink, self._target_ink, out=ink)  # wrong pixels
         np.subtract(output, self.targets, out=diff)
         squared = float(np.dot(diff.ravel(), diff.ravel()))  # BLAS dot
-        return Evaluation(
-            loss, loss, 0.0, squared / diff.size, np.add.reduce(ink, axis=1, dtype=np.intp)
-        )
+        wrong = np.add.reduce(ink, axis=1, dtype=np.intp)  # (n,)
+        return Evaluation.count(loss, loss, 0.0, squared / diff.size, wrong)

@@ -69,6 +69,24 @@ def test_dense_layer_gradients(activation):
     assert gradcheck(f, x, dx)
 
 
+@pytest.mark.parametrize("augment_output", [True, False])
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_dense_training_forward_matches_predict(activation, augment_output):
+    """Training writes z and f(z) into work arrays (apart when a column of ones follows f(z),
+    in place otherwise); either way it must compute what `predict` computes."""
+    layer = Dense(4, 3, activation, augment_output=augment_output)
+    params = np.zeros(layer.size)
+    layer.bind(params, np.zeros_like(params), 0)
+    layer.initialise(RNG)
+    params[-3:] = RNG.normal(0, 0.3, 3)
+    x = RNG.standard_normal((5, 4))
+    out = layer.forward_augmented(layer.augment(x))
+    assert out.shape == ((5, 4) if augment_output else (5, 3))
+    np.testing.assert_allclose(out[:, :3], layer.predict(x), rtol=1e-12, atol=1e-15)
+    if augment_output:
+        assert (out[:, 3] == 1.0).all()
+
+
 def _model_loss_check(model, x, eps=None):
     model.loss_and_grad(x, x, eps=eps)
     analytic = model.grads.copy()
