@@ -186,11 +186,11 @@ class Trainer:
                 break
             due = self.epoch % cfg.eval_every == 0 and self._evaluated_epoch != self.epoch
             if fast:
-                parts, fwd = self.model.loss_and_grad(self.images, self.targets)
+                parts, output = self.model.loss_and_grad(self.images, self.targets)
                 if not math.isfinite(parts.total):
                     self._fail()
                     break
-                if due and self._record(scorer(parts.total, fwd.output)):
+                if due and self._record(scorer(parts.total, output)):
                     break
             elif due and self._record(evaluate(self.model, self.images, self.targets)):
                 break
