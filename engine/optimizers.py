@@ -6,6 +6,7 @@ vectorised calls whatever the depth of the network (scikit-learn's `update_param
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -112,7 +113,10 @@ class Adam(SGD):
         b1, b2 = self.beta1, self.beta2
         # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
         # v_hat = (1 - b2) v_sum / (1 - b2^t) is p -= rate m_sum / (sqrt(v_sum) + floor):
-        scale = np.sqrt((1.0 - b2**self.t) / (1.0 - b2))
+        # math.sqrt, not np.sqrt: the factors stay Python floats, which NumPy fits to the
+        # float32 arrays; a float64 NumPy scalar sends each of the passes below through a float64
+        # loop and a cast back (the font AE's update took 1.5x as long).
+        scale = math.sqrt((1.0 - b2**self.t) / (1.0 - b2))
         rate = self.lr * scale * (1.0 - b1) / (1.0 - b1**self.t)
         floor = self.eps * scale
         flush = self.t % FLUSH_EVERY == 0
