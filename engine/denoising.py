@@ -1,8 +1,11 @@
 """Scoring denoisers: a model against fresh noisy copies, and the best any denoiser could do.
 
-The bound is the maximum-likelihood clean glyph: for each noisy copy, the glyph of the clean set
-under which that copy is most probable. No denoiser that maps a copy to one of the clean glyphs
-can beat it on average, so it tells how much of a model's error the noise itself forces.
+The bound is the Bayes-optimal denoiser for a copy of a glyph drawn evenly from the clean set and
+corrupted by known noise: it weighs every clean glyph by how probable it makes the copy and sets
+each pixel that is ink in more than half of that weight. Wrong pixels add up pixel by pixel, so
+no denoiser does better on average; it tells how much of a model's error the noise itself forces.
+(Picking the single most likely glyph is not the bound: when a copy sits between glyphs, a
+mixture of them can be nearer the truth, and a good DAE beats that choice at low noise.)
 """
 
 from __future__ import annotations
@@ -54,16 +57,18 @@ def log_likelihood(noisy: np.ndarray, clean: np.ndarray, noise: Noise) -> np.nda
     return ll.sum(axis=2)
 
 
-def ml_bound_wrong_pixels(clean: np.ndarray, copies: np.ndarray, noise: Noise) -> np.ndarray:
-    """Wrong pixels of the maximum-likelihood clean glyph for each copy.  -> (repeats, n)
+def bound_wrong_pixels(clean: np.ndarray, copies: np.ndarray, noise: Noise) -> np.ndarray:
+    """Wrong pixels of the Bayes-optimal denoiser on each copy.  -> (repeats, n)
 
-    Ties are split evenly: the expected wrong pixels over the tied glyphs are counted.
+    copies[i, j] is a corrupted copy of clean[j]. A pixel whose ink probability is exactly one
+    half (a tie) is counted as half wrong: either choice is wrong half the time.
     """
     r, n, d = copies.shape
     ll = log_likelihood(copies.reshape(r * n, d), clean, noise)  # (r n, k)
-    best = ll >= ll.max(axis=1, keepdims=True) - 1e-9  # (r n, k) ties
-    c = clean >= THRESHOLD
-    distance = np.count_nonzero(c[:, None, :] != c[None, :, :], axis=2)  # (k, k)
-    truth = np.tile(np.arange(n), r)  # (r n,)
-    wrong = (best * distance[truth]).sum(axis=1) / best.sum(axis=1)
-    return wrong.reshape(r, n)
+    weight = np.exp(ll - ll.max(axis=1, keepdims=True))  # (r n, k), largest 1
+    ink = clean >= THRESHOLD  # (k, d)
+    p_ink = (weight @ ink) / weight.sum(axis=1, keepdims=True)  # (r n, d) posterior of ink
+    truth = np.tile(ink, (r, 1))  # (r n, d): copy i * n + j shows clean[j]
+    tie = np.abs(p_ink - 0.5) < 1e-9
+    wrong = np.where(tie, 0.5, (p_ink > 0.5) != truth)  # (r n, d)
+    return wrong.sum(axis=1).reshape(r, n)

@@ -1,7 +1,7 @@
 """Noise sweeps: mean wrong pixels per glyph against the noise level, for several denoisers.
 
 Every method sees the same noisy copies at each level and repeat, so the curves differ only by
-the method; the maximum-likelihood bound (`engine.denoising`) is computed on those copies too.
+the method; the Bayes bound (`engine.denoising`) is computed on those copies too.
 Error bars are the standard deviation over the repeats.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.denoising import ml_bound_wrong_pixels
+from engine.denoising import bound_wrong_pixels
 from engine.metrics import wrong_pixels
 from engine.noise import Noise
 
@@ -23,7 +23,7 @@ SWEEP_LEVELS: dict[str, tuple[float, ...]] = {
     "bitflip": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3),
     "gaussian": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
 }
-BOUND = "ML bound"
+BOUND = "Bayes bound"
 
 Denoiser = Callable[[np.ndarray], np.ndarray]  # noisy images (m, d) -> outputs (m, d)
 
@@ -70,7 +70,7 @@ def run_sweep(
             for name, denoise in denoisers.items():
                 scores[name].append(float(wrong_pixels(denoise(noisy), clean).mean()))
             if bound:
-                scores[BOUND].append(float(ml_bound_wrong_pixels(clean, noisy[None], noise).mean()))
+                scores[BOUND].append(float(bound_wrong_pixels(clean, noisy[None], noise).mean()))
         rows.extend(
             SweepRow(kind, float(level), name, float(np.mean(v)), float(np.std(v)), repeats)
             for name, v in scores.items()

@@ -68,7 +68,9 @@ def markdown(
         "",
         f"DAE numbers: {settings.repeats} fresh noisy copies of each of the {len(font)} glyphs, "
         'the output thresholded at 0.5 and compared with the clean glyph. "Best possible" is '
-        "the maximum-likelihood clean glyph for each copy (`engine.denoising`), on the same copies.",
+        "the Bayes-optimal denoiser that knows the clean glyphs and the noise: each pixel set "
+        "where the glyphs that could have made the copy are mostly ink (`engine.denoising`), on "
+        "the same copies.",
         "",
         "## Figures",
         "",

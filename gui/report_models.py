@@ -15,7 +15,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from engine.datasets import Dataset, load_builtin
-from engine.denoising import ml_bound_wrong_pixels, model_wrong_pixels, noisy_copies
+from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.latent import latent_grid, nearest_glyphs
 from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
@@ -129,7 +129,7 @@ class DaeScore:
 def score_dae(
     trained: Trained, font: Dataset, ae: Autoencoder, settings: Settings, index: int
 ) -> DaeScore:
-    """The DAE's wrong pixels on fresh noisy copies, beside the ML bound and the plain AE."""
+    """The DAE's wrong pixels on fresh noisy copies, beside the Bayes bound and the plain AE."""
     noise = Noise.parse(trained.name)
     model = _build("dae", font.n_pixels, settings.seed)
     model.params[...] = trained.params
@@ -141,7 +141,7 @@ def score_dae(
         trained,
         copies,
         model_wrong_pixels(model, font.images, copies),
-        ml_bound_wrong_pixels(font.images, copies, noise),
+        bound_wrong_pixels(font.images, copies, noise),
         model_wrong_pixels(ae, font.images, copies),
     )
 

@@ -1,5 +1,5 @@
 """Noise sweep: mean wrong pixels per glyph against the noise level, for this run's model, a plain
-AE, PCA at the same latent size and the maximum-likelihood bound, with error bars over repeats.
+AE, PCA at the same latent size and the Bayes bound, with error bars over repeats.
 
 The sweep runs in a worker thread (engine.sweep.run_sweep) on copies taken when Run is pressed:
 the model of the latest snapshot and the glyphs as they were. Cancel sets a flag the sweep reads

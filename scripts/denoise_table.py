@@ -1,4 +1,4 @@
-"""Measure the denoising table of the README: DAE vs plain AE vs the maximum-likelihood bound.
+"""Measure the denoising table of the README: DAE vs plain AE vs the Bayes bound.
 
 For every noise setting, a DAE is trained on that noise (same kind and level) for each seed;
 every model then reconstructs the same 20 fresh noisy copies of each glyph, scored against the
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer
 from engine.datasets import load_builtin
-from engine.denoising import ml_bound_wrong_pixels, model_wrong_pixels, noisy_copies
+from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.presets import PRESETS
 
 DAE = PRESETS["dae"]
@@ -71,12 +71,12 @@ def main() -> None:
             model.params[...] = trained[i * args.seeds + seed]
             dae.append(float(model_wrong_pixels(model, font.images, copies).mean()))
         ae = [float(model_wrong_pixels(m, font.images, copies).mean()) for m in plain]
-        bound = float(ml_bound_wrong_pixels(font.images, copies, noise).mean())
+        bound = float(bound_wrong_pixels(font.images, copies, noise).mean())
         rows.append({"noise": text, "dae": dae, "ae": ae, "bound": bound, "bar": BARS.get(text)})
     seconds = time.perf_counter() - start
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"rows": rows, "seconds": seconds}, indent=1) + "\n")
-    print("| noise | DAE (mean of seeds) | DAE per seed | plain AE | ML bound | bar |")
+    print("| noise | DAE (mean of seeds) | DAE per seed | plain AE | Bayes bound | bar |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         per_seed = " ".join(f"{v:.3f}" for v in r["dae"])

@@ -53,7 +53,7 @@ def test_quick_report_writes_every_figure_and_the_numbers(qapp, tmp_path, capsys
 
     with (out / "sweep.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["method"] for r in rows} == {"DAE", "AE", "PCA", "ML bound"}
+    assert {r["method"] for r in rows} == {"DAE", "AE", "PCA", "Bayes bound"}
     assert {r["kind"] for r in rows} == {"salt-pepper", "bitflip", "gaussian"}
     assert all(float(r["mean_wrong_pixels"]) >= 0 for r in rows)
 
