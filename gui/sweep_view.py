@@ -9,6 +9,8 @@ The same seed gives the same numbers as `python main.py sweep` for the same mode
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThread, Signal, Slot
@@ -42,14 +44,64 @@ PROGRESS_STEPS = 1000
 # Method colours in the order methods appear: this model, plain AE, PCA; the bound is grey.
 COLOURS = ((40, 90, 220), (230, 120, 20), (30, 150, 70))
 BOUND_PEN = pg.mkPen(110, 110, 110, width=2, style=Qt.PenStyle.DashLine)
+BOUND_COLOUR = (110, 110, 110)
+PLOT_WIDTH, PLOT_HEIGHT = 240, 220  # pixels a plot needs at least
 
 
 class _SweepPlots(pg.GraphicsLayoutWidget):
-    """The sweep's plots, asking for a modest height: the tab's scroll area sizes a tab with
-    word-wrapped text to its preferred height, and a QGraphicsView's own made it scroll."""
+    """The sweep's plots in as many columns as fit, re-laid out when the view is resized.
+
+    A QGraphicsView clips a scene wider than itself: three plots side by side in the ~500 px a
+    1400 px window leaves the tab were cut off at the right. Each plot gets at least PLOT_WIDTH
+    and PLOT_HEIGHT pixels; the widget asks for the height its rows need, so the tab scrolls
+    down instead. The size hint is modest: the tab's scroll area sizes a tab with word-wrapped
+    text to its preferred height, and a QGraphicsView's own made it scroll.
+    """
+
+    def __init__(self) -> None:
+        self._plots: list[pg.PlotItem] = []  # set first: the base class resizes while it is made
+        self._columns = 0
+        super().__init__()
 
     def sizeHint(self) -> QSize:
         return QSize(400, 300)
+
+    @property
+    def columns(self) -> int:
+        return self._columns
+
+    def add_plot(self) -> pg.PlotItem:
+        plot = pg.PlotItem()
+        self._plots.append(plot)
+        self._columns = 0  # lay out again
+        self._arrange()
+        return plot
+
+    def remove_plots(self) -> None:
+        self.clear()
+        self._plots = []
+        self._columns = 0
+        self.setMinimumHeight(0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        n = len(self._plots)
+        columns = max(1, min(n, self.width() // PLOT_WIDTH))
+        if not n or columns == self._columns:
+            return
+        self._columns = columns
+        for plot in self._plots:
+            if plot.scene() is not None:
+                self.ci.removeItem(plot)
+        rows = -(-n // columns)
+        for i, plot in enumerate(self._plots):
+            row, col = divmod(i, columns)
+            span = columns - col if i == n - 1 else 1  # the last plot fills its row
+            self.ci.addItem(plot, row=row, col=col, colspan=span)
+        self.setMinimumHeight(rows * PLOT_HEIGHT)
 
 
 class SweepWorker(QObject):
@@ -123,6 +175,7 @@ class SweepView(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self.error_bars: dict[tuple[str, str], pg.ErrorBarItem] = {}
+        self._keyed: list[str] = []  # the methods in the key above the plots, in order
         self._worker: SweepWorker | None = None
         self._threads: dict[QThread, SweepWorker] = {}
         self._failure = ""
@@ -145,6 +198,8 @@ class SweepView(QWidget):
         self.progress_bar.setValue(0)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        self.key_label = QLabel()  # which colour is which method, for every plot at once
+        self.key_label.setWordWrap(True)
         self.plot_area = _SweepPlots()
         self.plot_area.setBackground("w")
         self._layout()
@@ -173,6 +228,7 @@ class SweepView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.key_label)
         layout.addWidget(self.plot_area, 1)
 
     def _show_idle_text(self) -> None:
@@ -327,10 +383,12 @@ class SweepView(QWidget):
         self.rows = []
         self.curves.clear()
         self.error_bars.clear()
-        self.plot_area.clear()
+        self.plot_area.remove_plots()
+        self.key_label.clear()
+        self._keyed = []
         self.plots = {}
-        for col, kind in enumerate(kinds):
-            plot = self.plot_area.addPlot(row=0, col=col)
+        for kind in kinds:
+            plot = self.plot_area.add_plot()
             plot.setTitle(NOISE_LABELS[kind].split(" (")[0] + " noise")
             symbol = "sigma" if kind == "gaussian" else "p"
             plot.setLabel("bottom", f"noise level {symbol}")
@@ -338,7 +396,6 @@ class SweepView(QWidget):
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).enableAutoSIPrefix(False)  # no "(x0.001)" on the levels
             plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.addLegend(offset=(10, 10))
             levels = SWEEP_LEVELS[kind]
             plot.setXRange(levels[0], levels[-1], padding=0.05)
             self.plots[kind] = plot
@@ -362,13 +419,25 @@ class SweepView(QWidget):
     def _add_curve(self, plot: pg.PlotItem, key: tuple[str, str], index: int) -> None:
         method = key[1]
         if method == BOUND:
-            pen, brush = BOUND_PEN, pg.mkBrush(110, 110, 110)
+            colour, pen = BOUND_COLOUR, BOUND_PEN
         else:
             colour = COLOURS[index % len(COLOURS)]
-            pen, brush = pg.mkPen(*colour, width=2), pg.mkBrush(*colour)
+            pen = pg.mkPen(*colour, width=2)
+        brush = pg.mkBrush(*colour)
+        self._add_to_key(method, colour)
         self.curves[key] = plot.plot(
             pen=pen, symbol="o", symbolSize=6, symbolBrush=brush, symbolPen=None, name=method
         )
         bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), beam=0.008, pen=pen)
         plot.addItem(bars)
         self.error_bars[key] = bars
+
+    def _add_to_key(self, method: str, colour: tuple[int, int, int]) -> None:
+        """One key above the plots instead of a legend inside each (it covered their curves)."""
+        if method in self._keyed:
+            return
+        self._keyed.append(method)
+        line = "- - -" if method == BOUND else "\u2014\u25cf\u2014"
+        entry = f"<span style='color:rgb{colour}'>{line} {escape(method)}</span>"
+        text = self.key_label.text()
+        self.key_label.setText(f"{text} &nbsp;&nbsp; {entry}" if text else entry)

@@ -102,3 +102,22 @@ def test_closing_while_sweeping_ends_the_thread(qtbot, view):
     qtbot.waitUntil(lambda: view.progress_bar.value() > 0, timeout=TIMEOUT)
     view.close()
     assert not view._threads
+
+
+def test_the_plots_fit_a_narrow_tab_and_share_one_key(qtbot, view):
+    """At the ~500 px a 1400 px window leaves the tabs, three plots side by side were cut off at
+    the right edge: they now wrap into rows, each inside the view, and one key names the curves."""
+    view.resize(520, 700)
+    choose(view, "all", 1)
+    assert run_sweep_and_wait(qtbot, view) == "finished"
+    area = view.plot_area
+    qtbot.wait(50)  # the layout settles
+    visible = area.mapToScene(area.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+    for plot in view.plots.values():
+        assert visible.contains(plot.sceneBoundingRect()), plot.titleLabel.text
+        assert plot.sceneBoundingRect().width() >= 200
+    assert area.columns == 2
+    key = view.key_label.text()
+    assert [key.count(m) for m in ("this model (AE)", "PCA (2 components)", BOUND)] == [1, 1, 1]
+    view.resize(1000, 700)
+    qtbot.waitUntil(lambda: area.columns == 3, timeout=1000)
