@@ -43,7 +43,7 @@ class Evaluation:
     ) -> Evaluation:
         """An Evaluation whose max_wrong and total_wrong are counted from `wrong` (n,)."""
         # In Python: for the few dozen images scored every step this takes half the time of two
-        # NumPy reductions; for 60000 images ~1 ms, once an epoch.
+        # NumPy reductions; for 60000 images ~2 ms (against 0.02), once an epoch.
         counts = wrong.tolist()
         return cls(loss, recon, kl, mse, wrong, max(counts, default=0), sum(counts))
 

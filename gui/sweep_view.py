@@ -43,8 +43,8 @@ SEED = 0  # the noise draws; fixed so a sweep can be repeated (and matches the c
 PROGRESS_STEPS = 1000
 # Method colours in the order methods appear: this model, plain AE, PCA; the bound is grey.
 COLOURS = ((40, 90, 220), (230, 120, 20), (30, 150, 70))
-BOUND_PEN = pg.mkPen(110, 110, 110, width=2, style=Qt.PenStyle.DashLine)
 BOUND_COLOUR = (110, 110, 110)
+BOUND_PEN = pg.mkPen(*BOUND_COLOUR, width=2, style=Qt.PenStyle.DashLine)
 PLOT_WIDTH, PLOT_HEIGHT = 240, 220  # pixels a plot needs at least
 
 
