@@ -8,6 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 THRESHOLD = 0.5
+# Up to this many images, the max and sum of wrong pixels are taken from a Python list: for the
+# 32 glyphs scored every step that takes 2 us against 4.5 for two NumPy reductions; at 128 they
+# break even, and for the 1797 digits the list costs 55 us.
+COUNT_IN_PYTHON = 100
 
 
 def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -42,10 +46,10 @@ class Evaluation:
         cls, loss: float, recon: float, kl: float, mse: float, wrong: np.ndarray
     ) -> Evaluation:
         """An Evaluation whose max_wrong and total_wrong are counted from `wrong` (n,)."""
-        # In Python: for the few dozen images scored every step this takes half the time of two
-        # NumPy reductions; for 60000 images ~2 ms (against 0.02), once an epoch.
-        counts = wrong.tolist()
-        return cls(loss, recon, kl, mse, wrong, max(counts, default=0), sum(counts))
+        if len(wrong) <= COUNT_IN_PYTHON:
+            counts = wrong.tolist()
+            return cls(loss, recon, kl, mse, wrong, max(counts, default=0), sum(counts))
+        return cls(loss, recon, kl, mse, wrong, int(wrong.max()), int(wrong.sum()))
 
 
 def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Evaluation:

@@ -8,6 +8,7 @@ import pytest
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder, evaluate
 from engine.datasets import load_builtin
 from engine.latent import latent_grid
+from engine.metrics import COUNT_IN_PYTHON, Evaluation
 from engine.presets import PRESETS
 
 
@@ -235,3 +236,12 @@ def test_snapshot_history_is_frozen_and_shared():
     later = trainer.snapshot().history
     assert len(later["epoch"]) > len(first.history["epoch"])
     np.testing.assert_array_equal(later["loss"][: len(kept["loss"])], kept["loss"])
+
+
+@pytest.mark.parametrize("n", [0, 1, 32, COUNT_IN_PYTHON, COUNT_IN_PYTHON + 1, 1797])
+def test_evaluation_counts_the_same_either_way(n):
+    """Short arrays are counted from a Python list, long ones by NumPy: the same numbers."""
+    wrong = np.random.default_rng(n).integers(0, 36, n).astype(np.intp)
+    ev = Evaluation.count(1.0, 1.0, 0.0, 0.5, wrong)
+    assert (ev.max_wrong, ev.total_wrong) == (int(wrong.max(initial=0)), int(wrong.sum()))
+    assert type(ev.max_wrong) is int and type(ev.total_wrong) is int
