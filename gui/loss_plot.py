@@ -23,8 +23,9 @@ from gui.sticky_view import StickyViewBox
 REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
 TINY = 1e-12  # log axes cannot show 0
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
-# Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then the decades alone.
-MANTISSAS = ((1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 5), (1,))
+# Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then 1-3 (two labels in a
+# short plot showing one decade), then the decades alone.
+MANTISSAS = ((1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 5), (1, 3), (1,))
 KEY_AE = "<span style='color:#141414'>\u2014 loss per glyph</span>"
 KEY_VAE = (
     "<span style='color:#141414'>\u2014 loss</span> = "
@@ -145,7 +146,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         which piles up on a short axis). Unlabelled marks stay at the others. Log10 positions."""
         self._loss_range = (low, high)
         first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
-        span = max(np.log10(high) - np.log10(low), 0.1) * 1.3  # decades shown, with margins
+        span = np.log10(high) - np.log10(low)
+        # Decades shown, with margins. pyqtgraph shows a range of zero height (one evaluation, or
+        # a flat loss) as one unit around it: a whole decade on this axis.
+        span = 1.0 if span < 1e-9 else max(span, 0.1) * 1.3
         per_decade = max(self.loss_plot.getViewBox().height(), 40.0) / span  # pixels
         decade_step = 1
         for mantissas in MANTISSAS:
