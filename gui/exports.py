@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem
 
 import pyqtgraph.exporters as pg_exporters  # isort: skip  (after PySide6)
 from engine.atomic import write_bytes_atomic, write_text_atomic
@@ -27,6 +30,9 @@ from engine.png import image_sheet, save_png
 from engine.training import Snapshot
 
 GRID = 10  # the latent grid picture: GRID x GRID decoded glyphs
+
+
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 class ExportError(ValueError):
@@ -47,13 +53,28 @@ def export_plot(item, path: str | os.PathLike[str]) -> None:
     exporter = pg_exporters.ImageExporter(item)
     # pyqtgraph needs whole pixels; its own default can be fractional on some screens
     exporter.parameters()["width"] = int(exporter.parameters()["width"])
-    image = exporter.export(toBytes=True)
+    with _uncached(exporter.getScene()):
+        image = exporter.export(toBytes=True)
     if image is None or image.isNull():
         raise ExportError("the plot has no size yet (is it shown?)")
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     write_bytes_atomic(path, bytes(QByteArray(buffer.data())))
+
+
+@contextmanager
+def _uncached(scene) -> Iterator[None]:
+    """No item drawn from Qt's pixmap cache (the cached axes) while a file is drawn: an SVG
+    would hold pictures of them, a PNG of another size blurred copies."""
+    cached = [(each, each.cacheMode()) for each in scene.items() if each.cacheMode() != NO_CACHE]
+    for each, _ in cached:
+        each.setCacheMode(NO_CACHE)
+    try:
+        yield
+    finally:
+        for each, mode in cached:
+            each.setCacheMode(mode)
 
 
 def _qt_svg(item) -> bytes:
@@ -67,10 +88,17 @@ def _qt_svg(item) -> bytes:
     generator.setSize(rect.size().toSize())
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     painter = QPainter(generator)
+    scene = item.scene() if hasattr(item, "scene") else item
+    # As pyqtgraph's exporters do: items may draw differently for a file (vector symbols).
+    drawn = [each for each in scene.items() if hasattr(each, "setExportMode")]
     try:
-        scene = item.scene() if hasattr(item, "scene") else item
-        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        for each in drawn:
+            each.setExportMode(True, {"painter": painter})
+        with _uncached(scene):
+            scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     finally:
+        for each in drawn:
+            each.setExportMode(False)
         painter.end()
     return bytes(QByteArray(buffer.data()))
 

@@ -3,8 +3,9 @@
 Left click or left drag anywhere picks a latent point to decode (the view does not pan then);
 the wheel and right drag zoom, middle drag pans. With more than two latent dimensions the plane is
 the 2-D PCA projection of the codes, and a picked point is lifted back through it:
-latent = mean + [x, y] @ components. All plot items are created once and only `setData` moves
-them, so 30 updates a second stay cheap even for 1797 digits.
+latent = mean + [x, y] @ components. All plot items are created once and only their positions
+change; the glyphs and markers are GlyphPoints, which keep their rendered symbols, so 30 updates
+a second stay cheap even for 1797 digits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
+from gui.axis_cache import cache_axes
+from gui.glyph_points import GlyphPoints
 from gui.latent_plane import (
     PassiveScatter,
     Projection,
@@ -78,6 +81,7 @@ class LatentScatter(pg.PlotWidget):
         # Short: pyqtgraph widens a plot to its title, and a narrow pane then cut the plot off.
         plot.setTitle("click: decode · wheel: zoom", size="8pt", color="#666")
         plot.setMenuEnabled(False)  # the view box menu would reopen on every right click
+        cache_axes(plot)
         self._view.setMenuEnabled(True)
         self._projection = Projection(2)
         self._dataset: Dataset | None = None
@@ -91,7 +95,6 @@ class LatentScatter(pg.PlotWidget):
         self._label_symbols: list[QPainterPath] | str = "o"
         self._thumbnail_symbols: list[QPainterPath] = []
         self._brushes: list = []
-        self._no_pen = pg.mkPen(None)  # one object: pyqtgraph caches rendered symbols by pen id
         self._text_items: list[pg.TextItem] = []
         self._snapshot_sigma: np.ndarray | None = None  # (n, L) a VAE snapshot's sigma
         self._ellipse_count = 0
@@ -99,12 +102,11 @@ class LatentScatter(pg.PlotWidget):
         self._background = pg.ImageItem(axisOrder="row-major")
         self._background.setZValue(-10)
         self._background.setVisible(False)
-        self._points = PassiveScatter(pxMode=True, pen=None)
-        self._selected_item = PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
-        self._probe_item = PassiveScatter(
-            symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH
-        )
-        self._generator_item = PassiveScatter(symbol="crosshair", size=26, pen=GENERATOR_PEN)
+        self._points = GlyphPoints()
+        self._points_style: tuple | None = None  # what the points were last styled with
+        self._selected_item = GlyphPoints(symbol="o", size=30, pen=SELECTED_PEN)
+        self._probe_item = GlyphPoints(symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH)
+        self._generator_item = GlyphPoints(symbol="crosshair", size=26, pen=GENERATOR_PEN)
         self._path: np.ndarray | None = None  # (k, L) interpolation path codes
         self._samples: np.ndarray | None = None  # (m, L) prior samples
         self._ellipses: tuple[np.ndarray, np.ndarray] | None = None  # mu, sigma (n, L) each
@@ -266,7 +268,7 @@ class LatentScatter(pg.PlotWidget):
     def _redraw_points(self) -> None:
         n = len(self._plane)
         if n == 0 or self._dataset is None or n != len(self._dataset):
-            self._points.setData([])
+            self._points.set_positions([], [])
             return
         crowded = n > CROWDED
         if self._thumbnails:
@@ -275,17 +277,21 @@ class LatentScatter(pg.PlotWidget):
             symbols, size = "o", 7
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
+        style = (symbols, size, self._brushes)
+        if self._points_style is None or any(
+            a is not b for a, b in zip(style, self._points_style, strict=True)
+        ):
+            self._points_style = style
+            self._points.set_style(symbols, size, self._brushes)
         x, y = self._plane[:, 0], self._plane[:, 1]
-        self._points.setData(
-            x=x, y=y, symbol=symbols, size=size, brush=self._brushes, pen=self._no_pen
-        )
+        self._points.set_positions(x, y)
         if self._text_items:
             for item, px, py in zip(self._text_items, x, y, strict=True):
                 item.setVisible(not self._thumbnails)
                 item.setPos(px, py)
 
     def _redraw_markers(self) -> None:
-        def place(item: pg.ScatterPlotItem, code: np.ndarray | None) -> None:
+        def place(item: GlyphPoints, code: np.ndarray | None) -> None:
             if code is None or len(code) != self._projection.latent:
                 _show(item, None)
             else:
@@ -378,7 +384,9 @@ class LatentScatter(pg.PlotWidget):
         return index if distance[index] <= PICK_RADIUS else None
 
 
-def _show(item: pg.ScatterPlotItem | pg.PlotDataItem, points: np.ndarray | None) -> None:
+def _show(
+    item: GlyphPoints | pg.ScatterPlotItem | pg.PlotDataItem, points: np.ndarray | None
+) -> None:
     """Move `item` to `points` (k, 2), or hide it for None. Hidden and unchanged items are
     left alone: every setData costs the GUI thread a re-layout and a paint, 30 times a second."""
     if points is None or len(points) == 0:

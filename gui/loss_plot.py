@@ -17,10 +17,14 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QWidget
 
 from engine.training import Snapshot
+from gui.axis_cache import cache_axes
 from gui.rate_limit import RateLimit
 from gui.sticky_view import StickyViewBox
 
 REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
+# Room for epochs to come, as a fraction of those shown, when the curves reach the right edge:
+# relabelling the epoch axes was the plot's largest cost while a run goes (benchmarks/window.py).
+EPOCH_ROOM = 0.5
 TINY = 1e-12  # log axes cannot show 0
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
 # Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then 1-3 (two labels in a
@@ -45,8 +49,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.setMinimumHeight(180)
-        self.loss_plot = self.addPlot(row=0, col=0, viewBox=StickyViewBox())
-        self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox())
+        self.loss_plot = self.addPlot(row=0, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM))
+        self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM))
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLabel("left", "loss")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(20, 20, 20, width=1))
@@ -60,6 +64,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._snapshot: Snapshot | None = None
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
+            cache_axes(plot)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
         self.loss_plot.getViewBox().sigResized.connect(self._on_loss_view_resized)
@@ -116,8 +121,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._rate.request()
 
     def flush(self) -> None:
-        """Draw a waiting snapshot now (the run paused or ended: show where it stopped)."""
+        """Draw a waiting snapshot now and fit the curves tightly (the run paused or ended: show
+        where it stopped, without the room left for epochs to come)."""
         self._rate.flush()
+        for plot in (self.loss_plot, self.wrong_plot):
+            plot.getViewBox().fit()
 
     def _draw(self) -> None:
         snapshot = self._snapshot

@@ -5,8 +5,10 @@ data change 30 times a second, so the axes were re-labelled and the plot painted
 happens during the paint and asks for another) on every frame: most of the GUI thread's time
 (measured with benchmarks/window.py). This view box keeps its range while the data stay inside it
 and still fill at least SHRINK of it; otherwise it refits with MARGIN to spare, so a growing
-curve re-ranges a few times per decade instead of every frame. A person's zoom or pan turns
-auto range off as usual, and "View All" turns it back on.
+curve re-ranges a few times per decade instead of every frame. An axis that only grows (the
+epochs of a run) can leave more room ahead: with `grow_x` the view gets that fraction of the
+data's span beyond the newest point, so 30 000 epochs re-label the axis 20 times, not 60.
+A person's zoom or pan turns auto range off as usual, and "View All" turns it back on.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ MARGIN = 0.15  # on a refit, room to grow on each side, as a fraction of the dat
 
 
 def sticky_range(
-    wanted: tuple[float, float], current: tuple[float, float]
+    wanted: tuple[float, float], current: tuple[float, float], grow: float = MARGIN
 ) -> tuple[float, float] | None:
-    """The range to switch to for data spanning `wanted`, or None to keep `current`."""
+    """The range to switch to for data spanning `wanted`, or None to keep `current`; data that
+    left past the top end get `grow` times their span of room above them."""
     lo, hi = wanted
     now_lo, now_hi = current
     span, now_span = hi - lo, now_hi - now_lo
@@ -28,15 +31,26 @@ def sticky_range(
     if inside and (span >= SHRINK * now_span or span <= 0):
         return None
     margin = MARGIN * span
-    return lo - margin, hi + margin
+    return lo - margin, hi + (grow * span if hi > now_hi else margin)
 
 
 class StickyViewBox(pg.ViewBox):
     """A ViewBox whose auto range refits only when the data leave the view or shrink in it."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, grow_x: float = MARGIN, **kwargs) -> None:
+        """`grow_x`: room left past the largest x on a refit, as a fraction of the x span."""
         super().__init__(*args, **kwargs)
         self._auto_ranging = False
+        self._sticky = True
+        self._grow_x = grow_x
+
+    def fit(self) -> None:
+        """Fit the data now as plain auto range does (nothing moves: a run paused or ended)."""
+        self._sticky = False
+        try:
+            self.updateAutoRange()
+        finally:
+            self._sticky = True
 
     def updateAutoRange(self) -> None:
         self._auto_ranging = True
@@ -54,9 +68,10 @@ class StickyViewBox(pg.ViewBox):
         update=True,
         disableAutoRange=True,
     ) -> None:
-        if self._auto_ranging and rect is None:  # a refit from updateAutoRange: maybe keep
+        if self._auto_ranging and self._sticky and rect is None:  # a refit: maybe keep
             x_now, y_now = self.viewRange()
-            xRange = None if xRange is None else sticky_range(tuple(xRange), tuple(x_now))
+            if xRange is not None:
+                xRange = sticky_range(tuple(xRange), tuple(x_now), self._grow_x)
             yRange = None if yRange is None else sticky_range(tuple(yRange), tuple(y_now))
             if xRange is None and yRange is None:
                 return

@@ -47,6 +47,7 @@ def test_plots_as_png_and_svg(window, tmp_path, which):
     svg = export_to(window, tmp_path / f"{which}.svg", export)
     assert b"<svg" in svg[:2000]
     assert b"</svg>" in svg
+    assert b"<image" not in svg  # vector: no pictures of the axes (cached on screen) or points
 
 
 def test_the_latent_grid_is_one_picture_of_10_by_10_glyphs(window, tmp_path):

@@ -102,3 +102,43 @@ def test_loss_plot_coalesces_a_burst_of_snapshots(qtbot):
     qtbot.waitUntil(lambda: len(drawn) == 2, timeout=REFRESH_MS * 5)
     qtbot.wait(REFRESH_MS + 50)
     assert drawn == [11, 31]  # only the newest of the burst, once
+
+
+def test_a_growing_axis_gets_room_ahead_and_a_margin_behind():
+    assert sticky_range((0.0, 2.0), (-0.5, 1.5), grow=0.5) == pytest.approx((-MARGIN * 2, 3.0))
+    # Leaving through the bottom end is not growth: the usual margin above.
+    assert sticky_range((-1.0, 1.0), (-0.5, 1.5), grow=0.5) == pytest.approx(
+        (-1 - MARGIN * 2, 1 + MARGIN * 2)
+    )
+
+
+def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(qtbot):
+    from gui.loss_plot import EPOCH_ROOM, LossPlot
+
+    font = load_builtin("font5x7")
+    trainer = Trainer(
+        Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=1000)
+    )
+    snapshots = []
+    trainer.run(epochs=400, on_snapshot=snapshots.append, snapshot_every=10)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    view = plot.wrong_plot.getViewBox()
+    refits = []  # (last epoch drawn, right end of the view) at each change of the x range
+    for snapshot in snapshots[:-1]:  # epochs 10 .. 400, drawn as they come
+        right = view.viewRange()[0][1]
+        plot.set_snapshot(snapshot)
+        plot._rate.run_now()
+        qtbot.wait(2)  # painted: the auto range has had its say
+        if view.viewRange()[0][1] != right:
+            refits.append((snapshot.epoch, view.viewRange()[0][1]))
+    # Following every 15 % of growth (no room ahead) would refit about 20 times here.
+    assert 2 <= len(refits) <= 10, refits
+    for epoch, right in refits[1:]:  # each refit leaves room for half the epochs so far
+        assert right >= epoch + 0.9 * EPOCH_ROOM * epoch
+    plot.set_snapshot(snapshots[-1])
+    plot.flush()  # the run ended: fit the epochs run
+    assert 400 <= view.viewRange()[0][1] < 400 * 1.1
