@@ -7,8 +7,9 @@ happens during the paint and asks for another) on every frame: most of the GUI t
 and still fill at least SHRINK of it; otherwise it refits with MARGIN to spare, so a growing
 curve re-ranges a few times per decade instead of every frame. An axis that only grows (the
 epochs of a run) can leave more room ahead: with `grow_x` the view gets that fraction of the
-data's span beyond the newest point, so 30 000 epochs re-label the axis 20 times, not 60.
-A person's zoom or pan turns auto range off as usual, and "View All" turns it back on.
+data's span beyond the newest point (with 0.5, a curve growing from epoch 10 to 30 000
+re-labels the axis about 20 times instead of about 57). A person's zoom or pan turns auto range
+off as usual, and "View All" turns it back on.
 """
 
 from __future__ import annotations
