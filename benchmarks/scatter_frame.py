@@ -110,11 +110,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scatter_frame", description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--frames", type=int, default=100)
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON file (default %(default)s)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gui.app import configure_process, make_application
 
-    app = make_application([])
+    app = make_application([])  # the running QApplication, if there is one
     configure_process()
     summary: dict = {"command": "python -m benchmarks.scatter_frame " + " ".join(argv), "sets": {}}
     print(
@@ -147,8 +148,8 @@ def main(argv: list[str]) -> int:
               flush=True)  # fmt: skip
         for plot in plots.values():
             plot.widget.close()
-    OUT.write_text(json.dumps(summary, indent=1) + "\n")
-    print(f"\nWrote {OUT}")
+    args.out.write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"\nWrote {args.out}")
     return 0
 
 
