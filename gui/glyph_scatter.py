@@ -6,14 +6,13 @@ one for PCA's plane and one for the autoencoder's codes.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from gui.latent_plane import PassiveScatter, class_brushes, label_symbols, text_labels
+from gui.glyph_points import GlyphPoints
+from gui.latent_plane import class_brushes, label_symbols, text_labels
 from gui.latent_scatter import PICK_RADIUS, SELECTED_PEN
 
 LABEL_PADDING = 0.1  # of the data range, on every side
@@ -47,10 +46,9 @@ class GlyphScatter(pg.PlotWidget):
         self.set_title(title)
         self._plane = np.zeros((0, 2))
         self._labels: tuple[str, ...] = ()
-        self._style: dict[str, Any] = {}
         self._text_items: list[pg.TextItem] = []
-        self._points = PassiveScatter(pxMode=True)
-        self._selected_item = PassiveScatter(symbol="o", size=30, pen=SELECTED_PEN, brush=None)
+        self._points = GlyphPoints()  # drawn as the latent plane draws them
+        self._selected_item = GlyphPoints(symbol="o", size=30, pen=SELECTED_PEN)
         self._selected_item.setZValue(5)
         self.getPlotItem().addItem(self._points)
         self._view.addItem(self._selected_item, ignoreBounds=True)
@@ -71,7 +69,7 @@ class GlyphScatter(pg.PlotWidget):
     @property
     def selected(self) -> int | None:
         """The glyph marked with the selection ring, if it is on the plane."""
-        return self._selected if self._selected_item.data.size else None
+        return self._selected if len(self._selected_item.getData()[0]) else None
 
     def set_title(self, title: str) -> None:
         """A short title: pyqtgraph makes the plot at least as wide as it, and a plot wider than
@@ -88,22 +86,22 @@ class GlyphScatter(pg.PlotWidget):
             self._make_style(labels)
         self._plane = np.asarray(plane, np.float64)
         x, y = self._plane[:, 0], self._plane[:, 1]
-        self._points.setData(x=x, y=y, **self._style)
+        self._points.set_positions(x, y)
         for item, px, py in zip(self._text_items, x, y, strict=False):
             item.setPos(px, py)
         self.set_selected(self._selected)
 
     def clear_points(self) -> None:
         self._plane = np.zeros((0, 2))
-        self._points.setData([])
-        self._selected_item.setData([])
+        self._points.set_positions([], [])
+        self._selected_item.set_positions([], [])
 
     def set_selected(self, index: int | None) -> None:
         self._selected = index
         if index is None or not 0 <= index < len(self._plane):
-            self._selected_item.setData([])
+            self._selected_item.set_positions([], [])
         else:
-            self._selected_item.setData([self._plane[index, 0]], [self._plane[index, 1]])
+            self._selected_item.set_positions([self._plane[index, 0]], [self._plane[index, 1]])
 
     def _make_style(self, labels: tuple[str, ...]) -> None:
         """As the latent plane draws them: short labels as text symbols, classes in colours."""
@@ -118,7 +116,7 @@ class GlyphScatter(pg.PlotWidget):
             size = 12 if len(labels) > 200 else 20
             self._text_items = []
         brushes = class_brushes(labels)
-        self._style = {"symbol": symbols, "size": size, "brush": brushes, "pen": pg.mkPen(None)}
+        self._points.set_style(symbols, size, brushes)
 
     @Slot(QPointF)
     def _on_picked(self, point: QPointF) -> None:

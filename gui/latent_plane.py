@@ -1,5 +1,5 @@
 """What the latent plane is drawn with: the projection of codes onto it, the point symbols, the
-labels and class colours, and a scatter item that leaves picking to its view box.
+labels and class colours.
 
 Shared by the latent scatter and the PCA comparison, which draw glyphs on planes alike. A code
 with more than two dimensions is shown on the 2-D PCA plane of all codes; a point picked on
@@ -16,13 +16,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QT
 INK = QColor(25, 45, 110)
 TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
 MAX_CLASSES = 12  # at most this many distinct labels repeated over a set are coloured as classes
-
-
-class PassiveScatter(pg.ScatterPlotItem):
-    """A scatter that leaves clicks to the view box, which picks the nearest point itself."""
-
-    def mouseClickEvent(self, ev) -> None:
-        ev.ignore()
 
 
 class Projection:

@@ -22,7 +22,6 @@ from engine.training import Snapshot
 from gui.axis_cache import cache_axes
 from gui.glyph_points import GlyphPoints
 from gui.latent_plane import (
-    PassiveScatter,
     Projection,
     class_brushes,
     glyph_symbol,
@@ -115,7 +114,7 @@ class LatentScatter(pg.PlotWidget):
             pen=PATH_PEN, symbol="o", symbolSize=6, symbolPen=None, symbolBrush=PATH_BRUSH
         )
         self._path_item.setZValue(4)
-        self._samples_item = PassiveScatter(symbol="o", size=5, pen=None, brush=SAMPLE_BRUSH)
+        self._samples_item = GlyphPoints(symbol="o", size=5, brush=SAMPLE_BRUSH)
         self._samples_item.setZValue(-2)
         self._ellipse_item = QGraphicsPathItem()  # every glyph's ellipse in one path: one item
         self._ellipse_item.setPen(ELLIPSE_PEN)
@@ -384,9 +383,7 @@ class LatentScatter(pg.PlotWidget):
         return index if distance[index] <= PICK_RADIUS else None
 
 
-def _show(
-    item: GlyphPoints | pg.ScatterPlotItem | pg.PlotDataItem, points: np.ndarray | None
-) -> None:
+def _show(item: GlyphPoints | pg.PlotDataItem, points: np.ndarray | None) -> None:
     """Move `item` to `points` (k, 2), or hide it for None. Hidden and unchanged items are
     left alone: every setData costs the GUI thread a re-layout and a paint, 30 times a second."""
     if points is None or len(points) == 0:
