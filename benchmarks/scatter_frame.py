@@ -55,15 +55,15 @@ class _Plot:
     def __init__(self, kind: str, dataset) -> None:
         import pyqtgraph as pg
 
-        from gui.axis_cache import cache_axes
         from gui.glyph_points import GlyphPoints
         from gui.latent_plane import class_brushes, label_symbols
         from gui.latent_scatter import PROBE_BRUSH, SELECTED_PEN
+        from gui.live_axes import live_axes
         from gui.sticky_view import StickyViewBox
 
         self.kind = kind
         self.widget = pg.PlotWidget(background="w", viewBox=StickyViewBox())
-        cache_axes(self.widget.getPlotItem())  # the rest of the plot as the window has it
+        live_axes(self.widget.getPlotItem())  # the rest of the plot as the window has it
         self.widget.resize(420, 470)
         symbols = label_symbols(dataset.labels) or "o"
         size = 22 if isinstance(symbols, list) else 7

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 from engine.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
-from gui.axis_cache import cache_axes
 from gui.glyph_points import GlyphPoints
 from gui.latent_plane import (
     Projection,
@@ -28,6 +27,7 @@ from gui.latent_plane import (
     label_symbols,
     text_labels,
 )
+from gui.live_axes import live_axes
 from gui.sticky_view import StickyViewBox
 
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
@@ -80,7 +80,7 @@ class LatentScatter(pg.PlotWidget):
         # Short: pyqtgraph widens a plot to its title, and a narrow pane then cut the plot off.
         plot.setTitle("click: decode · wheel: zoom", size="8pt", color="#666")
         plot.setMenuEnabled(False)  # the view box menu would reopen on every right click
-        cache_axes(plot)
+        live_axes(plot)
         self._view.setMenuEnabled(True)
         self._projection = Projection(2)
         self._dataset: Dataset | None = None

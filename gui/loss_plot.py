@@ -17,15 +17,16 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QWidget
 
 from engine.training import Snapshot
-from gui.axis_cache import cache_axes
+from gui.live_axes import live_axes
 from gui.rate_limit import RateLimit
 from gui.sticky_view import StickyViewBox
 
 REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
-# Room for epochs to come, as a fraction of those shown, when the curves reach the right edge:
-# relabelling the epoch axes was the plot's largest cost while a run goes (benchmarks/window.py).
+# Room for epochs to come (and a loss still falling), as a fraction of the span shown, when the
+# curves reach the edge: relabelling the axes was the plot's largest cost while a run goes.
 EPOCH_ROOM = 0.5
 TINY = 1e-12  # log axes cannot show 0
+MAX_EXTRA_DECADES = 10  # the loss axis gets ticks at most this far beyond the data
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
 # Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then 1-3 (two labels in a
 # short plot showing one decade), then the decades alone.
@@ -49,7 +50,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.setMinimumHeight(180)
-        self.loss_plot = self.addPlot(row=0, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM))
+        self.loss_plot = self.addPlot(
+            row=0, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM, grow_y=EPOCH_ROOM)
+        )
         self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM))
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLabel("left", "loss")
@@ -64,10 +67,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._snapshot: Snapshot | None = None
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
-            cache_axes(plot)
+            live_axes(plot)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-        self.loss_plot.getViewBox().sigResized.connect(self._on_loss_view_resized)
+        self.loss_plot.getViewBox().sigResized.connect(self._on_loss_view_changed)
+        self.loss_plot.getViewBox().sigYRangeChanged.connect(self._on_loss_view_changed)
 
         self.wrong_plot.setLabel("bottom", "epoch")
         # Short axis titles: a long one is taller than the half-height plot and runs into "loss".
@@ -153,11 +157,18 @@ class LossPlot(pg.GraphicsLayoutWidget):
         narrow view, then 1-2-5, then every decade or every n-th (pyqtgraph labels all of 1..9,
         which piles up on a short axis). Unlabelled marks stay at the others. Log10 positions."""
         self._loss_range = (low, high)
-        first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+        view_low, view_high = self.loss_plot.getViewBox().viewRange()[1]  # log10 of the loss
+        # Ticks over the data and the view, within reason (a person may zoom far out).
+        bottom = max(min(np.log10(low), view_low), np.log10(low) - MAX_EXTRA_DECADES)
+        top = min(max(np.log10(high), view_high), np.log10(high) + MAX_EXTRA_DECADES)
+        first, last = int(np.floor(bottom)), int(np.ceil(top))
         span = np.log10(high) - np.log10(low)
-        # Decades shown, with margins. pyqtgraph shows a range of zero height (one evaluation, or
-        # a flat loss) as one unit around it: a whole decade on this axis.
+        # Decades shown: at least the data's with auto range's margins (the view may not have
+        # caught up with new data yet), or the view's when it shows more (room for the loss to
+        # fall). pyqtgraph shows a range of zero height (one evaluation, or a flat loss) as one
+        # unit around it: a whole decade on this axis.
         span = 1.0 if span < 1e-9 else max(span, 0.1) * 1.3
+        span = max(span, view_high - view_low)
         per_decade = max(self.loss_plot.getViewBox().height(), 40.0) / span  # pixels
         decade_step = 1
         for mantissas in MANTISSAS:
@@ -186,7 +197,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self.loss_plot.getAxis("left").setTicks(ticks)
 
     @Slot()
-    def _on_loss_view_resized(self) -> None:
+    def _on_loss_view_changed(self) -> None:
         self._label_decades(*self._loss_range)
 
     def _show_vae_terms(self, on: bool) -> None:

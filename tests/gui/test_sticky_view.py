@@ -106,10 +106,10 @@ def test_loss_plot_coalesces_a_burst_of_snapshots(qtbot):
 
 def test_a_growing_axis_gets_room_ahead_and_a_margin_behind():
     assert sticky_range((0.0, 2.0), (-0.5, 1.5), grow=0.5) == pytest.approx((-MARGIN * 2, 3.0))
-    # Leaving through the bottom end is not growth: the usual margin above.
-    assert sticky_range((-1.0, 1.0), (-0.5, 1.5), grow=0.5) == pytest.approx(
-        (-1 - MARGIN * 2, 1 + MARGIN * 2)
-    )
+    # Leaving through the bottom end (a falling loss): the room goes below.
+    assert sticky_range((-1.0, 1.0), (-0.5, 1.5), grow=0.5) == pytest.approx((-2.0, 1 + MARGIN * 2))
+    # Shrinking inside the view is no growth: the usual margins.
+    assert sticky_range((0.0, 1.0), (-10.0, 10.0), grow=0.5) == pytest.approx((-MARGIN, 1 + MARGIN))
 
 
 def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(qtbot):

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from gui.axis_cache import cache_axes
+from gui.live_axes import live_axes
 
 
 @pytest.mark.parametrize("cached", [True, False])  # False: the control, painted every frame
@@ -22,7 +22,7 @@ def test_moving_data_do_not_repaint_a_cached_axis(qtbot, monkeypatch, cached):
     widget = pg.PlotWidget(background="w")
     qtbot.addWidget(widget)
     if cached:
-        cache_axes(widget.getPlotItem())
+        live_axes(widget.getPlotItem())
     widget.resize(300, 300)
     widget.setXRange(-1, 1, padding=0)
     widget.setYRange(-1, 1, padding=0)
