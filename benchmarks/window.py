@@ -4,6 +4,9 @@ the GUI thread's responsiveness, and how often the latent scatter is redrawn.
 `python -m benchmarks.window [--seconds 5] [--rounds 3]` trains the 5x7 font AE (its preset,
 without the stop rule, so it trains for the whole measurement) in alternating child processes:
 headless (Trainer.run alone) and in the real MainWindow offscreen, started as a person would.
+Each window run sits between two headless runs (H W H W ... H) and is compared with their mean:
+the machine's speed drifts in spells of seconds, and a neighbour on each side cancels a steady
+drift that one neighbour would count against the window.
 In the window a 10 ms QTimer probes the GUI thread: its lateness (p50, p99) is how long a click
 would wait. Targets (issue 4): window steps/s >= 0.7 x headless, probe p99 <= 30 ms, scatter
 refreshes >= 25 per second.
@@ -23,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCHS = 10**7  # never reached: the measurement ends the run
+OUT = Path(__file__).resolve().parent / "window_results.json"
 
 
 def headless(seconds: float) -> dict:
@@ -118,6 +122,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.window", description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON file (default %(default)s)")
     parser.add_argument("--child", choices=["headless", "window"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -125,15 +130,18 @@ def main(argv: list[str]) -> int:
         print(json.dumps(measure(args.seconds)))
         return 0
     rows = []
+    before = child("headless", args.seconds)
     for r in range(args.rounds):
-        h, w = child("headless", args.seconds), child("window", args.seconds)
-        rows.append(
-            {"headless": h, "window": w, "ratio": w["steps_per_second"] / h["steps_per_second"]}
-        )
-        print(f"round {r + 1}: headless {h['steps_per_second']:.0f} steps/s, window "
-              f"{w['steps_per_second']:.0f} steps/s (x{rows[-1]['ratio']:.2f}), probe p50 "
-              f"{w['probe_p50_ms']:.1f} ms p99 {w['probe_p99_ms']:.1f} ms, scatter "
-              f"{w['scatter_refreshes_per_second']:.1f}/s", flush=True)  # fmt: skip
+        w, after = child("window", args.seconds), child("headless", args.seconds)
+        rate = (before["steps_per_second"] + after["steps_per_second"]) / 2
+        h = {"steps_per_second": rate, "before": before, "after": after}
+        rows.append({"headless": h, "window": w, "ratio": w["steps_per_second"] / rate})
+        print(f"round {r + 1}: headless {before['steps_per_second']:.0f} and "
+              f"{after['steps_per_second']:.0f} steps/s, window {w['steps_per_second']:.0f} "
+              f"steps/s (x{rows[-1]['ratio']:.2f}), probe p50 {w['probe_p50_ms']:.1f} ms p99 "
+              f"{w['probe_p99_ms']:.1f} ms, scatter {w['scatter_refreshes_per_second']:.1f}/s",
+              flush=True)  # fmt: skip
+        before = after
 
     def med(key: str, side: str = "window") -> float:
         return statistics.median(row[side][key] for row in rows)
@@ -149,7 +157,7 @@ def main(argv: list[str]) -> int:
         "rounds": rows,
         "command": "python -m benchmarks.window " + " ".join(argv),
     }
-    out = Path(__file__).resolve().parent / "window_results.json"
+    out = args.out
     out.write_text(json.dumps(summary, indent=1) + "\n")
     print("\n| measure | median | target |\n|---|---|---|")
     print(
