@@ -82,15 +82,21 @@ def test_a_person_zooming_turns_following_off(qtbot):
     qtbot.waitUntil(lambda: view.viewRange()[0][1] >= 9.0, timeout=1000)
 
 
+def font_snapshots(epochs: int) -> list:
+    """A small font AE's snapshots every 10 epochs up to `epochs`, and the final one."""
+    font = load_builtin("font5x7")
+    trainer = Trainer(
+        Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=10 * epochs)
+    )
+    snapshots = []
+    trainer.run(epochs=epochs, on_snapshot=snapshots.append, snapshot_every=10)
+    return snapshots
+
+
 def test_loss_plot_coalesces_a_burst_of_snapshots(qtbot):
     from gui.loss_plot import REFRESH_MS, LossPlot
 
-    font = load_builtin("font5x7")
-    trainer = Trainer(
-        Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=100)
-    )
-    snapshots = []
-    trainer.run(epochs=30, on_snapshot=snapshots.append, snapshot_every=10)
+    snapshots = font_snapshots(30)
     plot = LossPlot()
     qtbot.addWidget(plot)
     plot.show()
@@ -115,12 +121,7 @@ def test_a_growing_axis_gets_room_ahead_and_a_margin_behind():
 def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(qtbot):
     from gui.loss_plot import EPOCH_ROOM, LossPlot
 
-    font = load_builtin("font5x7")
-    trainer = Trainer(
-        Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig(epochs=1000)
-    )
-    snapshots = []
-    trainer.run(epochs=400, on_snapshot=snapshots.append, snapshot_every=10)
+    snapshots = font_snapshots(400)
     plot = LossPlot()
     qtbot.addWidget(plot)
     plot.resize(400, 300)
