@@ -12,6 +12,7 @@ paths instead of pixmaps.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,15 +50,12 @@ class GlyphPoints(pg.GraphicsObject):
     ) -> None:
         super().__init__()
         self._xy = np.zeros((0, 2))  # (n, 2) data positions
-        self._size = float(size)
-        self._pen = pg.mkPen(None)
-        self._style: tuple = (symbol, brush)  # (symbol or symbols, brush or brushes or None)
         self._sprites: list[QPixmap] = []  # (n,) the rendered symbol of each point
         self._sprite_cache: dict[tuple, QPixmap] = {}
         self._cache_ratio = 1.0  # the device pixel ratio the cached pixmaps were drawn for
         self._bounds: QRectF | None = None  # cached boundingRect, in data coordinates
         self._data_range = ((0.0, 0.0), (0.0, 0.0))  # (x min, x max), (y min, y max)
-        self.set_style(symbol, size, brush, pen)
+        self.set_style(symbol, size, brush, pen)  # sets _size, _pen and _style
 
     # --- data -------------------------------------------------------------------------------------
     def set_style(
@@ -70,7 +68,7 @@ class GlyphPoints(pg.GraphicsObject):
         """Symbols and brushes for the points of the next `set_positions` (single or per point)."""
         self._size = float(size)
         self._pen = pg.mkPen(None) if pen is None else pg.mkPen(pen)
-        self._style = (symbols, brushes)
+        self._style = (symbols, brushes)  # one for all points, or a sequence of one per point
         self._sprite_cache.clear()
         self._sprites = []
         self.update()
@@ -108,7 +106,8 @@ class GlyphPoints(pg.GraphicsObject):
         return self._data_range[ax]
 
     def pixelPadding(self) -> float:
-        return 0.5 * self._size * 1.4142
+        """Half the diagonal of a symbol's box: how far a symbol reaches past its point."""
+        return self._size / math.sqrt(2)
 
     def viewTransformChanged(self) -> None:
         self.prepareGeometryChange()
@@ -170,7 +169,7 @@ class GlyphPoints(pg.GraphicsObject):
         dx = t.m11() * x + t.m21() * y + t.dx() - half  # (n,) top left corners, device pixels
         dy = t.m12() * x + t.m22() * y + t.dy() - half
         painter.save()
-        painter.setTransform(QTransform())
+        painter.resetTransform()
         draw = painter.drawPixmap
         for sx, sy, sprite in zip(dx.tolist(), dy.tolist(), self._sprites, strict=True):
             draw(QPointF(sx, sy), sprite)
@@ -179,7 +178,7 @@ class GlyphPoints(pg.GraphicsObject):
     def _paint_paths(self, painter: QPainter) -> None:
         t = painter.transform()
         painter.save()
-        painter.setTransform(QTransform())
+        painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self._pen)
         for i, (x, y) in enumerate(self._xy.tolist()):
