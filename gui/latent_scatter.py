@@ -276,11 +276,14 @@ class LatentScatter(pg.PlotWidget):
             symbols, size = "o", 7
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
-        style = (symbols, size, self._brushes)
-        if self._points_style is None or any(
-            a is not b for a, b in zip(style, self._points_style, strict=True)
+        last = self._points_style  # the same objects again: the rendered symbols still hold
+        if (
+            last is None
+            or last[0] is not symbols
+            or last[1] != size
+            or last[2] is not self._brushes
         ):
-            self._points_style = style
+            self._points_style = (symbols, size, self._brushes)
             self._points.set_style(symbols, size, self._brushes)
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
