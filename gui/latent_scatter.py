@@ -222,6 +222,7 @@ class LatentScatter(pg.PlotWidget):
     def set_thumbnails(self, on: bool) -> None:
         """Draw each glyph's pixels at its point instead of its label."""
         self._thumbnails = bool(on)
+        self._show_text_labels()
         self._redraw_points()
 
     def set_background_visible(self, on: bool) -> None:
@@ -260,9 +261,16 @@ class LatentScatter(pg.PlotWidget):
         symbols = label_symbols(labels)
         self._label_symbols = "o" if symbols is None else symbols
         self._text_items = text_labels(self._view, labels) if symbols is None else []
+        self._show_text_labels()
         self._brushes = class_brushes(labels)
         images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
         self._thumbnail_symbols = [glyph_symbol(image) for image in images]
+
+    def _show_text_labels(self) -> None:
+        """Long labels show beside the points, but not over thumbnails (set once, not per frame:
+        every Qt call in a snapshot's redraw is taken from the training thread)."""
+        for item in self._text_items:
+            item.setVisible(not self._thumbnails)
 
     def _redraw_points(self) -> None:
         n = len(self._plane)
@@ -287,9 +295,8 @@ class LatentScatter(pg.PlotWidget):
             self._points.set_style(symbols, size, self._brushes)
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
-        if self._text_items:
+        if self._text_items:  # long labels beside the points (none when labels are symbols)
             for item, px, py in zip(self._text_items, x, y, strict=True):
-                item.setVisible(not self._thumbnails)
                 item.setPos(px, py)
 
     def _redraw_markers(self) -> None:

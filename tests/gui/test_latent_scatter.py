@@ -152,3 +152,21 @@ def test_pca_keeps_its_orientation_between_fits():
     first = projection.to_plane(codes)
     projection.fit(codes + rng.normal(scale=1e-3, size=codes.shape))
     np.testing.assert_allclose(projection.to_plane(codes), first, atol=0.05)
+
+
+def test_long_labels_hide_under_thumbnails_and_follow_their_points(qtbot):
+    emoji = load_builtin("emoji12x12")  # labels like "grin": text beside the points
+    widget = LatentScatter()
+    qtbot.addWidget(widget)
+    widget.show()
+    first, second = trained_snapshot(emoji, epochs=5), trained_snapshot(emoji, epochs=40)
+    widget.set_snapshot(first, emoji)
+    labels = widget._text_items
+    assert len(labels) == len(emoji) and all(item.isVisible() for item in labels)
+    widget.set_thumbnails(True)
+    widget.set_snapshot(second, emoji)  # a new snapshot keeps them hidden, and moves them
+    assert not any(item.isVisible() for item in labels)
+    positions = np.array([[item.pos().x(), item.pos().y()] for item in labels])
+    np.testing.assert_allclose(positions, widget.plane_points)
+    widget.set_thumbnails(False)
+    assert all(item.isVisible() for item in labels)
