@@ -54,7 +54,8 @@ class GlyphPoints(pg.GraphicsObject):
         self._sprite_cache: dict[tuple, QPixmap] = {}
         self._cache_ratio = 1.0  # the device pixel ratio the cached pixmaps were drawn for
         self._bounds: QRectF | None = None  # cached boundingRect, in data coordinates
-        self._data_range = ((0.0, 0.0), (0.0, 0.0))  # (x min, x max), (y min, y max)
+        # (x min, x max), (y min, y max) of the finite points; None when there are none
+        self._data_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.set_style(symbol, size, brush, pen)  # sets _size, _pen and _style
 
     # --- data -------------------------------------------------------------------------------------
@@ -79,11 +80,12 @@ class GlyphPoints(pg.GraphicsObject):
         if len(xy) != len(self._sprites):
             self._sprites = []
         self._xy = xy
-        if len(xy):
-            lo, hi = xy.min(axis=0), xy.max(axis=0)
+        finite = xy[np.isfinite(xy).all(axis=1)]  # a diverging run's codes may be inf or NaN
+        if len(finite):
+            lo, hi = finite.min(axis=0), finite.max(axis=0)
             self._data_range = ((float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])))
         else:
-            self._data_range = ((0.0, 0.0), (0.0, 0.0))
+            self._data_range = None
         self.prepareGeometryChange()
         self._bounds = None
         self.informViewBoundsChanged()
@@ -101,9 +103,7 @@ class GlyphPoints(pg.GraphicsObject):
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None) -> tuple[float, float] | None:
         """The points' range on axis `ax` (0: x, 1: y); all points count (`frac`, `orthoRange`
         are pyqtgraph's options for outliers and clipping, not needed for glyph codes)."""
-        if len(self._xy) == 0:
-            return None
-        return self._data_range[ax]
+        return None if self._data_range is None else self._data_range[ax]
 
     def pixelPadding(self) -> float:
         """Half the diagonal of a symbol's box: how far a symbol reaches past its point."""
@@ -116,7 +116,7 @@ class GlyphPoints(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         if self._bounds is None:
-            (x0, x1), (y0, y1) = self._data_range
+            (x0, x1), (y0, y1) = self._data_range or ((0.0, 0.0), (0.0, 0.0))
             px, py = self.pixelVectors()
             pad = self.pixelPadding() + 1
             wx = 0.0 if px is None else pad * px.length()
@@ -165,16 +165,24 @@ class GlyphPoints(pg.GraphicsObject):
             self._sprites = [self._sprite(*self._style_of(i), ratio) for i in range(n)]
         t = painter.transform()  # data -> device
         x, y = self._xy[:, 0], self._xy[:, 1]
-        half = 0.5 * self._sprites[0].width() / ratio
-        # (n,) top left corners in whole device pixels: a sprite is drawn as rendered, and one
-        # Qt call per point instead of two (PySide hands the GIL over on each call).
-        dx = np.rint(t.m11() * x + t.m21() * y + t.dx() - half).astype(np.intp).tolist()
-        dy = np.rint(t.m12() * x + t.m22() * y + t.dy() - half).astype(np.intp).tolist()
+        side = self._sprites[0].width() / ratio
+        with np.errstate(invalid="ignore", over="ignore"):  # inf or NaN codes: not drawn
+            left = t.m11() * x + t.m21() * y + t.dx() - side / 2  # (n,) device pixels
+            top = t.m12() * x + t.m22() * y + t.dy() - side / 2
+        device = painter.device()
+        shown = np.flatnonzero(
+            (left > -side) & (left < device.width()) & (top > -side) & (top < device.height())
+        )  # (k,) the points on the device: NaN compares false
+        # Whole device pixels: a sprite is drawn as rendered, and one Qt call per point instead
+        # of two (PySide hands the GIL over on each call).
+        xs = np.rint(left[shown]).astype(np.intp).tolist()
+        ys = np.rint(top[shown]).astype(np.intp).tolist()
+        sprites = self._sprites
         painter.save()
         painter.resetTransform()
         draw = painter.drawPixmap
-        for sx, sy, sprite in zip(dx, dy, self._sprites, strict=True):
-            draw(sx, sy, sprite)
+        for i, sx, sy in zip(shown.tolist(), xs, ys, strict=True):
+            draw(sx, sy, sprites[i])
         painter.restore()
 
     def _paint_paths(self, painter: QPainter) -> None:
@@ -184,6 +192,8 @@ class GlyphPoints(pg.GraphicsObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self._pen)
         for i, (x, y) in enumerate(self._xy.tolist()):
+            if not (math.isfinite(x) and math.isfinite(y)):
+                continue
             path, brush = self._style_of(i)
             painter.setBrush(brush)
             painter.drawPath(_placed(path, *t.map(x, y), self._size))

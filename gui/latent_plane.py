@@ -31,10 +31,15 @@ class Projection:
         return self.latent > 2
 
     def fit(self, codes: np.ndarray) -> None:
-        """Refit the PCA; signs follow the previous fit so the picture does not flip over."""
+        """Refit the PCA to the finite codes (a diverging run's may be inf or NaN; with fewer
+        than two the last fit stays); signs follow the previous fit so the picture does not
+        flip over."""
         if not self.is_pca:
             return
         codes = np.asarray(codes, np.float64)
+        codes = codes[np.isfinite(codes).all(axis=1)]  # (m, L)
+        if len(codes) < 2:
+            return
         mean = codes.mean(axis=0)
         _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)  # vt (L, L)
         components = vt[:2]
@@ -42,9 +47,10 @@ class Projection:
         self.mean, self.components = mean, components * signs[:, None]
 
     def to_plane(self, codes: np.ndarray) -> np.ndarray:
-        """(n, L) -> (n, 2)"""
+        """(n, L) -> (n, 2); a code with inf or NaN gives a point that is not drawn."""
         codes = np.atleast_2d(np.asarray(codes, np.float64))
-        return (codes - self.mean) @ self.components.T
+        with np.errstate(invalid="ignore", over="ignore"):
+            return (codes - self.mean) @ self.components.T
 
     def lift(self, x: float, y: float) -> np.ndarray:
         """A plane point -> the latent vector (L,) it stands for."""

@@ -10,6 +10,8 @@ a second stay cheap even for 1797 digits.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
@@ -333,13 +335,15 @@ class LatentScatter(pg.PlotWidget):
                 if mu.shape[1] == self._projection.latent and self._projection.is_pca:
                     centres = self._projection.to_plane(mu)
                     # Axis-aligned spread along each PCA axis: sqrt(sum_j c_ij^2 sigma_j^2).
-                    radii = np.sqrt(sigma**2 @ (self._projection.components**2).T)
+                    with np.errstate(invalid="ignore", over="ignore"):  # inf/NaN: skipped below
+                        radii = np.sqrt(sigma**2 @ (self._projection.components**2).T)
                 else:
                     centres, radii = np.zeros((len(mu), 2)), np.zeros((len(mu), 2))
                     width = min(2, mu.shape[1])
                     centres[:, :width], radii[:, :width] = mu[:, :width], sigma[:, :width]
-                for (cx, cy), (sx, sy) in zip(centres, radii, strict=True):
-                    shape.addEllipse(QRectF(cx - sx, cy - sy, 2 * sx, 2 * sy))
+                for (cx, cy), (sx, sy) in zip(centres.tolist(), radii.tolist(), strict=True):
+                    if math.isfinite(cx + cy + sx + sy):  # a diverging run's may not be
+                        shape.addEllipse(QRectF(cx - sx, cy - sy, 2 * sx, 2 * sy))
                 self._ellipse_count = len(mu)
         self._ellipse_item.setPath(shape)
 

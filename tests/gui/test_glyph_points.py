@@ -110,3 +110,16 @@ def test_exports_draw_vector_symbols(plot, tmp_path):
     assert red[: red.index("</g>")].count("<path") == 2  # one filled square per point
     export_plot(plot.getPlotItem(), tmp_path / "plot.png")
     assert (tmp_path / "plot.png").stat().st_size > 500
+
+
+def test_points_at_inf_or_nan_are_left_out(plot):
+    points = GlyphPoints(symbol="s", size=12, brush=pg.mkBrush(RED))
+    plot.addItem(points)
+    x = np.array([2.0, np.nan, np.inf, 7.0])
+    y = np.array([3.0, 5.0, 5.0, -np.inf])
+    points.set_positions(x, y)  # a diverging run's codes
+    assert points.dataBounds(0) == (2.0, 2.0) and points.dataBounds(1) == (3.0, 3.0)
+    assert colour_at(plot, 2, 3) == RED  # the finite point is drawn, the others skipped
+    points.set_positions(np.array([np.nan]), np.array([np.nan]))
+    assert points.dataBounds(0) is None
+    plot.viewport().repaint()

@@ -170,3 +170,18 @@ def test_long_labels_hide_under_thumbnails_and_follow_their_points(qtbot):
     np.testing.assert_allclose(positions, widget.plane_points)
     widget.set_thumbnails(False)
     assert all(item.isVisible() for item in labels)
+
+
+@pytest.mark.parametrize("latent", [2, 4])
+def test_a_snapshot_with_nan_codes_moves_the_finite_points(qtbot, scatter, font, latent):
+    from types import SimpleNamespace
+
+    snapshot = trained_snapshot(font, latent=latent, epochs=20)
+    codes = snapshot.latent.copy()
+    codes[0], codes[1, 0] = np.nan, np.inf  # what a step that diverged encodes
+    broken = SimpleNamespace(latent=codes, logvar=None, model=snapshot.model)
+    scatter.set_snapshot(broken, font)
+    scatter.grab()  # painted without an error
+    shown = scatter.plane_points[2:]
+    assert np.isfinite(shown).all()
+    np.testing.assert_allclose(shown, scatter.projection.to_plane(codes[2:]))
