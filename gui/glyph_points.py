@@ -5,8 +5,8 @@ millisecond of Python in the GUI thread holds the GIL the training thread needs.
 ScatterPlotItem rebuilds its spot records on every `setData` and works out its bounds a dozen
 times a paint. This item keeps the styles and their rendered pixmaps while only the positions
 change, caches its bounds, and paints all points in one Python call: a frame of the 32 glyphs
-and two markers costs the GUI thread 0.9 ms against 2.0, of the 1797 digits 2.1 ms against
-12.8 (`python -m benchmarks.scatter_frame`). Exports (SVG, PNG) draw the symbols as vector
+and two markers costs the GUI thread about half of pyqtgraph's time, of the 1797 digits a fifth
+(`python -m benchmarks.scatter_frame`; figures in the README). Exports (SVG, PNG) draw the symbols as vector
 paths instead of pixmaps.
 """
 
