@@ -50,13 +50,14 @@ class GlyphPoints(pg.GraphicsObject):
     ) -> None:
         super().__init__()
         self._xy = np.zeros((0, 2))  # (n, 2) data positions
+        self._style: tuple | None = None  # (symbols, brushes) as set_style got them
         self._sprites: list[QPixmap] = []  # (n,) the rendered symbol of each point
         self._sprite_cache: dict[tuple, QPixmap] = {}
         self._cache_ratio = 1.0  # the device pixel ratio the cached pixmaps were drawn for
         self._bounds: QRectF | None = None  # cached boundingRect, in data coordinates
         # (x min, x max), (y min, y max) of the finite points; None when there are none
         self._data_range: tuple[tuple[float, float], tuple[float, float]] | None = None
-        self.set_style(symbol, size, brush, pen)  # sets _size, _pen and _style
+        self.set_style(symbol, size, brush, pen)
 
     # --- data -------------------------------------------------------------------------------------
     def set_style(
@@ -66,9 +67,19 @@ class GlyphPoints(pg.GraphicsObject):
         brushes: QBrush | Sequence[QBrush] | None = None,
         pen: QPen | None = None,
     ) -> None:
-        """Symbols and brushes for the points of the next `set_positions` (single or per point)."""
+        """Symbols and brushes for the points of the next `set_positions` (single or per point).
+        The same objects again (a view restyling on every snapshot) keep the rendered symbols."""
+        pen = pg.mkPen(None) if pen is None else pg.mkPen(pen)
+        if (
+            self._style is not None
+            and symbols is self._style[0]
+            and brushes is self._style[1]
+            and float(size) == self._size
+            and pen == self._pen
+        ):
+            return
         self._size = float(size)
-        self._pen = pg.mkPen(None) if pen is None else pg.mkPen(pen)
+        self._pen = pen
         self._style = (symbols, brushes)  # one for all points, or a sequence of one per point
         self._sprite_cache.clear()
         self._sprites = []
@@ -135,7 +146,7 @@ class GlyphPoints(pg.GraphicsObject):
         key = (id(path), brush.style(), brush.color().rgba())
         sprite = self._sprite_cache.get(key)
         if sprite is None:
-            side = int(np.ceil((self._size + self._pen.widthF() + 2) * ratio))
+            side = math.ceil((self._size + self._pen.widthF() + 2) * ratio)
             sprite = QPixmap(side, side)
             sprite.fill(Qt.GlobalColor.transparent)
             painter = QPainter(sprite)
@@ -156,7 +167,8 @@ class GlyphPoints(pg.GraphicsObject):
         if self._exportOpts is not False:  # exporting: vector symbols
             self._paint_paths(painter)
             return
-        ratio = painter.device().devicePixelRatioF()
+        device = painter.device()
+        ratio = device.devicePixelRatioF()
         if ratio != self._cache_ratio:
             self._sprite_cache.clear()
             self._sprites = []
@@ -169,7 +181,6 @@ class GlyphPoints(pg.GraphicsObject):
         with np.errstate(invalid="ignore", over="ignore"):  # inf or NaN codes: not drawn
             left = t.m11() * x + t.m21() * y + t.dx() - side / 2  # (n,) device pixels
             top = t.m12() * x + t.m22() * y + t.dy() - side / 2
-        device = painter.device()
         shown = np.flatnonzero(
             (left > -side) & (left < device.width()) & (top > -side) & (top < device.height())
         )  # (k,) the points on the device: NaN compares false

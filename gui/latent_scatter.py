@@ -104,7 +104,6 @@ class LatentScatter(pg.PlotWidget):
         self._background.setZValue(-10)
         self._background.setVisible(False)
         self._points = GlyphPoints()
-        self._points_style: tuple | None = None  # what the points were last styled with
         self._selected_item = GlyphPoints(symbol="o", size=30, pen=SELECTED_PEN)
         self._probe_item = GlyphPoints(symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH)
         self._generator_item = GlyphPoints(symbol="crosshair", size=26, pen=GENERATOR_PEN)
@@ -286,15 +285,7 @@ class LatentScatter(pg.PlotWidget):
             symbols, size = "o", 7
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
-        last = self._points_style  # the same objects again: the rendered symbols still hold
-        if (
-            last is None
-            or last[0] is not symbols
-            or last[1] != size
-            or last[2] is not self._brushes
-        ):
-            self._points_style = (symbols, size, self._brushes)
-            self._points.set_style(symbols, size, self._brushes)
+        self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
         if self._text_items:  # long labels beside the points (none when labels are symbols)

@@ -22,9 +22,9 @@ from gui.rate_limit import RateLimit
 from gui.sticky_view import StickyViewBox
 
 REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
-# Room for epochs to come (and a loss still falling), as a fraction of the span shown, when the
-# curves reach the edge: relabelling the axes was the plot's largest cost while a run goes.
-EPOCH_ROOM = 0.5
+# Room for epochs to come and a loss still falling, as a fraction of the span shown, when the
+# curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
+ROOM_AHEAD = 0.5
 TINY = 1e-12  # log axes cannot show 0
 MAX_EXTRA_DECADES = 10  # the loss axis gets ticks at most this far beyond the data
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
@@ -51,9 +51,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.setMinimumHeight(180)
         self.loss_plot = self.addPlot(
-            row=0, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM, grow_y=EPOCH_ROOM)
+            row=0, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD, grow_y=ROOM_AHEAD)
         )
-        self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=EPOCH_ROOM))
+        self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD))
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLabel("left", "loss")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(20, 20, 20, width=1))

@@ -119,7 +119,7 @@ def test_a_growing_axis_gets_room_ahead_and_a_margin_behind():
 
 
 def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(qtbot):
-    from gui.loss_plot import EPOCH_ROOM, LossPlot
+    from gui.loss_plot import ROOM_AHEAD, LossPlot
 
     snapshots = font_snapshots(400)
     plot = LossPlot()
@@ -139,7 +139,7 @@ def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(q
     # Following every 15 % of growth (no room ahead) would refit about 20 times here.
     assert 2 <= len(refits) <= 10, refits
     for epoch, right in refits[1:]:  # each refit leaves room for half the epochs so far
-        assert right >= epoch + 0.9 * EPOCH_ROOM * epoch
+        assert right >= epoch + 0.9 * ROOM_AHEAD * epoch
     plot.set_snapshot(snapshots[-1])
     plot.flush()  # the run ended: fit the epochs run
     assert 400 <= view.viewRange()[0][1] < 400 * 1.1
