@@ -3,17 +3,20 @@
 Configs store the name; the GUI lists `ACTIVATIONS.keys()`. A derivative receives both the
 pre-activation `z` and the activation `a = f(z)`, so that tanh and sigmoid can reuse `a`.
 
-Training uses two more tables that write into arrays they are given instead of allocating:
-`INTO[name](z, out)` writes f(z) into `out` (which may be z itself), and
-`CHAIN_RULES[name](da, a, out)` writes da * f'(z) into `out`, reading only `a` (every activation
-here has a derivative that `a` determines).
+Training uses two more tables that record NumPy calls on arrays they are given (see
+`engine.tape`) instead of computing: `INTO_OPS[name](z, out)` records f(z) into `out` (which may
+be z itself), and `CHAIN_OPS[name](da, a, out)` records da * f'(z), reading only `a` (every
+activation here has a derivative that `a` determines).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
+
+from engine.tape import Op
 
 LEAKY_SLOPE = 0.01
 
@@ -63,58 +66,64 @@ def d_leaky_relu(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
 
 
-# --- into a given array, for training --------------------------------------------------------
-def identity_into(z: np.ndarray, out: np.ndarray) -> None:
-    if out is not z:
-        np.copyto(out, z)
+# --- recorded calls, for training (see engine.tape) -----------------------------------------
+# INTO_OPS[name](z, out) records out = f(z) (`out` may be z itself); CHAIN_OPS[name](da, a, out)
+# records da * f'(z), reading only `a`, and says which array holds it. A builder runs once per
+# batch size, so it may allocate the scratch arrays its calls need.
+def identity_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
+    return [] if out is z else [(np.copyto, (out, z))]
 
 
-def sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
-    np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
+def sigmoid_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
+    return [
+        (np.multiply, (z, 0.5, out)),
+        (np.tanh, (out, out)),
+        (np.add, (out, 1.0, out)),
+        (np.multiply, (out, 0.5, out)),
+    ]
 
 
-def tanh_into(z: np.ndarray, out: np.ndarray) -> None:
-    np.tanh(z, out=out)
+def tanh_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
+    return [(np.tanh, (z, out))]
 
 
-def relu_into(z: np.ndarray, out: np.ndarray) -> None:
-    np.maximum(z, 0.0, out=out)
+def relu_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
+    # np.maximum takes `out` only by keyword (and keeps a NaN, which np.fmax would drop).
+    return [(partial(np.maximum, out=out), (z, 0.0))]
 
 
-def leaky_relu_into(z: np.ndarray, out: np.ndarray) -> None:
-    np.maximum(z, z * LEAKY_SLOPE, out=out)  # the slope is below 1: the larger of z and slope * z
+def leaky_relu_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
+    scaled = np.empty_like(z)
+    # The slope is below 1: f(z) is the larger of z and slope * z.
+    return [(np.multiply, (z, LEAKY_SLOPE, scaled)), (partial(np.maximum, out=out), (z, scaled))]
 
 
-def chain_identity(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    return da
+Chain = tuple[list[Op], np.ndarray]
 
 
-def chain_sigmoid(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.subtract(1.0, a, out=out)
-    out *= a
-    out *= da  # da * a (1 - a)
-    return out
+def chain_identity_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
+    return [], da
 
 
-def chain_tanh(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.multiply(a, a, out=out)
-    np.subtract(1.0, out, out=out)
-    out *= da  # da * (1 - a^2)
-    return out
+def chain_sigmoid_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
+    ops = [(np.subtract, (1.0, a, out)), (np.multiply, (out, a, out))]
+    return [*ops, (np.multiply, (out, da, out))], out  # da * a (1 - a)
 
 
-def chain_relu(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.multiply(da, a > 0, out=out)  # a > 0 exactly where z > 0
-    return out
+def chain_tanh_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
+    ops = [(np.multiply, (a, a, out)), (np.subtract, (1.0, out, out))]
+    return [*ops, (np.multiply, (out, da, out))], out  # da * (1 - a^2)
 
 
-def chain_leaky_relu(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.multiply(da, LEAKY_SLOPE, out=out)
-    np.copyto(out, da, where=a > 0)
-    return out
+def chain_relu_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
+    positive = np.empty(a.shape, bool)  # a > 0 exactly where z > 0
+    return [(np.greater, (a, 0.0, positive)), (np.multiply, (da, positive, out))], out
+
+
+def chain_leaky_relu_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
+    positive = np.empty(a.shape, bool)
+    ops = [(np.greater, (a, 0.0, positive)), (np.multiply, (da, LEAKY_SLOPE, out))]
+    return [*ops, (np.copyto, (out, da, "same_kind", positive))], out
 
 
 Activation = Callable[[np.ndarray], np.ndarray]
@@ -134,22 +143,22 @@ DERIVATIVES: dict[str, Derivative] = {
     "relu": d_relu,
     "leaky_relu": d_leaky_relu,
 }
-Into = Callable[[np.ndarray, np.ndarray], None]
-ChainRule = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+IntoOps = Callable[[np.ndarray, np.ndarray], list[Op]]
+ChainOps = Callable[[np.ndarray, np.ndarray, np.ndarray], Chain]
 
-INTO: dict[str, Into] = {
-    "identity": identity_into,
-    "sigmoid": sigmoid_into,
-    "tanh": tanh_into,
-    "relu": relu_into,
-    "leaky_relu": leaky_relu_into,
+INTO_OPS: dict[str, IntoOps] = {
+    "identity": identity_ops,
+    "sigmoid": sigmoid_ops,
+    "tanh": tanh_ops,
+    "relu": relu_ops,
+    "leaky_relu": leaky_relu_ops,
 }
-CHAIN_RULES: dict[str, ChainRule] = {
-    "identity": chain_identity,
-    "sigmoid": chain_sigmoid,
-    "tanh": chain_tanh,
-    "relu": chain_relu,
-    "leaky_relu": chain_leaky_relu,
+CHAIN_OPS: dict[str, ChainOps] = {
+    "identity": chain_identity_ops,
+    "sigmoid": chain_sigmoid_ops,
+    "tanh": chain_tanh_ops,
+    "relu": chain_relu_ops,
+    "leaky_relu": chain_leaky_relu_ops,
 }
 # He initialisation suits rectifiers; Glorot suits the saturating and linear ones.
 INITIALISATION: dict[str, str] = {

@@ -7,20 +7,17 @@ W and b sit one after the other in the buffer, so together they are one (n_in + 
 [W; b]. Training feeds each layer its input with a column of ones appended ("augmented"), which
 makes z = [x, 1] @ [W; b] one matrix product and [dW; db] = [x, 1].T @ dz another: no separate
 bias add or bias sum. Each layer writes its activation into a work array that already carries the
-next layer's column of ones. Work arrays are made once per batch size and then reused.
+next layer's column of ones. Work arrays are made once per batch size and then reused, and so
+are the calls that fill them: `forward_ops` and `backward_ops` record a pass for a model to
+replay every step (see `engine.tape`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import (
-    ACTIVATIONS,
-    CHAIN_RULES,
-    INITIALISATION,
-    INTO,
-    check_activation,
-)
+from engine.activations import ACTIVATIONS, CHAIN_OPS, INITIALISATION, INTO_OPS, check_activation
+from engine.tape import Op, replay
 
 
 class _Work:
@@ -42,9 +39,10 @@ class _Work:
 class Dense:
     """A fully connected layer with a named activation.
 
-    `forward` caches the (augmented) input and the activation; `backward(da)` fills `grads` (same
-    keys as `params`) and returns the gradient with respect to the input. Arrays that `forward`
-    and `backward` return are the layer's work arrays: valid until its next call with as many rows.
+    `forward` caches the (augmented) input; `backward(da)` fills `grads` (same keys as `params`)
+    and returns the gradient with respect to the input. Arrays that `forward` and `backward`
+    return are the layer's work arrays: valid until its next call with as many rows.
+    `forward_ops` and `backward_ops` record the same calls instead of running them.
     `augment_output` says whether training keeps a column of ones beside the activation (for a
     next layer to consume); the last layer of a network does without.
     """
@@ -57,8 +55,8 @@ class Dense:
         self.activation = check_activation(activation)
         self.augment_output = augment_output
         self._f = ACTIVATIONS[activation]
-        self._f_into = INTO[activation]
-        self._chain = CHAIN_RULES[activation]
+        self._into_ops = INTO_OPS[activation]
+        self._chain_ops = CHAIN_OPS[activation]
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self._Wb: np.ndarray | None = None  # (n_in + 1, n_out): [W; b], a view of the params
@@ -66,8 +64,6 @@ class Dense:
         self._gWb: np.ndarray | None = None  # (n_in + 1, n_out): [dW; db], a view of the grads
         self._work: dict[int, _Work] = {}
         self._xa: np.ndarray | None = None  # cached by forward for backward
-        self._a: np.ndarray | None = None
-        self._w: _Work | None = None
 
     @property
     def size(self) -> int:
@@ -103,28 +99,59 @@ class Dense:
             work = self._work[n] = _Work(n, self.n_in, self.n_out, self.augment_output, dtype)
         return work
 
-    def augment(self, x: np.ndarray) -> np.ndarray:
-        """Copy x (n, n_in) into a work array (n, n_in + 1) whose last column is ones."""
-        work = self._work_for(x.shape[0])
+    def input_array(self, n: int) -> np.ndarray:
+        """The work array (n, n_in + 1) that holds an input of n rows and a column of ones."""
+        work = self._work_for(n)
         if work.xa is None:
-            work.xa = np.ones((x.shape[0], self.n_in + 1), self._Wb.dtype)
-        np.copyto(work.xa[:, : self.n_in], x)
+            work.xa = np.ones((n, self.n_in + 1), self._Wb.dtype)
         return work.xa
+
+    def output_array(self, n: int) -> np.ndarray:
+        """The work array (n, n_out [+ 1]) that the forward pass of n rows leaves f(z) in."""
+        return self._work_for(n).out
+
+    def augment(self, x: np.ndarray) -> np.ndarray:
+        """Copy x (n, n_in) into the input work array (n, n_in + 1) whose last column is ones."""
+        xa = self.input_array(x.shape[0])
+        np.copyto(xa[:, : self.n_in], x)
+        return xa
+
+    def forward_ops(self, xa: np.ndarray) -> tuple[list[Op], np.ndarray]:
+        """The calls of a forward pass from [x, 1] `xa` (n, n_in + 1), and the array they leave
+        f(z) (n, n_out) in, followed by a column of ones if `augment_output`."""
+        work = self._work_for(xa.shape[0])
+        ops = [(np.dot, (xa, self._Wb, work.z)), *self._into_ops(work.z, work.a)]  # x @ W + b
+        return ops, work.out
+
+    def backward_ops(
+        self, xa: np.ndarray, da: np.ndarray, input_grad: bool = True
+    ) -> tuple[list[Op], np.ndarray | None]:
+        """The calls of a backward pass after a forward one from `xa`, given da = dL/da
+        (n, n_out): they write dL/dW and dL/db into `grads` and dL/dx (n, n_in) into the array
+        returned (None with `input_grad=False`, for a network's first layer)."""
+        work = self._work_for(xa.shape[0])
+        ops, dz = self._chain_ops(da, work.a, work.dz)  # da * f'(z)  (n, n_out)
+        if dz.dtype != work.dz.dtype:  # an identity layer passes `da` through as it came
+            ops.append((np.copyto, (work.dz, dz)))
+            dz = work.dz
+        # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
+        ops.append((np.dot, (xa.T, dz, self._gWb)))  # [dW; db]  (n_in + 1, n_out)
+        if not input_grad:
+            return ops, None
+        ops.append((np.dot, (dz, self._Wt, work.dx)))  # (n, n_in)
+        return ops, work.dx
 
     def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
         """[x, 1] (n, n_in + 1) -> f(z) (n, n_out), followed by a column of ones if
         `augment_output`; caches what `backward` needs."""
-        work = self._work_for(xa.shape[0])
-        a = work.a
-        np.dot(xa, self._Wb, out=work.z)  # z = x @ W + b  (n, n_out)
-        self._f_into(work.z, a)  # a = f(z)
-        self._xa, self._a, self._w = xa, a, work
-        return work.out
+        ops, out = self.forward_ops(xa)
+        replay(ops)
+        self._xa = xa
+        return out
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """(n, n_in) -> (n, n_out), caching what `backward` needs."""
-        self.forward_augmented(self.augment(x))
-        return self._a
+        return self.forward_augmented(self.augment(x))[:, : self.n_out]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """`forward` without caching: safe to call on a layer another computation is using."""
@@ -139,12 +166,6 @@ class Dense:
         """
         if self._xa is None:
             raise RuntimeError("Dense.backward called before forward")
-        work = self._w
-        dz = self._chain(da, self._a, work.dz)  # da * f'(z)  (n, n_out)
-        if dz.dtype != work.dz.dtype:  # an identity layer passes `da` through as it came
-            dz = dz.astype(work.dz.dtype)
-        # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
-        np.dot(self._xa.T, dz, out=self._gWb)  # [dW; db]  (n_in + 1, n_out)
-        if not input_grad:
-            return None
-        return np.dot(dz, self._Wt, out=work.dx)  # (n, n_in)
+        ops, dx = self.backward_ops(self._xa, da, input_grad)
+        replay(ops)
+        return dx

@@ -64,23 +64,30 @@ def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Ev
 class StepScorer:
     """`evaluate` for training steps' own outputs against fixed targets, in arrays made once.
 
-    The 5x7 font trains in ~90 us a step and the stop rule reads every step's score; computing
-    `wrong_pixels` and `mse` afresh each time added a quarter to the step. The squared error is
-    summed in the targets' dtype here (float32: a few thousand terms, error ~1e-7 relative).
+    The 5x7 font trains in ~70 us a step and the stop rule reads every step's score, so each
+    NumPy call here counts. The squared error is summed in the targets' dtype (float32: a few
+    thousand terms, error ~1e-7 relative). Wrong pixels are counted per image by a BLAS
+    matrix-vector product of 0/1 floats (exact below 2^24 pixels an image): 0.7 us against 2.4
+    for `np.add.reduce` over the rows of a boolean array.
     """
 
     def __init__(self, targets: np.ndarray) -> None:
+        n, d = targets.shape
         self.targets = targets  # (n, d)
         self._target_ink = targets >= THRESHOLD  # (n, d) bool
-        self._ink = np.empty_like(self._target_ink)
+        self._wrong = np.empty_like(self._target_ink)  # (n, d) bool
+        self._wrong01 = np.empty((n, d), targets.dtype)  # the same as 0/1 floats
+        self._ones = np.ones(d, targets.dtype)
+        self._counts = np.empty(n, targets.dtype)  # (n,) wrong pixels, whole numbers
         self._diff = np.empty_like(targets)
 
     def __call__(self, loss: float, output: np.ndarray) -> Evaluation:
         """An Evaluation of `output` (n, d); `loss` is the step's own (recon = loss, no KL)."""
-        ink, diff = self._ink, self._diff
-        np.greater_equal(output, THRESHOLD, out=ink)
-        np.not_equal(ink, self._target_ink, out=ink)  # wrong pixels
+        wrong, diff = self._wrong, self._diff
+        np.greater_equal(output, THRESHOLD, out=wrong)
+        np.not_equal(wrong, self._target_ink, out=wrong)
+        np.copyto(self._wrong01, wrong)
+        np.dot(self._wrong01, self._ones, out=self._counts)  # (n,)
         np.subtract(output, self.targets, out=diff)
         squared = float(np.dot(diff.ravel(), diff.ravel()))  # BLAS dot
-        wrong = np.add.reduce(ink, axis=1, dtype=np.intp)  # (n,)
-        return Evaluation.count(loss, loss, 0.0, squared / diff.size, wrong)
+        return Evaluation.count(loss, loss, 0.0, squared / diff.size, self._counts.astype(np.intp))

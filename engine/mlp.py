@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from engine.layers import Dense
+from engine.tape import Op, replay
 
 
 class MLP:
@@ -39,6 +40,7 @@ class MLP:
             for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True))
         ]
         self.augment_output = augment_output
+        self._xa: np.ndarray | None = None  # cached by forward for backward
 
     @property
     def size(self) -> int:
@@ -53,15 +55,46 @@ class MLP:
         for layer in self.layers:
             layer.initialise(rng)
 
+    def input_array(self, n: int) -> np.ndarray:
+        """The work array (n, sizes[0] + 1) that holds an input of n rows and a column of ones."""
+        return self.layers[0].input_array(n)
+
     def augment(self, x: np.ndarray) -> np.ndarray:
-        """(n, sizes[0]) -> a work array (n, sizes[0] + 1) holding x and a column of ones."""
+        """(n, sizes[0]) -> the input work array (n, sizes[0] + 1) holding x and a column of ones."""
         return self.layers[0].augment(x)
 
-    def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
-        """[x, 1] (n, sizes[0] + 1) -> the last layer's work array (n, sizes[-1] [+ 1])."""
+    def forward_ops(self, xa: np.ndarray) -> tuple[list[Op], np.ndarray]:
+        """The calls of a forward pass from [x, 1] `xa` (n, sizes[0] + 1), and the last layer's
+        work array (n, sizes[-1] [+ 1]) they leave the output in (see `engine.tape`)."""
+        ops: list[Op] = []
         for layer in self.layers:
-            xa = layer.forward_augmented(xa)
-        return xa
+            layer_ops, xa = layer.forward_ops(xa)
+            ops += layer_ops
+        return ops, xa
+
+    def backward_ops(
+        self, xa: np.ndarray, grad_out: np.ndarray, input_grad: bool = True
+    ) -> tuple[list[Op], np.ndarray | None]:
+        """The calls of a backward pass after a forward one from `xa`, given dL/d output: they
+        fill every layer's grads and leave dL/d input in the array returned (None with
+        `input_grad=False`)."""
+        n = xa.shape[0]
+        inputs = [xa, *(layer.output_array(n) for layer in self.layers[:-1])]
+        ops: list[Op] = []
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer_ops, grad_out = self.layers[i].backward_ops(
+                inputs[i], grad_out, input_grad or i > 0
+            )
+            ops += layer_ops
+        return ops, grad_out
+
+    def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
+        """[x, 1] (n, sizes[0] + 1) -> the last layer's work array (n, sizes[-1] [+ 1]); caches
+        what `backward` needs."""
+        ops, out = self.forward_ops(xa)
+        replay(ops)
+        self._xa = xa
+        return out
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         out = self.forward_augmented(self.augment(x))
@@ -74,7 +107,8 @@ class MLP:
 
     def backward(self, grad_out: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         """dL/d output -> dL/d input (None with `input_grad=False`); fills every layer's grads."""
-        layers = self.layers
-        for layer in layers[:0:-1]:
-            grad_out = layer.backward(grad_out)
-        return layers[0].backward(grad_out, input_grad)
+        if self._xa is None:
+            raise RuntimeError("MLP.backward called before forward")
+        ops, grad_in = self.backward_ops(self._xa, grad_out, input_grad)
+        replay(ops)
+        return grad_in

@@ -4,8 +4,9 @@ The decoder ends in a sigmoid (images live in [0, 1]); its last Dense layer prod
 loss works on them (see `engine.losses`). `encode` and `decode` work on any input, trained or not,
 and never touch the caches that training uses, so the window can decode a click at any moment.
 
-`loss_and_grad` runs in work arrays made once per batch size (see `engine.layers`); what it returns
-is freshly allocated, so a caller may keep it.
+`loss_and_grad` runs in work arrays made once per batch size, replaying the forward and backward
+calls recorded with them (see `engine.layers` and `engine.tape`); what it returns is freshly
+allocated, so a caller may keep it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from engine.activations import check_activation, sigmoid
 from engine.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.mlp import MLP
+from engine.tape import replay
 
 
 class LossParts(NamedTuple):
@@ -63,7 +65,7 @@ class Autoencoder:
             augment_output=self.kind == "ae",
         )
         self.decoder = MLP((self.latent, *reversed(self.hidden), self.n_inputs), activation)
-        self._work: dict[int, dict[str, np.ndarray]] = {}
+        self._work: dict[int, dict[str, Any]] = {}
         size = self.encoder.size + self.decoder.size
         self.params = np.zeros(size, dtype=self.dtype)
         self.grads = np.zeros(size, dtype=self.dtype)
@@ -152,24 +154,38 @@ class Autoencoder:
         """
         n = inputs.shape[0]
         work = self._work_for(n)
-        za = self.encoder.forward_augmented(self.encoder.augment(inputs))  # (n, latent + 1): z, 1
-        logits = self.decoder.forward_augmented(za)  # (n, d)
+        np.copyto(work["x"], inputs)
+        replay(work["forward"])
+        logits = work["logits"]  # (n, d)
         output = np.empty_like(logits)
         total = LOSS_STEPS[self.loss](logits, targets, output, work["grad"], work["work"], 1.0 / n)
-        self.encoder.backward(self.decoder.backward(work["grad"]), input_grad=False)
+        replay(work["backward"])
         loss = total / n
         return LossParts(loss, loss), output
 
-    def _work_for(self, n: int) -> dict[str, np.ndarray]:
-        """Work arrays for batches of n images, made on first use."""
+    def _work_for(self, n: int) -> dict[str, Any]:
+        """Work arrays and recorded passes for batches of n images, made on first use."""
         work = self._work.get(n)
         if work is None:
             work = self._work[n] = self._make_work(n)
         return work
 
-    def _make_work(self, n: int) -> dict[str, np.ndarray]:
+    def _make_work(self, n: int) -> dict[str, Any]:
         d = self.n_inputs
-        return {"grad": np.empty((n, d), self.dtype), "work": np.empty((n, d), self.dtype)}
+        xa = self.encoder.input_array(n)  # (n, d + 1): the inputs and a column of ones
+        encode, za = self.encoder.forward_ops(xa)  # za (n, latent + 1): z, 1
+        decode, logits = self.decoder.forward_ops(za)
+        grad = np.empty((n, d), self.dtype)  # dL/d logits
+        decode_back, dz = self.decoder.backward_ops(za, grad)
+        encode_back, _ = self.encoder.backward_ops(xa, dz, input_grad=False)
+        return {
+            "x": xa[:, :d],
+            "forward": encode + decode,
+            "logits": logits,
+            "grad": grad,
+            "work": np.empty((n, d), self.dtype),
+            "backward": decode_back + encode_back,
+        }
 
 
 class VariationalAutoencoder(Autoencoder):
@@ -233,7 +249,9 @@ class VariationalAutoencoder(Autoencoder):
         """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
         n, L = inputs.shape[0], self.latent
         w = self._work_for(n)
-        h = self.encoder.forward_augmented(self.encoder.augment(inputs))  # (n, 2L)
+        np.copyto(w["x"], inputs)
+        replay(w["encode"])
+        h = w["h"]  # (n, 2L)
         mu, logvar = h[:, :L], h[:, L:]
         if eps is None:
             if rng is None:
@@ -246,10 +264,9 @@ class VariationalAutoencoder(Autoencoder):
         np.multiply(logvar, 0.5, out=sigma)
         np.exp(sigma, out=sigma)  # sigma = exp(logvar / 2)  (n, L)
         np.multiply(sigma, eps, out=noise)  # sigma * eps
-        za = w["za"]  # (n, L + 1): z and the decoder's column of ones
-        z = za[:, :L]
-        np.add(mu, noise, out=z)  # z = mu + sigma * eps
-        logits = self.decoder.forward_augmented(za)  # (n, d)
+        np.add(mu, noise, out=w["z"])  # z = mu + sigma * eps, beside the decoder's ones
+        replay(w["decode"])
+        logits = w["logits"]  # (n, d)
         output = np.empty_like(logits)
         recon = LOSS_STEPS[self.loss](logits, targets, output, w["grad"], w["work"], 1.0 / n)
         # KL summed over the batch: 1/2 sum(mu^2 + (sigma^2 - 1) - logvar), each term >= 0.
@@ -260,7 +277,8 @@ class VariationalAutoencoder(Autoencoder):
         kl_terms += var_m1
         kl_terms -= logvar
         kl = 0.5 * float(np.add.reduce(kl_terms, axis=None))
-        dz = self.decoder.backward(w["grad"])  # (n, L)
+        replay(w["decode_back"])
+        dz = w["dz"]  # (n, L)
         scale = self.beta / n
         # dz/dmu = 1, dz/dlogvar = eps * sigma / 2;  dKL/dmu = mu, dKL/dlogvar = (exp(logvar) - 1) / 2
         dh = w["dh"]  # (n, 2L)
@@ -271,16 +289,35 @@ class VariationalAutoencoder(Autoencoder):
         var_m1 *= scale
         dlogvar += var_m1
         dlogvar *= 0.5
-        self.encoder.backward(dh, input_grad=False)
+        replay(w["encode_back"])
         recon_mean, kl_mean = recon / n, kl / n
         return LossParts(recon_mean + self.beta * kl_mean, recon_mean, kl_mean), output
 
-    def _make_work(self, n: int) -> dict[str, np.ndarray]:
-        L, dtype = self.latent, self.dtype
-        work = super()._make_work(n)
-        work["za"] = np.ones((n, L + 1), dtype)
-        work["dh"] = np.empty((n, 2 * L), dtype)
-        work["eps64"] = np.empty((n, L))
+    def _make_work(self, n: int) -> dict[str, Any]:
+        L, d, dtype = self.latent, self.n_inputs, self.dtype
+        xa = self.encoder.input_array(n)  # (n, d + 1): the inputs and a column of ones
+        encode, h = self.encoder.forward_ops(xa)  # h (n, 2L): mu, log-variance
+        za = np.ones((n, L + 1), dtype)  # z and the decoder's column of ones
+        decode, logits = self.decoder.forward_ops(za)
+        grad = np.empty((n, d), dtype)  # dL/d logits
+        decode_back, dz = self.decoder.backward_ops(za, grad)
+        dh = np.empty((n, 2 * L), dtype)  # dL/dh
+        encode_back, _ = self.encoder.backward_ops(xa, dh, input_grad=False)
+        work = {
+            "x": xa[:, :d],
+            "encode": encode,
+            "h": h,
+            "z": za[:, :L],
+            "decode": decode,
+            "logits": logits,
+            "grad": grad,
+            "work": np.empty((n, d), dtype),
+            "decode_back": decode_back,
+            "dz": dz,
+            "dh": dh,
+            "encode_back": encode_back,
+            "eps64": np.empty((n, L)),
+        }
         for key in ("eps", "sigma", "noise", "var_m1", "kl"):
             work[key] = np.empty((n, L), dtype)
         return work

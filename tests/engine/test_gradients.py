@@ -137,3 +137,19 @@ def test_negative_control_wrong_activation_derivative_fails():
         return float(np.tanh(z).sum())
 
     assert not gradcheck(f, z, 1.0 - np.tanh(z))  # forgot to square
+
+
+@pytest.mark.parametrize("kind", [Autoencoder, VariationalAutoencoder])
+def test_recorded_passes_are_kept_apart_per_batch_size(kind):
+    """Each batch size replays its own recorded calls on its own arrays: a pass on another size
+    in between leaves the next pass on the first size exactly as it was."""
+    x = RNG.integers(0, 2, (6, 10)).astype(float)
+    model = kind(10, (8, 5), 2, "leaky_relu", seed=6, dtype=np.float64)
+    eps6, eps4 = RNG.standard_normal((6, 2)), RNG.standard_normal((4, 2))
+    first = model.loss_and_grad(x, x, eps=eps6)[0].total
+    grads = model.grads.copy()
+    model.loss_and_grad(x[:4], x[:4], eps=eps4)
+    assert not np.array_equal(model.grads, grads)  # control: another batch, other gradients
+    assert model.loss_and_grad(x, x, eps=eps6)[0].total == first
+    np.testing.assert_array_equal(model.grads, grads)
+    assert _model_loss_check(model, x, eps6) < 1e-6
