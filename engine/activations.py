@@ -16,7 +16,7 @@ from functools import partial
 
 import numpy as np
 
-from engine.tape import Op
+from engine.tape import Op, copyto
 
 LEAKY_SLOPE = 0.01
 
@@ -71,7 +71,7 @@ def d_leaky_relu(z: np.ndarray, a: np.ndarray) -> np.ndarray:
 # records da * f'(z), reading only `a`, and says which array holds it. A builder runs once per
 # batch size, so it may allocate the scratch arrays its calls need.
 def identity_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
-    return [] if out is z else [(np.copyto, (out, z))]
+    return [] if out is z else [(copyto, (out, z))]
 
 
 def sigmoid_ops(z: np.ndarray, out: np.ndarray) -> list[Op]:
@@ -123,7 +123,7 @@ def chain_relu_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
 def chain_leaky_relu_ops(da: np.ndarray, a: np.ndarray, out: np.ndarray) -> Chain:
     positive = np.empty(a.shape, bool)
     ops = [(np.greater, (a, 0.0, positive)), (np.multiply, (da, LEAKY_SLOPE, out))]
-    return [*ops, (np.copyto, (out, da, "same_kind", positive))], out
+    return [*ops, (copyto, (out, da, "same_kind", positive))], out
 
 
 Activation = Callable[[np.ndarray], np.ndarray]

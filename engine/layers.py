@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.activations import ACTIVATIONS, CHAIN_OPS, INITIALISATION, INTO_OPS, check_activation
-from engine.tape import Op, replay
+from engine.tape import Op, copyto, dot, replay
 
 
 class _Work:
@@ -120,7 +120,7 @@ class Dense:
         """The calls of a forward pass from [x, 1] `xa` (n, n_in + 1), and the array they leave
         f(z) (n, n_out) in, followed by a column of ones if `augment_output`."""
         work = self._work_for(xa.shape[0])
-        ops = [(np.dot, (xa, self._Wb, work.z)), *self._into_ops(work.z, work.a)]  # x @ W + b
+        ops = [(dot, (xa, self._Wb, work.z)), *self._into_ops(work.z, work.a)]  # x @ W + b
         return ops, work.out
 
     def backward_ops(
@@ -132,13 +132,13 @@ class Dense:
         work = self._work_for(xa.shape[0])
         ops, dz = self._chain_ops(da, work.a, work.dz)  # da * f'(z)  (n, n_out)
         if dz.dtype != work.dz.dtype:  # an identity layer passes `da` through as it came
-            ops.append((np.copyto, (work.dz, dz)))
+            ops.append((copyto, (work.dz, dz)))
             dz = work.dz
         # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
-        ops.append((np.dot, (xa.T, dz, self._gWb)))  # [dW; db]  (n_in + 1, n_out)
+        ops.append((dot, (xa.T, dz, self._gWb)))  # [dW; db]  (n_in + 1, n_out)
         if not input_grad:
             return ops, None
-        ops.append((np.dot, (dz, self._Wt, work.dx)))  # (n, n_in)
+        ops.append((dot, (dz, self._Wt, work.dx)))  # (n, n_in)
         return ops, work.dx
 
     def forward_augmented(self, xa: np.ndarray) -> np.ndarray:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.tape import copyto, dot
+
 THRESHOLD = 0.5
 # Up to this many images, the max and sum of wrong pixels are taken from a Python list: for the
 # 32 glyphs scored every step that takes 2 us against 4.5 for two NumPy reductions; at 128 they
@@ -86,8 +88,8 @@ class StepScorer:
         wrong, diff = self._wrong, self._diff
         np.greater_equal(output, THRESHOLD, out=wrong)
         np.not_equal(wrong, self._target_ink, out=wrong)
-        np.copyto(self._wrong01, wrong)
-        np.dot(self._wrong01, self._ones, out=self._counts)  # (n,)
+        copyto(self._wrong01, wrong)
+        dot(self._wrong01, self._ones, self._counts)  # (n,)
         np.subtract(output, self.targets, out=diff)
-        squared = float(np.dot(diff.ravel(), diff.ravel()))  # BLAS dot
+        squared = float(dot(diff.ravel(), diff.ravel()))  # BLAS dot
         return Evaluation.count(loss, loss, 0.0, squared / diff.size, self._counts.astype(np.intp))

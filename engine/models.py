@@ -19,7 +19,7 @@ import numpy as np
 from engine.activations import check_activation, sigmoid
 from engine.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.mlp import MLP
-from engine.tape import replay
+from engine.tape import copyto, replay
 
 
 class LossParts(NamedTuple):
@@ -154,10 +154,10 @@ class Autoencoder:
         """
         n = inputs.shape[0]
         work = self._work_for(n)
-        np.copyto(work["x"], inputs)
+        copyto(work["x"], inputs)
         replay(work["forward"])
         logits = work["logits"]  # (n, d)
-        output = np.empty_like(logits)
+        output = np.empty(logits.shape, logits.dtype)
         total = LOSS_STEPS[self.loss](logits, targets, output, work["grad"], work["work"], 1.0 / n)
         replay(work["backward"])
         loss = total / n
@@ -249,7 +249,7 @@ class VariationalAutoencoder(Autoencoder):
         """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
         n, L = inputs.shape[0], self.latent
         w = self._work_for(n)
-        np.copyto(w["x"], inputs)
+        copyto(w["x"], inputs)
         replay(w["encode"])
         h = w["h"]  # (n, 2L)
         mu, logvar = h[:, :L], h[:, L:]
@@ -259,7 +259,7 @@ class VariationalAutoencoder(Autoencoder):
             eps = w["eps"]
             # Drawn in float64 and rounded, as always: a seed gives the same noise in any dtype.
             rng.standard_normal(out=w["eps64"])
-            np.copyto(eps, w["eps64"])
+            copyto(eps, w["eps64"])
         sigma, noise, var_m1 = w["sigma"], w["noise"], w["var_m1"]
         np.multiply(logvar, 0.5, out=sigma)
         np.exp(sigma, out=sigma)  # sigma = exp(logvar / 2)  (n, L)
@@ -267,7 +267,7 @@ class VariationalAutoencoder(Autoencoder):
         np.add(mu, noise, out=w["z"])  # z = mu + sigma * eps, beside the decoder's ones
         replay(w["decode"])
         logits = w["logits"]  # (n, d)
-        output = np.empty_like(logits)
+        output = np.empty(logits.shape, logits.dtype)
         recon = LOSS_STEPS[self.loss](logits, targets, output, w["grad"], w["work"], 1.0 / n)
         # KL summed over the batch: 1/2 sum(mu^2 + (sigma^2 - 1) - logvar), each term >= 0.
         kl_terms = w["kl"]
