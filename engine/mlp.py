@@ -7,15 +7,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from engine.layers import Dense
-from engine.tape import Op, replay
+from engine.tape import Op
 
 
 class MLP:
     """Dense layers of sizes `sizes[0] -> sizes[1] -> ... -> sizes[-1]`.
 
-    Hidden layers use `activation`, the last one `output_activation`. `backward(grad_out)` returns the
-    gradient with respect to the input, so a decoder's gradient can flow on into an encoder.
-    `augment_output` keeps a column of ones beside the last layer's training output, for a network
+    Hidden layers use `activation`, the last one `output_activation`. Training records the MLP's
+    passes (`forward_ops`, `backward_ops`); the backward pass can leave the gradient with respect
+    to the input, so a decoder's gradient flows on into an encoder. `augment_output` keeps a column of ones beside the last layer's training output, for a network
     that feeds another one (an encoder feeding a decoder; see `Dense`).
     """
 
@@ -40,7 +40,6 @@ class MLP:
             for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True))
         ]
         self.augment_output = augment_output
-        self._xa: np.ndarray | None = None  # cached by forward for backward
 
     @property
     def size(self) -> int:
@@ -58,10 +57,6 @@ class MLP:
     def input_array(self, n: int) -> np.ndarray:
         """The work array (n, sizes[0] + 1) that holds an input of n rows and a column of ones."""
         return self.layers[0].input_array(n)
-
-    def augment(self, x: np.ndarray) -> np.ndarray:
-        """(n, sizes[0]) -> the input work array (n, sizes[0] + 1) holding x and a column of ones."""
-        return self.layers[0].augment(x)
 
     def forward_ops(self, xa: np.ndarray) -> tuple[list[Op], np.ndarray]:
         """The calls of a forward pass from [x, 1] `xa` (n, sizes[0] + 1), and the last layer's
@@ -88,27 +83,7 @@ class MLP:
             ops += layer_ops
         return ops, grad_out
 
-    def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
-        """[x, 1] (n, sizes[0] + 1) -> the last layer's work array (n, sizes[-1] [+ 1]); caches
-        what `backward` needs."""
-        ops, out = self.forward_ops(xa)
-        replay(ops)
-        self._xa = xa
-        return out
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        out = self.forward_augmented(self.augment(x))
-        return out[:, : self.sizes[-1]] if self.augment_output else out
-
     def predict(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:
             x = layer.predict(x)
         return x
-
-    def backward(self, grad_out: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        """dL/d output -> dL/d input (None with `input_grad=False`); fills every layer's grads."""
-        if self._xa is None:
-            raise RuntimeError("MLP.backward called before forward")
-        ops, grad_in = self.backward_ops(self._xa, grad_out, input_grad)
-        replay(ops)
-        return grad_in
