@@ -15,8 +15,9 @@ class MLP:
 
     Hidden layers use `activation`, the last one `output_activation`. Training records the MLP's
     passes (`forward_ops`, `backward_ops`); the backward pass can leave the gradient with respect
-    to the input, so a decoder's gradient flows on into an encoder. `augment_output` keeps a column of ones beside the last layer's training output, for a network
-    that feeds another one (an encoder feeding a decoder; see `Dense`).
+    to the input, so a decoder's gradient flows on into an encoder. `augment_output` keeps a
+    column of ones beside the last layer's training output, for a network that feeds another one
+    (an encoder feeding a decoder; see `Dense`).
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""StepScorer, the per-step score the stop rule reads, against the plain `wrong_pixels` and `mse`."""
+"""StepScorer, the per-step score the stop rule reads, against `wrong_pixels` and `mse`."""
 
 import numpy as np
 import pytest
