@@ -15,10 +15,10 @@ def main(argv: list[str]) -> int:
 
         return run_app()
     if argv[0] == "report":  # draws figures with Qt (offscreen); the other commands never load it
-        from gui.report import run_report
+        from gui.report.build import run_report
 
         return run_report(argv[1:])
-    from engine.cli import run_cli
+    from engine.cli.commands import run_cli
 
     return run_cli(argv)
 

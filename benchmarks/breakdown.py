@@ -31,7 +31,7 @@ def _task():
 
 def _engine_step(task, x: np.ndarray, order: np.ndarray):
     from benchmarks.engine_peer import _model
-    from engine.optimizers import make_optimizer
+    from engine.nn.optimizers import make_optimizer
 
     model = _model(task)
     opt = make_optimizer("adam", model.params.size, task.lr)

@@ -15,7 +15,7 @@ from benchmarks.tasks import Task, initial_weights
 from benchmarks.timing import best_attempt, repeat_for, time_batches
 from engine.blas import blas_threads_for
 from engine.models import model_from_config
-from engine.optimizers import make_optimizer
+from engine.nn.optimizers import make_optimizer
 from engine.train_config import TrainConfig
 from engine.training import Trainer
 

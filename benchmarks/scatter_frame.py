@@ -28,7 +28,7 @@ OUT = Path(__file__).resolve().parent / "scatter_frame_results.json"
 def _paths(set_name: str, frames: int) -> tuple[object, np.ndarray]:
     """The data set and its codes over `frames` frames, (frames, n, 2)."""
     from engine import Autoencoder, TrainConfig, Trainer
-    from engine.datasets import load_builtin
+    from engine.data.datasets import load_builtin
     from engine.presets import PRESETS
 
     dataset = load_builtin(set_name)
@@ -55,11 +55,11 @@ class _Plot:
     def __init__(self, kind: str, dataset) -> None:
         import pyqtgraph as pg
 
-        from gui.glyph_points import GlyphPoints
-        from gui.latent_plane import class_brushes, label_symbols
-        from gui.latent_scatter import PROBE_BRUSH, SELECTED_PEN
-        from gui.live_axes import live_axes
-        from gui.sticky_view import StickyViewBox
+        from gui.plots.glyph_points import GlyphPoints
+        from gui.plots.latent_plane import class_brushes, label_symbols
+        from gui.plots.latent_scatter import PROBE_BRUSH, SELECTED_PEN
+        from gui.plots.live_axes import live_axes
+        from gui.plots.sticky_view import StickyViewBox
 
         self.kind = kind
         self.widget = pg.PlotWidget(background="w", viewBox=StickyViewBox())

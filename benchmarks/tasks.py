@@ -119,7 +119,7 @@ def make_data(task: Task) -> np.ndarray:
     if task.data == "random":
         rng = np.random.default_rng(0)
         return rng.random((task.random_rows, task.random_pixels), dtype=np.float32)
-    from engine.datasets import load_builtin
+    from engine.data.datasets import load_builtin
 
     return np.array(load_builtin(task.data).images, dtype=np.float32)  # a writable copy
 

@@ -31,7 +31,7 @@ OUT = Path(__file__).resolve().parent / "window_results.json"
 
 def headless(seconds: float) -> dict:
     from engine import Autoencoder, TrainConfig, Trainer
-    from engine.datasets import load_builtin
+    from engine.data.datasets import load_builtin
     from engine.presets import PRESETS
 
     font = load_builtin("font5x7")

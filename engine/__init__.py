@@ -11,9 +11,9 @@ import os
 
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # 2^4 cycles: the smallest it takes
 
+from engine.data.noise import Noise
 from engine.metrics import Evaluation, evaluate, wrong_pixels
 from engine.models import Autoencoder, VariationalAutoencoder, model_from_config
-from engine.noise import Noise
 from engine.train_config import TrainConfig
 from engine.training import Snapshot, Trainer
 

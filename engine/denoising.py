@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.data.noise import Noise
 from engine.metrics import THRESHOLD, wrong_pixels
-from engine.noise import Noise
 
 
 def noisy_copies(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.tape import copyto, dot
+from engine.nn.tape import copyto, dot
 
 THRESHOLD = 0.5
 # Up to this many images, the max and sum of wrong pixels are taken from a Python list: for the

@@ -1,11 +1,11 @@
 """Autoencoder and variational autoencoder: an encoder MLP and a decoder MLP sharing one flat buffer.
 
 The decoder ends in a sigmoid (images live in [0, 1]); its last Dense layer produces logits and the
-loss works on them (see `engine.losses`). `encode` and `decode` work on any input, trained or not,
+loss works on them (see `engine.nn.losses`). `encode` and `decode` work on any input, trained or not,
 and never touch the caches that training uses, so the window can decode a click at any moment.
 
 `loss_and_grad` runs in work arrays made once per batch size, replaying the forward and backward
-calls recorded with them (see `engine.layers` and `engine.tape`); what it returns is freshly
+calls recorded with them (see `engine.nn.layers` and `engine.nn.tape`); what it returns is freshly
 allocated, so a caller may keep it.
 """
 
@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from engine.activations import check_activation, sigmoid
-from engine.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
-from engine.mlp import MLP
-from engine.tape import copyto, replay
+from engine.nn.activations import check_activation, sigmoid
+from engine.nn.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
+from engine.nn.mlp import MLP
+from engine.nn.tape import copyto, replay
 
 
 class LossParts(NamedTuple):

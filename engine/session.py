@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from engine.atomic import write_bytes_atomic
-from engine.dataset_json import dataset_from_json, dataset_to_json
-from engine.datasets import Dataset, DatasetError
+from engine.data.dataset_json import dataset_from_json, dataset_to_json
+from engine.data.datasets import Dataset, DatasetError
 from engine.history import History
 from engine.models import model_from_config
 from engine.train_config import TrainConfig

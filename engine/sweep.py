@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.data.noise import Noise
 from engine.denoising import bound_wrong_pixels
 from engine.metrics import wrong_pixels
-from engine.noise import Noise
 
 SWEEP_LEVELS: dict[str, tuple[float, ...]] = {
     "salt-pepper": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),

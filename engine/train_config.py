@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from engine.noise import Noise
+from engine.data.noise import Noise
 
 LR_SCHEDULES = ("constant", "cosine")
 

@@ -20,7 +20,7 @@ from engine.blas import blas_threads_for
 from engine.history import History
 from engine.metrics import Evaluation, StepScorer, evaluate
 from engine.models import Autoencoder
-from engine.optimizers import make_optimizer
+from engine.nn.optimizers import make_optimizer
 from engine.train_config import TrainConfig
 
 RUN_STATES = ("idle", "running", "paused", "finished", "stopped", "failed")

@@ -1,7 +1,7 @@
 """File > Export: the loss and latent plots (PNG or SVG), the decoded latent grid (PNG), the loss
 history and the latent codes (CSV).
 
-Each export asks for a path, writes through `gui.exports` (atomically) and tells the window what
+Each export asks for a path, writes through `gui.plots.exports` (atomically) and tells the window what
 happened in a sentence: `written` with the path, or `error_occurred` with what went wrong.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from gui.exports import (
+from gui.plots.exports import (
     ExportError,
     export_plot,
     grid_codes,
@@ -22,10 +22,10 @@ from gui.exports import (
     save_latent_grid,
     save_text,
 )
-from gui.file_dialogs import FileDialogs
-from gui.latent_scatter import LatentScatter
-from gui.loss_plot import LossPlot
-from gui.run_controller import RunController
+from gui.plots.latent_scatter import LatentScatter
+from gui.plots.loss_plot import LossPlot
+from gui.run.run_controller import RunController
+from gui.widgets.file_dialogs import FileDialogs
 
 PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 PNG_FILTER = "PNG image (*.png)"

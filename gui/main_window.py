@@ -25,27 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_builtin, load_dataset
+from engine.data.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_builtin, load_dataset
 from engine.training import Snapshot
-from gui.data_panel import DataPanel
-from gui.denoising_view import DenoisingView
+from gui.controls.training_panel import STATE_COLOURS, TrainingPanel
+from gui.data.data_panel import DataPanel
+from gui.data.glyph_set import GlyphSet
 from gui.export_menu import ExportMenu
-from gui.file_dialogs import FileDialogs
-from gui.glyph_set import GlyphSet
-from gui.interpolation_view import InterpolationView
-from gui.latent_tab import LatentTab
-from gui.loss_plot import LossPlot
-from gui.message_bar import MessageBar
-from gui.pca_view import PCAView
-from gui.rate_limit import RateLimit
-from gui.reconstruction_view import ReconstructionView
-from gui.run_controller import RunController
-from gui.run_history import RunHistory, RunHistoryView, run_record
-from gui.run_settings import RunSettings
+from gui.plots.loss_plot import LossPlot
+from gui.run.run_controller import RunController
+from gui.run.run_settings import RunSettings
 from gui.session_menu import SessionMenu
-from gui.sweep_view import SweepView
-from gui.training_panel import STATE_COLOURS, TrainingPanel
-from gui.vae_panel import VAEInsightPanel
+from gui.views.denoising_view import DenoisingView
+from gui.views.interpolation_view import InterpolationView
+from gui.views.latent_tab import LatentTab
+from gui.views.pca_view import PCAView
+from gui.views.reconstruction_view import ReconstructionView
+from gui.views.run_history import RunHistory, RunHistoryView, run_record
+from gui.views.sweep_view import SweepView
+from gui.views.vae_panel import VAEInsightPanel
+from gui.widgets.file_dialogs import FileDialogs
+from gui.widgets.message_bar import MessageBar
+from gui.widgets.rate_limit import RateLimit
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000

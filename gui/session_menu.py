@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from gui.data_panel import DataPanel
-from gui.file_dialogs import FileDialogs
-from gui.run_controller import RunController
+from gui.data.data_panel import DataPanel
+from gui.run.run_controller import RunController
+from gui.widgets.file_dialogs import FileDialogs
 
 SESSION_FILTER = "Autoencoder Lab session (*.aelab)"
 RECENT_MAX = 8

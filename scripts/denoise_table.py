@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.presets import PRESETS
 

@@ -15,7 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import TrainConfig, Trainer, VariationalAutoencoder
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.latent import latent_grid
 from engine.presets import PRESETS
 

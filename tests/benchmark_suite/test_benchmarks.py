@@ -61,12 +61,12 @@ def test_the_breakdown_times_the_products_a_training_step_computes(monkeypatch):
     list must be the step's own products, shapes and transposed operands included."""
     from benchmarks import breakdown
     from benchmarks.engine_peer import _model
-    from engine import layers
+    from engine.nn import layers
 
     task = tasks_for("smoke")[-1]  # the 60000 x 784 network at a tiny size
     model = _model(task)
     seen = []
-    # The engine's recorded passes call the products through `engine.layers.dot`; NumPy's own
+    # The engine's recorded passes call the products through `engine.nn.layers.dot`; NumPy's own
     # functions are watched too, in case a product is ever computed another way.
     for module, name in ((layers, "dot"), (np, "dot"), (np, "matmul")):
         real = getattr(module, name)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.cli import run_cli
-from engine.dataset_json import load_json
+from engine.cli.commands import run_cli
+from engine.data.dataset_json import load_json
 from engine.serialization import load_model
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ import csv
 
 import pytest
 
-from engine.cli import run_cli
-from engine.cli_sweep import DAE_REFERENCE_LEVELS
+from engine.cli.commands import run_cli
+from engine.cli.sweep_command import DAE_REFERENCE_LEVELS
 from engine.serialization import save_model
 from engine.sweep import BOUND, SWEEP_LEVELS
 

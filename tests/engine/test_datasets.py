@@ -9,9 +9,9 @@ import types
 import numpy as np
 import pytest
 
-from engine import datasets
-from engine.dataset_json import dataset_from_json, dataset_to_json, load_json, save_json
-from engine.datasets import (
+from engine.data import datasets
+from engine.data.dataset_json import dataset_from_json, dataset_to_json, load_json, save_json
+from engine.data.datasets import (
     BUILTIN_DATASETS,
     Dataset,
     DatasetError,
@@ -112,7 +112,9 @@ def test_unknown_builtin_lists_the_valid_names():
 
 
 def test_importing_the_module_does_not_import_sklearn():
-    code = "import sys, engine.datasets; assert 'sklearn' not in sys.modules, 'sklearn imported'"
+    code = (
+        "import sys, engine.data.datasets; assert 'sklearn' not in sys.modules, 'sklearn imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

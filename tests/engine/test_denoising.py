@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.presets import PRESETS
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATIONS, DERIVATIVES
-from engine.layers import Dense
-from engine.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS
 from engine.models import Autoencoder, VariationalAutoencoder
+from engine.nn.activations import ACTIVATIONS, DERIVATIVES
+from engine.nn.layers import Dense
+from engine.nn.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS
 from tests.engine.gradcheck import gradcheck, numeric_gradient, relative_error
 
 RNG = np.random.default_rng(1234)

@@ -6,7 +6,7 @@ import sys
 
 def test_importing_the_engine_loads_no_gui_toolkit():
     code = (
-        "import sys, engine, engine.cli, engine.training, engine.datasets\n"
+        "import sys, engine, engine.cli.commands, engine.training, engine.data.datasets\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'sklearn', 'gui')]\n"
         "print(','.join(bad))\n"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.noise import Noise
+from engine.data.noise import Noise
 
 CLEAN = np.tile(np.array([0.0, 1.0], dtype=np.float32), (200, 50))  # (200, 100): half ink
 

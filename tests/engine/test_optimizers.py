@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from engine.optimizers import Adam
+from engine.nn.optimizers import Adam
 
 
 def textbook_adam(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8):

@@ -10,9 +10,9 @@ import pytest
 from sklearn.decomposition import PCA
 
 from engine import Autoencoder, TrainConfig, Trainer
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
+from engine.data.noise import Noise
 from engine.metrics import evaluate, mse, wrong_pixels
-from engine.noise import Noise
 from engine.pca import PCAResult, compare_with_pca, fit_pca, image_mse
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.session import Session, SessionFileError, load_session, save_session
 
 

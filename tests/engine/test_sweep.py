@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import Autoencoder, TrainConfig, Trainer
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.sweep import BOUND, SWEEP_LEVELS, run_sweep, sweep_csv
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder, evaluate
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.latent import latent_grid
 from engine.metrics import COUNT_IN_PYTHON, Evaluation
 from engine.presets import PRESETS

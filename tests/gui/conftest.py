@@ -3,10 +3,10 @@
 import pytest
 from PySide6.QtCore import QSettings
 
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from gui.app import configure_process
-from gui.glyph_set import GlyphSet
-from gui.run_controller import RunController
+from gui.data.glyph_set import GlyphSet
+from gui.run.run_controller import RunController
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,11 +6,11 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox
 
-from engine.dataset_json import load_json, save_json
-from engine.datasets import Dataset, load_builtin
-from gui.data_panel import DataPanel
-from gui.glyph_set import GlyphSet
-from gui.image_import import ImportOptions
+from engine.data.dataset_json import load_json, save_json
+from engine.data.datasets import Dataset, load_builtin
+from gui.data.data_panel import DataPanel
+from gui.data.glyph_set import GlyphSet
+from gui.data.image_import import ImportOptions
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from engine.data.noise import Noise
 from engine.metrics import wrong_pixels
-from engine.noise import Noise
-from gui.denoising_view import DenoisingView
-from gui.run_controller import RunController
+from gui.run.run_controller import RunController
+from gui.views.denoising_view import DenoisingView
 
 TIMEOUT = 10_000
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from gui.flow_layout import FlowLayout
+from gui.widgets.flow_layout import FlowLayout
 
 
 def buttons(n: int) -> list[QPushButton]:

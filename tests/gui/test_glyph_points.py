@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
-from gui.exports import export_plot
-from gui.glyph_points import GlyphPoints
-from gui.latent_plane import text_symbol
+from gui.plots.exports import export_plot
+from gui.plots.glyph_points import GlyphPoints
+from gui.plots.latent_plane import text_symbol
 
 RED, BLUE = QColor(220, 0, 0), QColor(0, 0, 220)
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from engine.dataset_json import load_json, save_json
-from engine.datasets import Dataset
-from gui.glyph_set import GlyphSet
+from engine.data.dataset_json import load_json, save_json
+from engine.data.datasets import Dataset
+from gui.data.glyph_set import GlyphSet
 
 # Two 3x2 glyphs: "a" has ink in its top-left corner, "b" is blank.
 IMAGES = np.array([[1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], np.float32)

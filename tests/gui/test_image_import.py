@@ -6,8 +6,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QDialogButtonBox
 
-from engine.datasets import DatasetError
-from gui.image_import import ImportDialog, ImportOptions, import_folder, import_sheet
+from engine.data.datasets import DatasetError
+from gui.data.image_import import ImportDialog, ImportOptions, import_folder, import_sheet
 
 BLACK, WHITE = QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
 CELL = 10

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from engine.latent import interpolate, nearest_glyphs
 from engine.metrics import wrong_pixels
-from gui.interpolation_view import InterpolationView
-from gui.latent_scatter import LatentScatter
+from gui.plots.latent_scatter import LatentScatter
+from gui.views.interpolation_view import InterpolationView
 
 TIMEOUT = 10_000
 

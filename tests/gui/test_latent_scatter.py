@@ -5,9 +5,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from engine import Autoencoder, TrainConfig, Trainer
-from engine.datasets import load_builtin
-from gui.latent_plane import Projection
-from gui.latent_scatter import LatentScatter
+from engine.data.datasets import load_builtin
+from gui.plots.latent_plane import Projection
+from gui.plots.latent_scatter import LatentScatter
 
 
 @pytest.fixture(scope="module")

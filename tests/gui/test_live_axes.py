@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from gui.live_axes import live_axes
+from gui.plots.live_axes import live_axes
 
 
 @pytest.mark.parametrize("cached", [True, False])  # False: the control, painted every frame

@@ -230,7 +230,7 @@ def test_the_data_dock_holds_the_whole_panel_on_a_1400_px_window(window):
 
 
 def test_the_generator_uses_the_engines_nearest_glyph(qtbot, window):
-    import gui.generator_canvas as canvas
+    import gui.views.generator_canvas as canvas
     from engine.latent import nearest_glyphs
 
     assert not hasattr(canvas, "nearest_glyph")  # one implementation, in the engine
@@ -266,9 +266,9 @@ def test_every_tab_fits_a_1400_by_900_window(window, qtbot):
 def test_closing_lets_a_running_pca_fit_end_first(window, qtbot, monkeypatch):
     """Quitting right after opening the PCA tab (its fit imports scikit-learn) printed a
     traceback: the interpreter was shutting down under the fit's thread."""
-    import gui.pca_view
+    import gui.views.pca_view
 
-    real_fit, ended = gui.pca_view.fit_pca, []
+    real_fit, ended = gui.views.pca_view.fit_pca, []
 
     def slow_fit(images, k):
         time.sleep(0.5)
@@ -276,7 +276,7 @@ def test_closing_lets_a_running_pca_fit_end_first(window, qtbot, monkeypatch):
         ended.append(True)
         return result
 
-    monkeypatch.setattr(gui.pca_view, "fit_pca", slow_fit)
+    monkeypatch.setattr(gui.views.pca_view, "fit_pca", slow_fit)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     window.tabs.setCurrentIndex(titles.index("PCA vs AE"))  # showing the tab starts a fit
     qtbot.waitUntil(lambda: not window.pca_view.wait_for_fit(0))  # it is running

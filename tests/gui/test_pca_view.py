@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from engine.pca import compare_with_pca, fit_pca
-from gui.pca_view import PCAView
-from gui.run_controller import RunController
+from gui.run.run_controller import RunController
+from gui.views.pca_view import PCAView
 
 TIMEOUT = 10_000  # ms; the first fit imports scikit-learn (~2 s on a busy machine)
 
@@ -124,10 +124,10 @@ def test_a_hidden_pca_tab_never_imports_scikit_learn():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from engine.datasets import load_builtin
-        from gui.glyph_set import GlyphSet
-        from gui.pca_view import PCAView
-        from gui.run_controller import RunController
+        from engine.data.datasets import load_builtin
+        from gui.data.glyph_set import GlyphSet
+        from gui.views.pca_view import PCAView
+        from gui.run.run_controller import RunController
         glyphs = GlyphSet(load_builtin("font5x7"))
         view = PCAView(RunController(glyphs), glyphs)
         end = time.monotonic() + 0.3

@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from engine.datasets import Dataset
-from gui.glyph_pixmap import (
+from engine.data.datasets import Dataset
+from gui.data.glyph_pixmap import (
     CORRECT_BACKGROUND,
     CORRECT_INK,
     EXTRA_INK,
@@ -15,8 +15,8 @@ from gui.glyph_pixmap import (
     glyph_image,
     glyph_pixmap,
 )
-from gui.glyph_set import GlyphSet
-from gui.pixel_editor import PixelEditor
+from gui.data.glyph_set import GlyphSet
+from gui.data.pixel_editor import PixelEditor
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 

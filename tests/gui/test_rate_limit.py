@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QObject
 
-from gui.rate_limit import RateLimit
+from gui.widgets.rate_limit import RateLimit
 
 
 def test_burst_is_one_refresh_at_once_and_one_at_the_end(qtbot):

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
 from engine.metrics import wrong_pixels
-from gui.glyph_pixmap import error_pixmap
-from gui.reconstruction_view import ReconstructionView, error_rgb
-from gui.run_controller import RunController
+from gui.data.glyph_pixmap import error_pixmap
+from gui.run.run_controller import RunController
+from gui.views.reconstruction_view import ReconstructionView, error_rgb
 
 TIMEOUT = 10_000
 

@@ -7,7 +7,7 @@ import re
 import struct
 from pathlib import Path
 
-from gui.report import run_report
+from gui.report.build import run_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURES = (

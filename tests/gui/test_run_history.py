@@ -7,7 +7,7 @@ from PySide6.QtCore import QItemSelectionModel as Sel
 from PySide6.QtCore import QSettings, Qt
 
 from gui.main_window import MainWindow
-from gui.run_history import RunHistory
+from gui.views.run_history import RunHistory
 
 TIMEOUT = 10_000
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from benchmarks import scatter_frame
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 
 
 def darkness(plot) -> np.ndarray:

@@ -4,11 +4,11 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.models import Autoencoder
 from engine.train_config import TrainConfig
 from engine.training import Trainer
-from gui.sticky_view import MARGIN, SHRINK, StickyViewBox, sticky_range
+from gui.plots.sticky_view import MARGIN, SHRINK, StickyViewBox, sticky_range
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def font_snapshots(epochs: int) -> list:
 
 
 def test_loss_plot_coalesces_a_burst_of_snapshots(qtbot):
-    from gui.loss_plot import REFRESH_MS, LossPlot
+    from gui.plots.loss_plot import REFRESH_MS, LossPlot
 
     snapshots = font_snapshots(30)
     plot = LossPlot()
@@ -119,7 +119,7 @@ def test_a_growing_axis_gets_room_ahead_and_a_margin_behind():
 
 
 def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(qtbot):
-    from gui.loss_plot import ROOM_AHEAD, LossPlot
+    from gui.plots.loss_plot import ROOM_AHEAD, LossPlot
 
     snapshots = font_snapshots(400)
     plot = LossPlot()

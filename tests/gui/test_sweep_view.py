@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.sweep import BOUND, SWEEP_LEVELS
-from gui.sweep_view import SweepView
+from gui.views.sweep_view import SweepView
 
 TIMEOUT = 10_000
 LEFT = Qt.MouseButton.LeftButton

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from engine.datasets import load_builtin
+from engine.data.datasets import load_builtin
 from engine.metrics import evaluate
-from gui.glyph_set import GlyphSet
-from gui.run_controller import RunController
-from gui.training_panel import TrainingPanel
+from gui.controls.training_panel import TrainingPanel
+from gui.data.glyph_set import GlyphSet
+from gui.run.run_controller import RunController
 
 TIMEOUT = 10_000  # ms; a run that needs this long has hung
 
@@ -302,8 +302,8 @@ def test_stop_answers_quickly_at_the_slowest_speed(qtbot, panel):
 
 def test_loss_axis_labels_never_pile_up(qtbot):
     from engine.training import Trainer
-    from gui.loss_plot import LABEL_GAP, LossPlot
-    from gui.run_settings import default_settings
+    from gui.plots.loss_plot import LABEL_GAP, LossPlot
+    from gui.run.run_settings import default_settings
 
     dataset = load_builtin("emoji12x12")
     # One point (what a fresh window shows), a narrow range, and four decades.

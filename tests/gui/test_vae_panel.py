@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.latent import nearest_glyphs, sample_prior
-from gui.latent_scatter import LatentScatter
-from gui.vae_panel import COLLAPSE_TEXT, VAEInsightPanel, samples_alike
+from gui.plots.latent_scatter import LatentScatter
+from gui.views.vae_panel import COLLAPSE_TEXT, VAEInsightPanel, samples_alike
 
 TIMEOUT = 10_000
 

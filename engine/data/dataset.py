@@ -1,0 +1,149 @@
+"""A glyph data set: equally sized images with labels, validated once and never changed after.
+
+Every loader (engine.data.datasets for the built-in sets and .txt glyph files, engine.data.dataset_json for
+JSON set files) ends in a `Dataset`, so the models and the GUI never see ragged rows, NaNs or
+values outside [0, 1]. Bad input raises `DatasetError` with a sentence naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import numbers
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MAX_SIZE = 64  # widest and tallest glyph accepted: the models and the editor are for small glyphs
+
+
+class DatasetError(ValueError):
+    """A data set file or value that cannot be used; the message names the file, glyph and row."""
+
+
+def check_side(value: object, what: str, where: str) -> int:
+    """Width and height are whole numbers 1..MAX_SIZE; bool is refused although it is an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise DatasetError(f"{where}: '{what}' must be a whole number of pixels, not {value!r}")
+    if value < 1:
+        raise DatasetError(f"{where}: '{what}' must be at least 1, got {value}")
+    if value > MAX_SIZE:
+        raise DatasetError(
+            f"{where}: '{what}' is {value}; sizes above {MAX_SIZE} pixels are refused "
+            "(the models are built for small glyphs)"
+        )
+    return int(value)
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A named set of equally sized glyphs; immutable, so models, plots and workers share one."""
+
+    name: str
+    width: int
+    height: int
+    labels: tuple[str, ...]
+    images: np.ndarray  # (n, height*width) float32 in [0, 1], row-major, top row first; read-only
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise DatasetError(f"data set name must be a string, not {self.name!r}")
+        where = f"data set {self.name!r}"
+        width = check_side(self.width, "width", where)
+        height = check_side(self.height, "height", where)
+        if isinstance(self.labels, str) or not all(isinstance(s, str) for s in self.labels):
+            raise DatasetError(f"{where}: labels must be a sequence of strings")
+        labels = tuple(self.labels)
+        images = np.asarray(self.images)
+        if images.dtype.kind not in "biuf":
+            raise DatasetError(f"{where}: images must be numbers, not {images.dtype}")
+        if images.ndim != 2:
+            raise DatasetError(f"{where}: images must be 2-D (n, height*width), got {images.shape}")
+        n, n_pixels = images.shape
+        if n == 0:
+            raise DatasetError(f"{where}: the set has no glyphs")
+        if n != len(labels):
+            raise DatasetError(f"{where}: {n} images but {len(labels)} labels")
+        if n_pixels != width * height:
+            raise DatasetError(
+                f"{where}: images have {n_pixels} pixels each, expected {width}x{height} = "
+                f"{width * height}"
+            )
+        values = images.astype(np.float64, copy=False)
+        bad = ~(np.isfinite(values) & (values >= 0) & (values <= 1))  # NaN fails every comparison
+        if bad.any():
+            i, j = (int(k) for k in np.argwhere(bad)[0])
+            raise DatasetError(
+                f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
+                f"value {values[i, j]} is not in [0, 1]"
+            )
+        frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
+        frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
+        frozen.flags.writeable = False
+        for field, value in (("width", width), ("height", height), ("labels", labels)):
+            object.__setattr__(self, field, value)
+        object.__setattr__(self, "images", frozen)
+
+    def __repr__(self) -> str:
+        kind = "binary" if self.binary else "grey"
+        return f"Dataset({self.name!r}, {len(self)} {kind} glyphs of {self.width}x{self.height})"
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+    @property
+    def binary(self) -> bool:
+        """True when every pixel is exactly 0 or 1 (such sets can be written as text rows)."""
+        return bool(np.all((self.images == 0) | (self.images == 1)))
+
+    @property
+    def n_pixels(self) -> int:
+        return self.width * self.height
+
+    def image(self, index: int) -> np.ndarray:
+        """Glyph `index` as a read-only (height, width) view, for drawing."""
+        return self.images[index].reshape(self.height, self.width)
+
+    def pixel_hash(self) -> str:
+        """Identify the pixels a model was trained on: size and float32 bytes, labels excluded."""
+        digest = hashlib.sha256(f"{self.width}x{self.height}\n".encode())
+        digest.update(self.images.astype("<f4", copy=False).tobytes())
+        return digest.hexdigest()
+
+    def replace(
+        self,
+        *,
+        name: str | None = None,
+        labels: tuple[str, ...] | None = None,
+        images: np.ndarray | None = None,
+    ) -> Dataset:
+        """A new, validated Dataset with the given fields changed (this one never changes)."""
+        changes = {"name": name, "labels": labels, "images": images}
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise DatasetError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+    except OSError as error:
+        raise DatasetError(f"{path}: cannot read the file ({error.strerror})") from None
+
+
+def parse_row(row: str, chars: str, expected: str, at: str, width: int) -> list[float]:
+    """One pixel row of `width` characters: chars[0] is background (0), chars[1] ink (1)."""
+    for column, char in enumerate(row):
+        if char not in chars:
+            raise DatasetError(f"{at}: character {char!r} at column {column} is not {expected}")
+    if len(row) != width:
+        raise DatasetError(f"{at} has {len(row)} pixels, expected {width}")
+    return [float(char == chars[1]) for char in row]
+
+
+def bit_rows(dataset: Dataset, index: int, chars: str) -> list[str]:
+    """Glyph `index` of a binary set as strings, chars[0] for 0 and chars[1] for 1."""
+    return ["".join(chars[int(v)] for v in row) for row in dataset.image(index)]

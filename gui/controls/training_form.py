@@ -1,0 +1,159 @@
+"""The training panel's Training box: optimizer, learning rate and its schedule, batches, epoch
+limit, stop rule and the seeds of batching and noise.
+
+A form of its own because it needs nothing else of the panel: every control writes one RunSettings
+field to the RunController and redraws from `settings_changed`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Slot
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QWidget,
+)
+
+from engine.nn.optimizers import OPTIMIZERS
+from gui.run.run_controller import RunController
+from gui.run.run_settings import LR_SCHEDULE_NAMES, RunSettings
+from gui.widgets.settings_inputs import MAX_SEED, combo_box, show_choice, show_value, spin_box
+
+
+class TrainingForm(QGroupBox):
+    """How the network is trained; only the learning rate may change while a run is active."""
+
+    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+        super().__init__("Training", parent)
+        self._run = controller
+        form = QFormLayout(self)
+        self.optimizer_combo = combo_box(
+            {k: k for k in OPTIMIZERS},
+            "How gradients change the weights: plain SGD, SGD with "
+            "momentum, or Adam (usually the fastest here).",
+        )
+        self.optimizer_combo.currentIndexChanged.connect(self._on_optimizer_changed)
+        self.lr_spin = QDoubleSpinBox()
+        self.lr_spin.setRange(1e-6, 10.0)
+        self.lr_spin.setDecimals(6)
+        self.lr_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_spin.setKeyboardTracking(False)
+        self.lr_spin.setToolTip(
+            "Learning rate: the size of each step. Can be changed while training; lower it if "
+            "the loss jumps around or training diverges."
+        )
+        self.lr_spin.valueChanged.connect(self._on_lr_changed)
+        self.schedule_combo = combo_box(
+            LR_SCHEDULE_NAMES,
+            "Learning-rate schedule. constant: the same step size throughout. cosine: starts "
+            "at the learning rate and decays smoothly to 1/20 of it at the epoch limit, which "
+            "settles the weights at the end of a long run (the DAE preset uses it).",
+        )
+        self.schedule_combo.currentIndexChanged.connect(self._on_schedule_changed)
+        self.batch_spin = spin_box(0, 1_000_000, "Glyphs per optimizer step; 0 uses the full set.")
+        self.batch_spin.setSpecialValueText("full set")
+        self.batch_spin.valueChanged.connect(self._on_batch_size_changed)
+        self.epochs_spin = spin_box(1, 10_000_000, "The most epochs the run may take.")
+        self.epochs_spin.valueChanged.connect(self._on_epochs_changed)
+        self.stop_check = QCheckBox("Stop when every glyph has at most")
+        self.stop_check.setToolTip(
+            "Stop rule: end the run once the worst glyph has at most this many wrong pixels "
+            "(thresholded at 0.5)."
+        )
+        self.stop_check.toggled.connect(self._on_stop_enabled_changed)
+        self.stop_spin = spin_box(0, 999, "Wrong pixels allowed per glyph by the stop rule.")
+        self.stop_spin.setSuffix(" wrong px")
+        self.stop_spin.valueChanged.connect(self._on_stop_wrong_changed)
+        self.batch_seed_spin = spin_box(0, MAX_SEED, "Seed of the order glyphs are batched in.")
+        self.batch_seed_spin.valueChanged.connect(self._on_batch_seed_changed)
+        self.noise_seed_spin = spin_box(
+            0, MAX_SEED, "Seed of the input noise (DAE) and the VAE's sampling."
+        )
+        self.noise_seed_spin.valueChanged.connect(self._on_noise_seed_changed)
+        form.addRow("Optimizer", self.optimizer_combo)
+        form.addRow("Learning rate", self.lr_spin)
+        form.addRow("Learning-rate schedule", self.schedule_combo)
+        form.addRow("Batch size", self.batch_spin)
+        form.addRow("Epochs", self.epochs_spin)
+        form.addRow(self.stop_check)
+        form.addRow("", self.stop_spin)
+        form.addRow("Batch seed", self.batch_seed_spin)
+        form.addRow("Noise seed", self.noise_seed_spin)
+        controller.settings_changed.connect(self._on_settings_changed)
+        controller.state_changed.connect(self._on_state_changed)
+        self._on_settings_changed(controller.settings)
+
+    # --- the controller's state -> widgets --------------------------------------------------------
+    @Slot(object)
+    def _on_settings_changed(self, settings: RunSettings) -> None:
+        show_choice(self.optimizer_combo, settings.optimizer)
+        show_choice(self.schedule_combo, settings.lr_schedule)
+        show_value(self.lr_spin, settings.lr)
+        show_value(self.batch_spin, settings.batch_size)
+        show_value(self.epochs_spin, settings.epochs)
+        show_value(self.stop_spin, settings.stop_wrong)
+        show_value(self.batch_seed_spin, settings.batch_seed)
+        show_value(self.noise_seed_spin, settings.noise_seed)
+        with QSignalBlocker(self.stop_check):
+            self.stop_check.setChecked(settings.stop_enabled)
+        self._update_enabled()
+
+    @Slot(str)
+    def _on_state_changed(self, _state: str) -> None:
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        active, settings = self._run.is_active, self._run.settings
+        fixed_while_active = (
+            self.optimizer_combo,
+            self.batch_spin,
+            self.epochs_spin,
+            self.stop_check,
+            self.stop_spin,
+            self.batch_seed_spin,
+            self.noise_seed_spin,
+            self.schedule_combo,
+        )
+        for widget in fixed_while_active:
+            widget.setEnabled(not active)
+        self.stop_spin.setEnabled(not active and settings.stop_enabled)
+
+    # --- widgets -> controller --------------------------------------------------------------------
+    @Slot(int)
+    def _on_optimizer_changed(self, _index: int) -> None:
+        self._run.update_settings(optimizer=self.optimizer_combo.currentData())
+
+    @Slot(float)
+    def _on_lr_changed(self, value: float) -> None:
+        self._run.update_settings(lr=value)
+
+    @Slot(int)
+    def _on_schedule_changed(self, _index: int) -> None:
+        self._run.update_settings(lr_schedule=self.schedule_combo.currentData())
+
+    @Slot(int)
+    def _on_batch_size_changed(self, value: int) -> None:
+        self._run.update_settings(batch_size=value)
+
+    @Slot(int)
+    def _on_epochs_changed(self, value: int) -> None:
+        self._run.update_settings(epochs=value)
+
+    @Slot(bool)
+    def _on_stop_enabled_changed(self, on: bool) -> None:
+        self._run.update_settings(stop_enabled=on)
+
+    @Slot(int)
+    def _on_stop_wrong_changed(self, value: int) -> None:
+        self._run.update_settings(stop_wrong=value)
+
+    @Slot(int)
+    def _on_batch_seed_changed(self, value: int) -> None:
+        self._run.update_settings(batch_seed=value)
+
+    @Slot(int)
+    def _on_noise_seed_changed(self, value: int) -> None:
+        self._run.update_settings(noise_seed=value)

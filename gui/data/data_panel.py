@@ -1,0 +1,367 @@
+"""The "Data" part of the window: choose, open, import, edit and save the glyph set.
+
+Every control writes to the GlyphSet it was given; the labels, gallery and editor follow the set's
+signals. Dialogs go through small `_ask_*` / `_show_error` / `_confirm_discard` methods, so a
+test can answer them without a modal window.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.data.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_dataset
+from gui.data.glyph_gallery import GlyphGallery
+from gui.data.glyph_set import GlyphSet
+from gui.data.image_import import ImportDialog, ImportOptions
+from gui.data.pixel_editor import PixelEditor
+from gui.widgets.flow_layout import FlowLayout
+
+TIMES = "\u00d7"  # the multiplication sign of "5 by 7" (ruff flags the literal character)
+BUILTIN_TITLES = {
+    "font5x7": f"Letters 5{TIMES}7",
+    "emoji12x12": f"Emoji 12{TIMES}12",
+    "digits": f"Digits 8{TIMES}8",
+}
+
+
+def _action(parent: QWidget, text: str, shortcut: str | None, tip: str) -> QAction:
+    action = QAction(text, parent)
+    action.setIconText(text.replace("&", ""))  # keeps the "…" that says a dialog follows
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+        tip = f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+    action.setToolTip(tip)
+    parent.addAction(action)  # the shortcut works anywhere in the window, even before any menu
+    return action
+
+
+def _tool_button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    return button
+
+
+def _glyph_button(text: str, tip: str) -> QToolButton:
+    """A compact text button that shares its row's width: seven of them fit a ~420 px panel."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
+
+
+class DataPanel(QWidget):
+    """Set chooser, gallery, pixel editor and glyph buttons, all editing one GlyphSet."""
+
+    def __init__(self, glyph_set: GlyphSet, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.glyph_set = glyph_set
+        stack = glyph_set.undo_stack
+        self.open_action = _action(
+            self, "&Open…", "Ctrl+O", "Open a glyph set file (.json or .txt)"
+        )
+        self.import_action = _action(
+            self, "&Import…", None, "Make a glyph set from a PNG sheet or a folder of PNGs"
+        )
+        self.save_action = _action(self, "&Save", "Ctrl+S", "Save the glyph set")
+        self.save_as_action = _action(
+            self, "Save &As…", "Ctrl+Shift+S", "Save the set to a new file"
+        )
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.addActions([self.undo_action, self.redo_action])
+        self.open_action.triggered.connect(self._on_open_triggered)
+        self.import_action.triggered.connect(self._on_import_triggered)
+        self.save_action.triggered.connect(self.save)
+        self.save_as_action.triggered.connect(self.save_as)
+
+        self.set_combo = QComboBox()
+        self.set_combo.setToolTip("Choose a built-in glyph set")
+        for name in BUILTIN_DATASETS:
+            self.set_combo.addItem(BUILTIN_TITLES.get(name, name), name)
+        self.set_combo.activated.connect(self._on_set_activated)
+        self.status_label = QLabel()
+        self.gallery = GlyphGallery(glyph_set)
+        self.editor = PixelEditor(glyph_set)
+        self.glyph_label = QLabel()
+        self.glyph_label.setToolTip("The glyph being edited")
+
+        self.add_button = _glyph_button("Add", "Add a blank glyph at the end of the set")
+        self.duplicate_button = _glyph_button("Duplicate", "Insert a copy of this glyph after it")
+        self.rename_button = _glyph_button("Rename…", "Change this glyph's label")
+        self.delete_button = _glyph_button(
+            "Delete", "Remove this glyph from the set (a set keeps at least one)"
+        )
+        self.clear_button = _glyph_button("Clear", "Erase every pixel of this glyph")
+        self.undo_button = _glyph_button("Undo", "Undo (Ctrl+Z)")
+        self.undo_button.clicked.connect(stack.undo)
+        self.redo_button = _glyph_button("Redo", "Redo (Ctrl+Shift+Z)")
+        self.redo_button.clicked.connect(stack.redo)
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
+        self.rename_button.clicked.connect(self._on_rename_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.clear_button.clicked.connect(self._on_clear_clicked)
+
+        # With the glyph buttons in two rows, this row sets the panel's width; on a narrow
+        # screen it wraps rather than make the dock scroll sideways.
+        actions = (self.open_action, self.import_action, self.save_action, self.save_as_action)
+        top = self._tool_row = FlowLayout(
+            (QLabel("Data set:"), self.set_combo, *map(_tool_button, actions)), spacing=4
+        )
+        # Two rows under the editor: what to do with this glyph, then clearing and undo. In one
+        # row the seven buttons made the panel ~690 px wide and the window's dock clipped it.
+        glyph_buttons = QVBoxLayout()
+        glyph_buttons.setSpacing(4)
+        for buttons in (
+            (self.add_button, self.duplicate_button, self.rename_button),
+            (self.delete_button, self.clear_button, self.undo_button, self.redo_button),
+        ):
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            glyph_buttons.addLayout(row)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.glyph_label)
+        right_layout.addWidget(self.editor, 1)
+        right_layout.addLayout(glyph_buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.gallery)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(splitter, 1)
+
+        glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
+        glyph_set.current_changed.connect(self._on_current_changed)
+        glyph_set.modified_changed.connect(self._on_modified_changed)
+        # These slots use only the signal's arguments: the stack also signals while it is deleted.
+        stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        stack.undoTextChanged.connect(self._on_undo_text_changed)
+        stack.redoTextChanged.connect(self._on_redo_text_changed)
+        self._show_set()
+        self.undo_button.setEnabled(stack.canUndo())
+        self.redo_button.setEnabled(stack.canRedo())
+        self._on_undo_text_changed(stack.undoText())
+        self._on_redo_text_changed(stack.redoText())
+
+    # ---- choosing a set --------------------------------------------------------------------
+
+    def select_builtin(self, name: str) -> bool:
+        """Show a built-in set (asking first about unsaved edits). True if it is now shown."""
+        return self._replace_set(lambda: load_dataset(name), None, f"Cannot load {name}")
+
+    def open_file(self, path: str) -> bool:
+        """Open a .json or .txt set file (asking first about unsaved edits). True if opened."""
+        # Only JSON is written back; a .txt set gets "Save As" so the text file is never clobbered.
+        keep = path if Path(path).suffix.lower() == ".json" else None
+        return self._replace_set(lambda: load_dataset(path), keep, "Cannot open the file")
+
+    def import_images(self, options: ImportOptions) -> bool:
+        """Replace the set by imported pictures; it counts as modified until saved."""
+        return self._replace_set(options.load, None, "Cannot import the images", modified=True)
+
+    def _replace_set(
+        self, load: Callable[[], Dataset], path: str | None, title: str, modified: bool = False
+    ) -> bool:
+        try:
+            dataset = load()  # first, so a bad file costs nothing, not even a question
+        except DatasetError as error:
+            self._show_error(title, str(error))
+            self._sync_combo()
+            return False
+        if self.glyph_set.modified and not self._confirm_discard():
+            self._sync_combo()
+            return False
+        self.glyph_set.set_dataset(dataset, path)
+        if modified:
+            self.glyph_set.undo_stack.resetClean()  # no file holds these glyphs yet
+        return True
+
+    # ---- saving ----------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save to the set's file, or ask for one. True if the set is saved."""
+        if self.glyph_set.path is None:
+            return self.save_as()
+        return self._save_to(self.glyph_set.path)
+
+    def save_as(self) -> bool:
+        path = self._ask_save_path()
+        if not path:
+            return False
+        if Path(path).suffix.lower() != ".json":
+            path += ".json"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.glyph_set.save(path)
+        except (OSError, DatasetError) as error:
+            self._show_error("Cannot save the glyph set", f"{path}: {error}")
+            return False
+        self._show_set()  # the file shown may have changed even if nothing was modified
+        return True
+
+    def preferred_width(self) -> int:
+        """The width that keeps the tool row on one line (the window sizes its dock to it)."""
+        margins = self.layout().contentsMargins()
+        row = self._tool_row.sizeHint().width() + margins.left() + margins.right()
+        return max(row, self.minimumSizeHint().width())
+
+    def maybe_save(self) -> bool:
+        """For the window's closeEvent: True when nothing unsaved would be lost."""
+        return not self.glyph_set.modified or self._confirm_discard()
+
+    # ---- dialogs (tests replace these) ---------------------------------------------------
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def _confirm_discard(self) -> bool:
+        """Save / Discard / Cancel for unsaved edits; True to go on (after saving or discarding)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"The glyph set {self.glyph_set.name!r} has unsaved changes. Save them first?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
+
+    def _ask_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open glyph set", "", "Glyph sets (*.json *.txt);;All files (*)"
+        )
+        return path or None
+
+    def _ask_save_path(self) -> str | None:
+        start = self.glyph_set.path or f"{self.glyph_set.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save glyph set", start, "Glyph sets (*.json)")
+        return path or None
+
+    def _ask_label(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, "Label:", QLineEdit.EchoMode.Normal, label)
+        return text if ok and text.strip() else None
+
+    def _ask_import_options(self) -> ImportOptions | None:
+        dialog = ImportDialog(self.glyph_set.width, self.glyph_set.height, self)
+        return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    # ---- slots: controls -> glyph set -------------------------------------------------------
+
+    def _on_set_activated(self, index: int) -> None:
+        name = self.set_combo.itemData(index)
+        if name in BUILTIN_DATASETS:
+            self.select_builtin(name)
+
+    def _on_open_triggered(self) -> None:
+        path = self._ask_open_path()
+        if path:
+            self.open_file(path)
+
+    def _on_import_triggered(self) -> None:
+        options = self._ask_import_options()
+        if options is not None:
+            self.import_images(options)
+
+    def _on_add_clicked(self) -> None:
+        label = self._ask_label("Add glyph", f"glyph {len(self.glyph_set) + 1}")
+        if label is not None:
+            self.glyph_set.add_glyph(label)
+
+    def _on_duplicate_clicked(self) -> None:
+        self.glyph_set.duplicate(self.glyph_set.current)
+
+    def _on_rename_clicked(self) -> None:
+        current = self.glyph_set.current
+        label = self._ask_label("Rename glyph", self.glyph_set.label(current))
+        if label is not None:
+            self.glyph_set.rename(current, label)
+
+    def _on_delete_clicked(self) -> None:
+        try:
+            self.glyph_set.delete(self.glyph_set.current)
+        except ValueError as error:
+            self._show_error("Cannot delete the glyph", str(error))
+
+    def _on_clear_clicked(self) -> None:
+        self.glyph_set.clear(self.glyph_set.current)
+
+    # ---- slots: glyph set -> labels ---------------------------------------------------------
+
+    def _on_glyphs_reset(self) -> None:
+        self._show_set()
+
+    def _show_set(self) -> None:
+        """Bring every label and the combo box up to date with the whole set."""
+        self._sync_combo()
+        self._on_modified_changed(self.glyph_set.modified)
+        self._on_current_changed(self.glyph_set.current)
+        self.delete_button.setEnabled(len(self.glyph_set) > 1)
+
+    def _on_current_changed(self, index: int) -> None:
+        glyphs = self.glyph_set
+        label = html.escape(glyphs.label(index))
+        self.glyph_label.setText(f"Glyph {index + 1} of {len(glyphs)}: <b>{label}</b>")
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        glyphs = self.glyph_set
+        size = f"{glyphs.width}{TIMES}{glyphs.height}"
+        text = f"<b>{html.escape(glyphs.name)}</b> — {len(glyphs)} glyphs, {size}"
+        if modified:
+            text += " — <span style='color:#b00000'>modified</span>"
+        self.status_label.setText(text)
+        self.status_label.setToolTip(glyphs.path or "Not saved to a file yet")
+
+    def _on_undo_text_changed(self, text: str) -> None:
+        self.undo_button.setToolTip(f"Undo {text}".rstrip() + " (Ctrl+Z)")
+
+    def _on_redo_text_changed(self, text: str) -> None:
+        self.redo_button.setToolTip(f"Redo {text}".rstrip() + " (Ctrl+Shift+Z)")
+
+    def _sync_combo(self) -> None:
+        """Show the current set in the combo: a built-in entry, or one extra entry for a file."""
+        glyphs, combo = self.glyph_set, self.set_combo
+        builtin = glyphs.path is None and glyphs.name in BUILTIN_DATASETS
+        while combo.count() > len(BUILTIN_DATASETS):
+            combo.removeItem(combo.count() - 1)
+        if builtin:
+            combo.setCurrentIndex(BUILTIN_DATASETS.index(glyphs.name))
+            return
+        title = Path(glyphs.path).name if glyphs.path else f"{glyphs.name} (not saved)"
+        combo.addItem(title, None)
+        combo.setCurrentIndex(combo.count() - 1)

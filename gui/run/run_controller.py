@@ -1,0 +1,452 @@
+"""The run as a Qt model: settings, run state and the latest Snapshot, which every panel watches.
+
+Widgets write settings here and press buttons here; views listen to `state_changed` and
+`snapshot_changed`. Each run gets its own TrainingWorker and thread. Cancelling a run (Reset, a
+new data set, loading a model) disconnects that worker first, so a late snapshot from it can never
+paint over the next run; its thread ends on its own and is waited for when the window closes.
+Snapshots reach the views at most ~30 times a second (the worker's limit) and, when drawing them
+is slow, further apart (gui.run.snapshot_pacer). What the model and session files hold besides the
+engine's formats is in gui.run.run_files, the per-set stored settings in gui.run.settings_store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
+
+from engine.data.datasets import Dataset, DatasetError
+from engine.models import Autoencoder
+from engine.serialization import ModelFileError, load_model, save_model
+from engine.session import Session, SessionFileError, save_session
+from engine.training import Snapshot, Trainer
+from gui.data.glyph_set import GlyphSet
+from gui.run.run_files import (
+    model_metadata,
+    model_misfit,
+    other_images_note,
+    read_session,
+    session_extra,
+    settings_of_model,
+)
+from gui.run.run_settings import ARCHITECTURE_FIELDS, LIVE_FIELDS, RunSettings, with_kind_preset
+from gui.run.settings_store import store_settings, stored_settings
+from gui.run.snapshot_pacer import SnapshotPacer
+from gui.run.training_threads import end_threads, forget_finished
+from gui.run.training_worker import ENDED_STATES, TrainingWorker, start_worker
+
+ACTIVE_STATES = ("running", "paused")
+
+
+class RunController(QObject):
+    """One GlyphSet's training run: what to train, how far it got, and the buttons' actions."""
+
+    settings_changed = Signal(object)  # RunSettings
+    state_changed = Signal(str)  # idle, running, paused, finished, stopped, failed
+    snapshot_changed = Signal(object)  # the latest Snapshot (also after Reset or Load model)
+    message_changed = Signal(str)  # a sentence for the status bar
+    error_occurred = Signal(str)  # a sentence for the user: what went wrong, what to do
+    run_ended = Signal(object)  # the final Snapshot of a run that finished, stopped or failed
+
+    def __init__(
+        self, glyph_set: GlyphSet, store: QSettings | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._glyphs = glyph_set
+        self._store = store
+        self._set_key = self._key_of(glyph_set)
+        self._settings = stored_settings(store, glyph_set.name)
+        self._state = "idle"
+        self._dataset: Dataset = glyph_set.dataset()
+        self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
+        self._trainer: Trainer | None = None
+        self._snapshot: Snapshot | None = None
+        self._worker: TrainingWorker | None = None
+        self._threads: dict[QThread, TrainingWorker] = {}  # alive until thread.finished
+        self._pacer = SnapshotPacer(self._show_snapshot, self)
+        self._data_stale = False
+        self._opening = False  # open_session is replacing the glyph set
+        self._data_timer = QTimer(self, singleShot=True, interval=40)
+        self._data_timer.timeout.connect(self._on_data_timeout)
+        glyph_set.glyph_changed.connect(self._on_glyph_changed)
+        glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
+        self._make_idle(new_model=False)
+
+    # --- what views read ------------------------------------------------------------------------
+    @property
+    def settings(self) -> RunSettings:
+        return self._settings
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The latest Snapshot; its `model` is a copy, safe to decode with in the GUI thread."""
+        return self._snapshot
+
+    @property
+    def dataset(self) -> Dataset:
+        """The images the current run trains on; rows match the snapshot's latent codes."""
+        return self._dataset
+
+    @property
+    def glyph_set(self) -> GlyphSet:
+        return self._glyphs
+
+    @property
+    def is_active(self) -> bool:
+        return self._state in ACTIVE_STATES
+
+    # --- settings -------------------------------------------------------------------------------
+    def update_settings(self, **changes: object) -> bool:
+        """Change settings; returns False (and says why) if the values are not allowed.
+
+        While a run is active only the learning rate and beta reach the trainer; the rest apply
+        to the next run. Otherwise a change to the architecture or the init seed builds new
+        initial weights at once, so the plots always show the model Start would train.
+        """
+        try:
+            new = self._settings.replace(**changes)
+        except (TypeError, ValueError) as error:
+            self.error_occurred.emit(f"That setting cannot be used: {error}.")
+            return False
+        changed = {k for k in changes if getattr(new, k) != getattr(self._settings, k)}
+        if not changed:
+            return True
+        self._settings = new
+        self._save_settings()
+        self.settings_changed.emit(new)
+        if self.is_active:
+            if self._worker is not None and "lr" in changed:
+                self._worker.set_lr(new.lr)
+            if self._worker is not None and "beta" in changed:
+                self._worker.set_beta(new.beta)
+            if self._worker is not None and "pace" in changed:
+                self._worker.set_pace(new.pace)
+            if changed - set(LIVE_FIELDS):
+                self.message_changed.emit("The new settings apply to the next run.")
+        elif changed & set(ARCHITECTURE_FIELDS):
+            self._make_idle(new_model=True)
+        elif self._state == "idle" and changed != {"pace"}:  # the speed never changes a result
+            self._make_idle(new_model=False)
+        return True
+
+    def change_kind(self, kind: str) -> bool:
+        """Pick another model kind. While no run is active this also applies the kind's measured
+        preset (layers, activation, lr, epochs, stop rule, noise, schedule): a DAE needs very
+        different settings from an AE to denoise well, and nobody would guess them."""
+        if self.is_active:
+            return self.update_settings(kind=kind)
+        try:
+            new = with_kind_preset(self._settings, kind, self._glyphs.name)
+        except (KeyError, TypeError, ValueError) as error:
+            self.error_occurred.emit(f"That model kind cannot be used: {error}.")
+            return False
+        changes = {name: getattr(new, name) for name in RunSettings.__dataclass_fields__}
+        if not self.update_settings(**changes):
+            return False
+        self.message_changed.emit(
+            f"{kind.upper()} preset: hidden layers {','.join(map(str, new.hidden))}, "
+            f"{new.activation}, learning rate {new.lr:g}, {new.epochs:,} epochs."
+        )
+        return True
+
+    # --- run commands ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Train until a stop rule. A paused run resumes; an ended run starts again from the
+        initial weights (same init seed), so pressing Start twice gives the same run twice."""
+        if self._state == "paused":
+            self.resume()
+        elif self._state != "running":
+            self._launch(None)
+
+    def step(self, epochs: int) -> None:
+        """Train exactly `epochs` more epochs, then pause."""
+        if self._state == "paused" and self._worker is not None:
+            self._set_state("running")
+            self._worker.step(epochs)
+        elif self._state != "running":
+            self._launch(epochs)
+
+    def pause(self) -> None:
+        if self._state == "running" and self._worker is not None:
+            self._worker.pause()
+
+    def resume(self) -> None:
+        if self._state == "paused" and self._worker is not None:
+            self._set_state("running")
+            self._worker.resume()
+        elif self._state == "paused":  # a paused run from a session file: no worker yet
+            self._launch(None)
+
+    def toggle_pause(self) -> None:
+        if self._state == "running":
+            self.pause()
+        else:
+            self.resume()
+
+    def stop(self) -> None:
+        """End the run; the model keeps the best weights seen."""
+        if self.is_active and self._worker is None:  # paused, from a session file
+            self._launch(0)
+        if self.is_active and self._worker is not None:
+            self._worker.stop()
+
+    def reset(self) -> None:
+        """Forget the run: new initial weights from the init seed, on the set as it is now."""
+        self._make_idle(new_model=True)
+        self.message_changed.emit("Reset: the model has its initial weights again.")
+
+    # --- model files ----------------------------------------------------------------------------
+    def save_model(self, path: str) -> bool:
+        """Write the latest snapshot's model (best weights once a run has ended)."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            self.error_occurred.emit("There is no model to save yet.")
+            return False
+        metadata = model_metadata(snapshot, self._dataset, self._settings, self._state)
+        try:
+            save_model(path, snapshot.model, metadata)
+        except (OSError, ValueError) as error:
+            self.error_occurred.emit(f"Could not save the model to {path}: {error}.")
+            return False
+        self.message_changed.emit(f"Saved the model (epoch {snapshot.epoch}) to {path}.")
+        return True
+
+    def load_model(self, path: str) -> bool:
+        """Load weights and architecture; the settings follow the file, the run starts over."""
+        try:
+            model, meta = load_model(path)
+        except ModelFileError as error:
+            self.error_occurred.emit(f"Could not load the model: {error}.")
+            return False
+        misfit = model_misfit(model, self._dataset, path)
+        if misfit is not None:
+            self.error_occurred.emit(misfit)
+            return False
+        self._settings = settings_of_model(model, meta, self._settings)
+        self._save_settings()
+        self.settings_changed.emit(self._settings)
+        self._cancel_run()
+        self._model = model
+        self._make_idle(new_model=False)
+        note = other_images_note(meta, self._dataset)
+        self.message_changed.emit(f"Loaded the model from {path}.{note}")
+        return True
+
+    # --- session files ---------------------------------------------------------------------------
+    def save_session(self, path: str, quiet: bool = False) -> bool:
+        """Write the whole session: data set, settings, trainer (weights, optimizer, history,
+        random states). Only while no epoch is being trained: a running run must pause first."""
+        if self._state == "running":
+            self.error_occurred.emit(
+                "The session cannot be saved while training runs: pause the run (Space) first."
+            )
+            return False
+        if self._trainer is None:
+            self.error_occurred.emit("There is no run to save yet.")
+            return False
+        # The glyphs changed since this run began: keep both.
+        edited = self._glyphs.dataset() if self._data_stale else None
+        extra = session_extra(self._settings, edited)
+        try:
+            save_session(path, Session(self._dataset, self._trainer, extra))
+        except (OSError, ValueError, TypeError) as error:
+            self.error_occurred.emit(f"Could not save the session to {path}: {error}.")
+            return False
+        if not quiet:
+            self.message_changed.emit(f"Saved the session (epoch {self._trainer.epoch}) to {path}.")
+        return True
+
+    def open_session(self, path: str) -> bool:
+        """Replace the data set, settings and run with a saved session's; training continues
+        exactly where it stopped. A damaged file changes nothing and says why."""
+        if self._state == "running":
+            self.error_occurred.emit(
+                "A session cannot be opened while training runs: pause or stop the run first."
+            )
+            return False
+        try:
+            session, edited, settings = read_session(path)
+        except SessionFileError as error:
+            self.error_occurred.emit(f"Could not open the session: {error}.")
+            return False
+        except DatasetError as error:
+            self.error_occurred.emit(f"Could not open the session {path}: {error}.")
+            return False
+        self._cancel_run()
+        # The views follow the new set; this controller ignores the reset and installs the run.
+        # No path: the session's glyphs may differ from any file, so Save set asks where to.
+        self._opening = True
+        try:
+            self._glyphs.set_dataset(edited, None)
+        finally:
+            self._opening = False
+        self._set_key = self._key_of(self._glyphs)
+        self._settings = settings
+        self._save_settings()
+        self.settings_changed.emit(self._settings)
+        trainer = session.trainer
+        self._dataset = session.dataset
+        self._data_stale = edited is not session.dataset
+        self._model = trainer.model
+        self._trainer = trainer
+        state = "paused" if trainer.state == "running" else trainer.state
+        trainer.state = state
+        self._set_state(state)
+        self._pacer.publish(trainer.snapshot())
+        self.message_changed.emit(f"Opened the session {path} (epoch {trainer.epoch}, {state}).")
+        return True
+
+    # --- closing --------------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop every training thread and wait for them; True if all ended in time."""
+        self._cancel_run()
+        if self.is_active:
+            self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
+        return end_threads(self._threads, timeout_ms)
+
+    # --- internals: runs ------------------------------------------------------------------------
+    def _launch(self, epochs: int | None) -> None:
+        if self._state in ENDED_STATES or self._data_stale:
+            self._make_idle(new_model=True)
+        if self._trainer is None:
+            return
+        worker, thread = start_worker(self._trainer, self._connect_worker)
+        self._threads[thread] = worker
+        thread.finished.connect(self._on_thread_finished)
+        self._worker = worker
+        worker.set_pace(self._settings.pace)
+        self._set_state("running")
+        worker.start(epochs)
+
+    def _worker_connections(self, worker: TrainingWorker) -> tuple:
+        return (
+            (worker.snapshot_ready, self._on_snapshot_ready),
+            (worker.state_changed, self._on_worker_state_changed),
+            (worker.failed, self._on_worker_failed),
+            (worker.finished, self._on_worker_finished),
+        )
+
+    def _connect_worker(self, worker: TrainingWorker) -> None:
+        for signal, slot in self._worker_connections(worker):
+            signal.connect(slot)
+
+    def _cancel_run(self) -> None:
+        """Detach the current worker (its late signals are dropped) and let its thread end."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        for signal, slot in self._worker_connections(worker):
+            signal.disconnect(slot)
+        worker.stop()
+        for thread, owner in self._threads.items():
+            if owner is worker:
+                thread.quit()
+        self._pacer.drop()
+
+    def _make_idle(self, new_model: bool) -> None:
+        """A fresh, not yet started trainer on the set as it is now, and its snapshot."""
+        self._cancel_run()
+        self._dataset = self._glyphs.dataset()
+        self._data_stale = False
+        if new_model or self._model.n_inputs != self._dataset.n_pixels:
+            self._model = self._settings.build_model(self._dataset.n_pixels)
+        self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
+        self._trainer.set_beta(self._settings.beta)
+        self._set_state("idle")
+        self._pacer.publish(self._trainer.snapshot())
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """The pacer's output: the snapshot every view shows from now on."""
+        self._snapshot = snapshot
+        self.snapshot_changed.emit(snapshot)
+
+    def _is_current(self) -> bool:
+        """True when the signal being handled comes from the current run's worker."""
+        return self._worker is not None and self.sender() is self._worker
+
+    @Slot(object)
+    def _on_snapshot_ready(self, snapshot: Snapshot) -> None:
+        if self._is_current():
+            self._pacer.offer(snapshot)
+
+    @Slot(str)
+    def _on_worker_state_changed(self, state: str) -> None:
+        if not self._is_current() or state in ENDED_STATES:
+            return  # ends arrive with the final snapshot in _on_worker_finished
+        self._pacer.flush()  # "paused" must show the epoch it paused at
+        self._set_state(state)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self._is_current():
+            self.error_occurred.emit(message)
+
+    @Slot(object)
+    def _on_worker_finished(self, final: Snapshot | None) -> None:
+        if not self._is_current():
+            return
+        self._worker = None
+        if final is None:
+            self._set_state("failed")
+            if self._snapshot is not None:
+                self.run_ended.emit(dataclasses.replace(self._snapshot, state="failed"))
+            return
+        self._pacer.publish(final)
+        self._set_state(final.state)
+        self.run_ended.emit(final)
+        if final.message:
+            self.message_changed.emit(final.message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        """Drop the references to every thread that has ended. (sender() is None for a queued
+        QThread.finished in PySide6 6.11, so the thread is not known by name here.)"""
+        forget_finished(self._threads)
+
+    # --- internals: data and stored settings ----------------------------------------------------
+    @Slot(int)
+    def _on_glyph_changed(self, _index: int) -> None:
+        self._on_data_edited()
+
+    @Slot()
+    def _on_glyphs_reset(self) -> None:
+        if self._opening:
+            return  # open_session installs the session's run itself
+        key = self._key_of(self._glyphs)
+        if key == self._set_key:
+            self._on_data_edited()
+            return
+        self._set_key = key  # another set: its own stored settings, a new model
+        self._settings = stored_settings(self._store, self._glyphs.name)
+        self._make_idle(new_model=True)
+        self.settings_changed.emit(self._settings)  # after: views read the new set's size
+
+    def _on_data_edited(self) -> None:
+        if self._state == "idle":
+            self._data_timer.start()  # rebuild once the burst of pixel edits settles
+        elif not self._data_stale:
+            self._data_stale = True
+            self.message_changed.emit(
+                "The glyphs changed since this run began; the next Start or Reset trains on them."
+            )
+
+    @Slot()
+    def _on_data_timeout(self) -> None:
+        if self._state == "idle":
+            self._make_idle(new_model=False)
+
+    @staticmethod
+    def _key_of(glyphs: GlyphSet) -> tuple[str, int, int]:
+        return glyphs.name, glyphs.width, glyphs.height
+
+    def _save_settings(self) -> None:
+        store_settings(self._store, self._glyphs.name, self._settings)

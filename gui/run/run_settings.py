@@ -1,0 +1,219 @@
+"""What a run is made of, as one frozen value: model kind and shape, optimiser, stop rule, seeds.
+
+The training panel writes these, the run controller turns them into a model and a TrainConfig,
+and QSettings stores them as a plain dict, so all three agree on one list of fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from engine.data.noise import NOISES, Noise
+from engine.models import Autoencoder, model_from_config
+from engine.nn.activations import ACTIVATIONS
+from engine.nn.losses import LOSS_FUNCTIONS
+from engine.nn.optimizers import OPTIMIZERS
+from engine.presets import PRESETS
+from engine.train_config import LR_SCHEDULES, TrainConfig
+
+MODEL_KINDS: dict[str, str] = {
+    "ae": "AE (autoencoder)",
+    "dae": "DAE (denoising)",
+    "vae": "VAE (variational)",
+}
+# The fields that shape the initial weights; changing one means a new model.
+ARCHITECTURE_FIELDS = ("kind", "hidden", "latent", "activation", "loss", "init_seed")
+LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accepts
+# The fields a model kind's preset sets (engine.presets) when a person picks that kind.
+PRESET_FIELDS = (
+    "hidden", "activation", "lr", "epochs", "stop_enabled", "stop_wrong",
+    "noise_kind", "noise_level", "noise_copies", "lr_schedule",
+)  # fmt: skip
+LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a person chooses before pressing Start."""
+
+    kind: str = "ae"
+    hidden: tuple[int, ...] = PRESETS["ae"].hidden
+    latent: int = 2
+    activation: str = PRESETS["ae"].activation
+    loss: str = "bce"
+    optimizer: str = "adam"
+    lr: float = PRESETS["ae"].lr
+    batch_size: int = 0  # 0: the whole set in one batch
+    epochs: int = PRESETS["ae"].epochs
+    lr_schedule: str = "constant"  # or "cosine": decays to lr / 20 at the epoch limit
+    beta: float = 1.0  # VAE only
+    noise_kind: str = "salt-pepper"  # DAE only
+    noise_level: float = 0.1
+    noise_copies: int = 1  # DAE only: noisy copies of every glyph per epoch
+    init_seed: int = 0
+    batch_seed: int = 0
+    noise_seed: int = 0
+    stop_enabled: bool = True
+    stop_wrong: int = 0  # stop once every glyph has at most this many wrong pixels
+    pace: float = 0.0  # epochs per second to train at, so a person can watch; 0: full speed
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.kind in MODEL_KINDS, f"unknown model kind {self.kind!r}"),
+            (self.activation in ACTIVATIONS, f"unknown activation {self.activation!r}"),
+            (self.loss in LOSS_FUNCTIONS, f"unknown loss {self.loss!r}"),
+            (self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}"),
+            (self.noise_kind in NOISES, f"unknown noise {self.noise_kind!r}"),
+            (all(h >= 1 for h in self.hidden), "hidden layer sizes must be at least 1"),
+            (self.latent >= 1, "the latent size must be at least 1"),
+            (self.lr > 0, "the learning rate must be positive"),
+            (self.batch_size >= 0 and self.epochs >= 1, "batch size >= 0 and epochs >= 1"),
+            (self.beta >= 0 and self.noise_level >= 0, "beta and the noise level must be >= 0"),
+            (self.stop_wrong >= 0, "the wrong-pixel limit must be >= 0"),
+            (self.noise_copies >= 1, "at least 1 noisy copy per epoch"),
+            (self.lr_schedule in LR_SCHEDULES, f"unknown schedule {self.lr_schedule!r}"),
+            (self.pace >= 0, "the speed must be >= 0 epochs per second (0: full speed)"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+
+    def replace(self, **changes: Any) -> RunSettings:
+        return dataclasses.replace(self, **changes)
+
+    # --- what the engine needs ------------------------------------------------------------------
+    def model_config(self, n_inputs: int) -> dict[str, Any]:
+        """The engine's model config (see Autoencoder.config) for images of `n_inputs` pixels."""
+        config = {
+            "kind": "vae" if self.kind == "vae" else "ae",
+            "n_inputs": n_inputs,
+            "hidden": list(self.hidden),
+            "latent": self.latent,
+            "activation": self.activation,
+            "loss": self.loss,
+            "seed": self.init_seed,
+        }
+        if self.kind == "vae":
+            config["beta"] = self.beta
+        return config
+
+    def build_model(self, n_inputs: int) -> Autoencoder:
+        """Fresh weights from the init seed: the same settings always give the same start."""
+        return model_from_config(self.model_config(n_inputs))
+
+    def train_config(self) -> TrainConfig:
+        noise = Noise(self.noise_kind, self.noise_level) if self.kind == "dae" else None
+        return TrainConfig(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            noise=noise,
+            noise_copies=self.noise_copies,
+            lr_schedule=self.lr_schedule,
+            stop_max_wrong_pixels=self.stop_wrong if self.stop_enabled else None,
+            batch_seed=self.batch_seed,
+            noise_seed=self.noise_seed,
+        )
+
+    def parameter_count(self, n_inputs: int) -> int:
+        """Weights plus biases of encoder and decoder, without building the model."""
+        outputs = 2 * self.latent if self.kind == "vae" else self.latent
+        encoder = (n_inputs, *self.hidden, outputs)
+        decoder = (self.latent, *reversed(self.hidden), n_inputs)
+        return sum(a * b + b for sizes in (encoder, decoder) for a, b in itertools.pairwise(sizes))
+
+    # --- storage --------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["hidden"] = list(self.hidden)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], base: RunSettings | None = None) -> RunSettings:
+        """Known fields from `data` over `base`; a stored value of the wrong type is skipped."""
+        settings = base or cls()
+        for field in dataclasses.fields(cls):
+            if field.name not in data:
+                continue
+            default = getattr(settings, field.name)
+            try:
+                value = _coerce(data[field.name], default)
+                settings = settings.replace(**{field.name: value})
+            except (TypeError, ValueError):
+                continue
+        return settings
+
+
+def _coerce(value: Any, like: Any) -> Any:
+    """Turn a stored value (QSettings may give strings) into the type of `like`."""
+    if isinstance(like, bool):
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes")
+        return bool(value)
+    if isinstance(like, tuple):
+        if isinstance(value, str):
+            return parse_hidden(value)
+        return tuple(int(v) for v in value)
+    return type(like)(value)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """'30, 20, 10' -> (30, 20, 10); '' -> () (no hidden layer). Raises ValueError with a reason."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    if parts == [""]:
+        return ()
+    sizes = []
+    for part in parts:
+        if not part:
+            raise ValueError("a layer size is missing between commas; write sizes like 30,20,10")
+        if not part.isdigit():
+            raise ValueError(f"{part!r} is not a whole number; write sizes like 30,20,10")
+        size = int(part)
+        if not 1 <= size <= 4096:
+            raise ValueError(f"a hidden layer needs 1 to 4096 units, not {size}")
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def format_hidden(hidden: tuple[int, ...]) -> str:
+    return ",".join(str(h) for h in hidden)
+
+
+def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
+    """Settings that train each built-in set well in seconds; other sets start like the font.
+
+    Each kind starts from its measured preset (engine.presets); the emoji default to a VAE, and
+    the 1797 digits keep small batches, 200 epochs and no stop rule with any kind of model.
+    """
+    if kind is None:
+        kind = "vae" if dataset_name == "emoji12x12" else "ae"
+    preset = PRESETS[kind]
+    noise = Noise.parse(preset.noise) if preset.noise else Noise("salt-pepper", 0.1)
+    settings = RunSettings(
+        kind=kind,
+        hidden=preset.hidden,
+        activation=preset.activation,
+        lr=preset.lr,
+        epochs=preset.epochs,
+        lr_schedule=preset.lr_schedule,
+        noise_kind=noise.kind,
+        noise_level=noise.level,
+        noise_copies=preset.noise_copies,
+        stop_enabled=preset.stop_max_wrong_pixels is not None,
+        stop_wrong=preset.stop_max_wrong_pixels or 0,
+    )
+    if dataset_name == "digits":
+        settings = settings.replace(batch_size=128, epochs=200, stop_enabled=False)
+    return settings
+
+
+def with_kind_preset(settings: RunSettings, kind: str, dataset_name: str) -> RunSettings:
+    """`settings` with another model kind and that kind's preset (PRESET_FIELDS) for this set;
+    the latent size, loss, optimizer, batch size, seeds and speed stay as they were."""
+    preset = default_settings(dataset_name, kind)
+    return settings.replace(kind=kind, **{name: getattr(preset, name) for name in PRESET_FIELDS})

@@ -1,0 +1,244 @@
+"""Noise in, clean glyph out? The model fed corrupted glyphs, for the selected one and the set.
+
+A plain autoencoder trained on clean glyphs passes much of the noise through; a denoising
+autoencoder (trained on noisy inputs) removes it. The same noise draw, chosen here and repeatable
+through its draw number, corrupts every glyph, so the counts of two models can be compared
+fairly. Every count is against the clean glyph, thresholded at 0.5 like engine.metrics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.data.noise import NOISE_LABELS, NOISES, Noise
+from engine.metrics import wrong_pixels
+from gui.data.glyph_pixmap import glyph_pixmap
+from gui.data.glyph_set import GlyphSet
+from gui.run.run_controller import RunController
+from gui.run.run_settings import RunSettings
+from gui.views.reconstruction_view import GlyphStripSheet, ink_rgb
+from gui.widgets.flow_layout import FlowLayout
+from gui.widgets.rate_limit import RefreshThrottle
+
+LEVEL_STEPS = 100  # slider units per 1.0 of noise level
+MAX_LEVEL = 0.5
+SLIDER_WIDTH = 140  # pixels
+LARGE_SIDE = 120  # screen pixels the longer side of the large glyphs aims for
+REFRESH_MS = 150  # the slider and the snapshots redraw at most ~7 times a second
+
+
+class DenoisingView(QWidget):
+    """Noise controls, the selected glyph clean | noisy | output, and the whole set below."""
+
+    def __init__(self, run: RunController, glyph_set: GlyphSet, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._run, self._glyphs = run, glyph_set
+        self.draw = 0  # the noise draw's seed: Resample counts up, so each draw can be repeated
+        self.noisy: np.ndarray | None = None  # (n, d) the corrupted glyphs
+        self.outputs: np.ndarray | None = None  # (n, d) the model's output for them
+        self.noisy_wrong: np.ndarray | None = None  # (n,) pixels the noise changed
+        self.output_wrong: np.ndarray | None = None  # (n,) wrong pixels left in the output
+        self._dataset = glyph_set.dataset()
+        self._noisy_stale = True
+        self._trained_noise: tuple[str, float] | None = None  # the settings' noise, last seen
+
+        self.kind_combo = QComboBox()
+        for key in NOISES:
+            self.kind_combo.addItem(NOISE_LABELS[key], key)
+        self.level_slider = QSlider(Qt.Orientation.Horizontal)
+        self.level_slider.setRange(0, int(MAX_LEVEL * LEVEL_STEPS))
+        self.level_slider.setPageStep(5)
+        self.level_slider.setMinimumWidth(SLIDER_WIDTH)  # its row wraps: it cannot stretch
+        self.level_slider.setToolTip("Noise level: a probability, or sigma for Gaussian noise")
+        self.level_label = QLabel()
+        self.level_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.000"))
+        self.resample_button = QPushButton("Resample")
+        self.resample_button.setToolTip("Draw new noise (each draw has a number and repeats)")
+        self.draw_label = QLabel()
+        self.model_label = QLabel()
+        explanation = QLabel(
+            "Counts are pixels that differ from the clean glyph at 0.5: <i>noisy</i> is what "
+            "the noise changed, <i>output</i> is what the model left wrong (lower is better). "
+            "Below, every glyph: clean · noisy · output; click one to see it large."
+        )
+        self.clean_image, self.noisy_image, self.output_image = QLabel(), QLabel(), QLabel()
+        self.clean_caption, self.noisy_caption, self.output_caption = QLabel(), QLabel(), QLabel()
+        self.summary_label = QLabel()
+        self.sheet = GlyphStripSheet()
+        self._layout(explanation)
+
+        self._throttle = RefreshThrottle(self, self._refresh, REFRESH_MS)
+        self._on_settings_changed(run.settings)
+        self.kind_combo.currentIndexChanged.connect(self._on_noise_changed)
+        self.level_slider.valueChanged.connect(self._on_noise_changed)
+        self.resample_button.clicked.connect(self._on_resample_clicked)
+        run.settings_changed.connect(self._on_settings_changed)
+        run.snapshot_changed.connect(self._on_snapshot_changed)
+        glyph_set.glyph_changed.connect(self._on_glyph_changed)
+        glyph_set.glyphs_reset.connect(self._on_glyphs_changed)
+        glyph_set.current_changed.connect(self._on_current_changed)
+        self.sheet.glyph_clicked.connect(self._on_glyph_clicked)
+        self._on_noise_changed()
+
+    def _layout(self, explanation: QLabel) -> None:
+        controls = FlowLayout(
+            (
+                QLabel("Noise:"),
+                self.kind_combo,
+                QLabel("Level:"),
+                self.level_slider,
+                self.level_label,
+                self.resample_button,
+                self.draw_label,
+            )
+        )
+        large = QGridLayout()
+        images = (self.clean_image, self.noisy_image, self.output_image)
+        captions = (self.clean_caption, self.noisy_caption, self.output_caption)
+        for column, (image, caption) in enumerate(zip(images, captions, strict=True)):
+            image.setStyleSheet("QLabel { background: white; border: 1px solid #c8c8c8; }")
+            image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setWordWrap(True)  # "noisy: 3 px changed" need not set the column's width
+            large.addWidget(image, 0, column)
+            large.addWidget(caption, 1, column)
+        text = QVBoxLayout()
+        for label in (self.model_label, explanation, self.summary_label):
+            label.setWordWrap(True)
+            text.addWidget(label)
+        text.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(large)
+        top.addSpacing(12)
+        top.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addLayout(top)
+        layout.addWidget(self.sheet, 1)
+
+    @property
+    def noise(self) -> Noise:
+        """The noise the controls describe."""
+        return Noise(self.kind_combo.currentData(), self.level_slider.value() / LEVEL_STEPS)
+
+    # --- slots ----------------------------------------------------------------------------------
+    @Slot()
+    def _on_noise_changed(self) -> None:
+        self.level_label.setText(f"{self.noise.level:.2f}")
+        self._noisy_stale = True
+        self._throttle.request()
+
+    @Slot()
+    def _on_resample_clicked(self) -> None:
+        self.draw += 1
+        self._on_noise_changed()
+
+    @Slot(object)
+    def _on_settings_changed(self, settings: RunSettings) -> None:
+        """Show the noise the model is (or would be) trained with when that changes; other
+        setting changes leave the person's own choice of noise alone."""
+        trained = (settings.noise_kind, settings.noise_level)
+        if trained != self._trained_noise:
+            self._trained_noise = trained
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(settings.noise_kind))
+            self.level_slider.setValue(round(min(settings.noise_level, MAX_LEVEL) * LEVEL_STEPS))
+        if settings.kind == "dae":
+            name, _, symbol = NOISE_LABELS[settings.noise_kind].partition(" (")
+            noise = f"{name} noise ({symbol.rstrip(')')} = {settings.noise_level:g})"
+            text = f"The model is a denoising autoencoder, trained on {noise}."
+        else:
+            kind = "a VAE" if settings.kind == "vae" else "a plain autoencoder"
+            text = f"The model is {kind} trained on clean glyphs: it never saw noise."
+        self.model_label.setText(text)
+
+    @Slot(object)
+    def _on_snapshot_changed(self, _snapshot: object) -> None:
+        self._throttle.request()
+
+    @Slot(int)
+    def _on_glyph_changed(self, _index: int) -> None:
+        self._throttle.request()
+
+    @Slot()
+    def _on_glyphs_changed(self) -> None:
+        self._throttle.request()
+
+    @Slot(int)
+    def _on_current_changed(self, index: int) -> None:
+        self.sheet.set_selected(index)
+        if index < self.sheet.count:
+            self.sheet.ensure_visible(index)
+        self._show_large()
+
+    @Slot(int)
+    def _on_glyph_clicked(self, index: int) -> None:
+        self._glyphs.set_current(index)
+
+    # --- computing and drawing ------------------------------------------------------------------
+    def _refresh(self) -> None:
+        dataset, snapshot = self._glyphs.dataset(), self._run.snapshot
+        if self._noisy_stale or dataset is not self._dataset or self.noisy is None:
+            self._dataset, self._noisy_stale = dataset, False
+            rng = np.random.default_rng(self.draw)
+            self.noisy = self.noise.apply(dataset.images, rng)  # (n, d)
+            self.noisy_wrong = wrong_pixels(self.noisy, dataset.images)
+        self.draw_label.setText(f"draw #{self.draw}")
+        if snapshot is None or snapshot.model.n_inputs != dataset.n_pixels:
+            self.outputs = self.output_wrong = None
+            self.summary_label.setText("No model for these glyphs yet: press <b>Start</b>.")
+            self.sheet.clear()
+            self._show_large()
+            return
+        self.outputs = snapshot.model.reconstruct(self.noisy)
+        self.output_wrong = wrong_pixels(self.outputs, dataset.images)
+        shape = (len(dataset), dataset.height, dataset.width)
+        panels = [ink_rgb(a.reshape(shape)) for a in (dataset.images, self.noisy, self.outputs)]
+        self.sheet.set_strips(panels, self.output_wrong > 0, self._caption, self._tip)
+        self.sheet.set_selected(self._glyphs.current)
+        self.summary_label.setText(
+            f"Whole set ({len(dataset)} glyphs), epoch {snapshot.epoch}: the noise changed "
+            f"<b>{self.noisy_wrong.mean():.1f}</b> px per glyph on average (max "
+            f"{self.noisy_wrong.max()}); the output is wrong by <b>{self.output_wrong.mean():.1f}"
+            f"</b> px on average (max <b>{self.output_wrong.max()}</b>)."
+        )
+        self._show_large()
+
+    def _show_large(self) -> None:
+        """The selected glyph, large: clean, noisy and (if there is a model) the output."""
+        dataset, index = self._dataset, self._glyphs.current
+        if self.noisy is None or index >= len(dataset):
+            return
+        shape = (dataset.height, dataset.width)
+        scale = max(4, LARGE_SIDE // max(shape))
+        self.clean_image.setPixmap(glyph_pixmap(dataset.image(index), scale))
+        self.noisy_image.setPixmap(glyph_pixmap(self.noisy[index].reshape(shape), scale))
+        self.clean_caption.setText(f"clean {dataset.labels[index]!r}")
+        self.noisy_caption.setText(f"noisy: {self.noisy_wrong[index]} px changed")
+        if self.outputs is None:
+            self.output_image.clear()
+            self.output_caption.setText("output: no model yet")
+            return
+        self.output_image.setPixmap(glyph_pixmap(self.outputs[index].reshape(shape), scale))
+        self.output_caption.setText(f"output: <b>{self.output_wrong[index]}</b> wrong px")
+
+    def _caption(self, index: int) -> str:
+        return (
+            f"{self._dataset.labels[index]} · {self.noisy_wrong[index]}→{self.output_wrong[index]}"
+        )
+
+    def _tip(self, index: int) -> str:
+        return (
+            f"{self._dataset.labels[index]!r} (glyph {index}): the noise changed "
+            f"{self.noisy_wrong[index]} pixels; the output has {self.output_wrong[index]} wrong"
+        )

@@ -1,0 +1,171 @@
+"""The "Latent space" tab: the latent scatter, the generator beside it and the editor's round trip.
+
+It is a view of the run and the glyph set like every other tab: a click on the plane decodes a
+point in the generator, a glyph picked on the plane becomes the editor's glyph, and the glyph in
+the editor is marked where the latest model encodes it (the star follows the pen). The window
+feeds it snapshots, because the scatter must move on every one while the readouts are
+rate-limited together with the status bar.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+
+from engine.training import Snapshot
+from gui.data.glyph_set import GlyphSet
+from gui.plots.latent_scatter import LatentScatter
+from gui.run.run_controller import RunController
+from gui.views.generator_canvas import EncodeReadout, GeneratorCanvas
+
+
+def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) -> QAction:
+    action = QAction(text, parent)
+    action.setIconText(short)  # what a tool button shows
+    action.setCheckable(True)
+    action.setChecked(checked)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    return action
+
+
+class LatentTab(QSplitter):
+    """The scatter (with its view toggles above it) on the left, generator and readout right.
+
+    `thumbnails_action` and `background_action` also sit in the window's View menu; `store`
+    keeps their state between sessions."""
+
+    def __init__(
+        self,
+        run: RunController,
+        glyph_set: GlyphSet,
+        store: QSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.run = run
+        self.glyph_set = glyph_set
+        self._store = store
+        self.scatter = LatentScatter()
+        self.generator = GeneratorCanvas(glyph_set)
+        self.readout = EncodeReadout()
+        self._make_view_actions()
+        self._make_layout()
+        self.scatter.point_clicked.connect(self._on_point_clicked)
+        self.scatter.glyph_selected.connect(self._on_glyph_selected)
+        glyph_set.current_changed.connect(self._on_current_glyph_changed)
+        glyph_set.glyph_changed.connect(self._on_glyph_changed)
+        glyph_set.glyphs_reset.connect(self.update_probe)
+
+    def _make_view_actions(self) -> None:
+        store = self._store
+        self.thumbnails_action = _checkable(
+            self,
+            "Show glyphs as &thumbnails",
+            "Thumbnails",
+            "Draw each glyph's pixels at its latent point instead of its label.",
+            store.value("view/thumbnails", False, type=bool),
+        )
+        self.background_action = _checkable(
+            self,
+            "&Decoded background",
+            "Decoded background",
+            "Fill the latent plane with glyphs decoded on a grid, to see what each region means.",
+            store.value("view/background", False, type=bool),
+        )
+        self.thumbnails_action.toggled.connect(self._on_thumbnails_changed)
+        self.background_action.toggled.connect(self._on_background_changed)
+        self.scatter.set_thumbnails(self.thumbnails_action.isChecked())
+        self.scatter.set_background_visible(self.background_action.isChecked())
+
+    def _make_layout(self) -> None:
+        toggles = QHBoxLayout()
+        for action in (self.thumbnails_action, self.background_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            toggles.addWidget(button)
+        toggles.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(toggles)
+        left_layout.addWidget(self.scatter, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.generator, 3)
+        side_layout.addWidget(self.readout, 2)
+        self.addWidget(left)
+        self.addWidget(side)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 1)
+        self.setChildrenCollapsible(False)
+
+    # --- what the window calls with each snapshot -------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Move the points (and the probe star with them, in the same paint)."""
+        self.scatter.set_probe(self._probe_code(), redraw=False)
+        self.scatter.set_snapshot(snapshot, self.run.dataset)
+
+    def show_readouts(self) -> None:
+        """The generator's picture and the editor glyph's round trip, from the latest snapshot."""
+        snapshot = self.run.snapshot
+        if snapshot is not None:
+            self.generator.set_snapshot(snapshot, self.run.dataset)
+        self.update_probe(marker=False)
+
+    def show_current_glyph(self) -> None:
+        """Select the editor's glyph on the plane and show where it encodes."""
+        self._on_current_glyph_changed(self.glyph_set.current)
+
+    @Slot()
+    def update_probe(self, marker: bool = True) -> None:
+        """Mark the editor's glyph on the plane (unless `marker` is False) and show its round
+        trip through the latest model copy."""
+        code = self._probe_code()
+        if marker:
+            self.scatter.set_probe(code)
+        if code is not None:
+            image = self.glyph_set.image(self.glyph_set.current)  # (h, w)
+            output = self.run.snapshot.model.decode(code[None, :])[0].reshape(image.shape)
+            self.readout.show_round_trip(image, code, output)
+
+    def _probe_code(self) -> np.ndarray | None:
+        """Where the editor's glyph encodes with the latest model copy (latent,), if it fits."""
+        snapshot, glyphs = self.run.snapshot, self.glyph_set
+        if snapshot is None or glyphs.width * glyphs.height != snapshot.model.n_inputs:
+            return None
+        return snapshot.model.encode(glyphs.image(glyphs.current).reshape(1, -1))[0]
+
+    # --- slots ------------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_point_clicked(self, code: np.ndarray) -> None:
+        self.generator.set_code(code)
+        self.scatter.set_generator_point(code)
+
+    @Slot(int)
+    def _on_glyph_selected(self, index: int) -> None:
+        if index < len(self.glyph_set):
+            self.glyph_set.set_current(index)
+
+    @Slot(int)
+    def _on_current_glyph_changed(self, index: int) -> None:
+        self.scatter.set_selected(index)
+        self.update_probe()
+
+    @Slot(int)
+    def _on_glyph_changed(self, index: int) -> None:
+        if index == self.glyph_set.current:
+            self.update_probe()  # draw to encode: the star follows the pen
+
+    @Slot(bool)
+    def _on_thumbnails_changed(self, on: bool) -> None:
+        self.scatter.set_thumbnails(on)
+        self._store.setValue("view/thumbnails", on)
+
+    @Slot(bool)
+    def _on_background_changed(self, on: bool) -> None:
+        self.scatter.set_background_visible(on)
+        self._store.setValue("view/background", on)
