@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_SIZE = 64  # widest and tallest glyph accepted: the models and the editor are for small glyphs
+from engine.limits import MAX_SIDE
+
+MAX_SIZE = MAX_SIDE  # the old name, kept for the modules that import it
 
 
 class DatasetError(ValueError):
