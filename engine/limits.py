@@ -23,7 +23,8 @@ import numpy as np
 MAX_SIDE = 64  # widest and tallest glyph: the models and the editor are for small glyphs
 MAX_GLYPHS = 1_000_000  # images in one set
 MAX_DATASET_VALUES = 256 * 1024**2  # pixels in a whole set (1 GiB as float32)
-MAX_JSON_BYTES = 1024**3  # a JSON set or a session's session.json
+MAX_JSON_BYTES = 1024**3  # a JSON set file (read glyph by glyph)
+MAX_SESSION_JSON_BYTES = 256 * 1024**2  # a session's session.json (decoded whole)
 MAX_JSON_DEPTH = 32  # nesting of any JSON we read (our formats need at most 6)
 MAX_LABEL_CHARS = 1000  # one glyph label
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from engine.atomic import write_text_atomic
-from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
+from engine.cli.common import Parser, ProgressBar, UsageError, image_size, load_matching
 from engine.cli.sweep_command import cmd_sweep
 from engine.data.datasets import Dataset, load_dataset
 from engine.data.noise import Noise
@@ -253,8 +253,8 @@ def metrics_json(model: Autoencoder, data: Dataset, epochs: int, seconds: float)
 # --- evaluate -------------------------------------------------------------------------------------
 def cmd_evaluate(args: argparse.Namespace) -> int:
     data = load_dataset(args.data)
-    model, meta = load_matching(args.model, data)
-    metrics = metrics_json(model, data, int(meta.get("metrics", {}).get("epochs", 0)), 0.0)
+    model, _ = load_matching(args.model, data)
+    metrics = metrics_json(model, data, 0, 0.0)
     metrics["epochs"] = None
     metrics["seconds"] = None
     if args.noise:
@@ -299,8 +299,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".json"):
         raise UsageError(f"--out must end in .png or .json, got {args.out!r}")
-    info = meta.get("dataset", {})
-    width, height = int(info.get("width", 0)), int(info.get("height", 0))
+    width, height = image_size(meta) or (0, 0)
     if width * height != model.n_inputs:
         raise UsageError(f"{args.model}: the metadata does not say the image size")
     codes = latent_grid(model, args.grid, lo, hi)

@@ -18,6 +18,7 @@ import numpy as np
 from engine.limits import MAX_SIDE
 
 MAX_SIZE = MAX_SIDE  # the old name, kept for the modules that import it
+_CHECK_ROWS = 4096  # rows checked for values outside [0, 1] at a time
 
 
 class DatasetError(ValueError):
@@ -72,14 +73,17 @@ class Dataset:
                 f"{where}: images have {n_pixels} pixels each, expected {width}x{height} = "
                 f"{width * height}"
             )
-        values = images.astype(np.float64, copy=False)
-        bad = ~(np.isfinite(values) & (values >= 0) & (values <= 1))  # NaN fails every comparison
-        if bad.any():
-            i, j = (int(k) for k in np.argwhere(bad)[0])
-            raise DatasetError(
-                f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
-                f"value {values[i, j]} is not in [0, 1]"
-            )
+        # Checked in blocks of rows in the images' own type: the temporaries stay small.
+        for lo in range(0, n, _CHECK_ROWS):
+            block = images[lo : lo + _CHECK_ROWS]  # (rows, d)
+            bad = ~((block >= 0) & (block <= 1))  # NaN fails every comparison
+            if bad.any():
+                i, j = (int(k) for k in np.argwhere(bad)[0])
+                i += lo
+                raise DatasetError(
+                    f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
+                    f"value {images[i, j]} is not in [0, 1]"
+                )
         frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
         frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
         frozen.flags.writeable = False
