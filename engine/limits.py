@@ -33,6 +33,10 @@ MAX_LAYER_WIDTH = 65_536  # any hidden layer or the latent size
 MAX_HIDDEN_LAYERS = 32
 MAX_PARAMETERS = 64 * 1024**2  # weights and biases of one model (256 MiB as float32)
 MAX_EPOCHS = 100_000_000
+# A run has diverged when its loss is this many times its lowest (and above where it started),
+# or when a weight grows past MAX_WEIGHT; it stops with the best weights kept.
+DIVERGENCE_FACTOR = 1e3
+MAX_WEIGHT = 1e6
 
 # --- archives (sessions, npz models) ------------------------------------------------------------
 MAX_ZIP_MEMBERS = 64
