@@ -9,6 +9,7 @@ flags between epochs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -73,6 +74,15 @@ class Trainer:
         if len(self.images) == 0:
             raise ValueError("there are no images to train on")
         copies = self.config.noise_copies if self.config.noise is not None else 1
+        # A full batch that would not fit in memory falls back to minibatches; `notice` says so.
+        batch, self.notice = limits.fit_batch(
+            self.config.batch_size,
+            copies * len(self.images),
+            model.layer_sizes,
+            model.dtype.itemsize,
+        )
+        if batch != self.config.batch_size:
+            self.config = dataclasses.replace(self.config, batch_size=batch)
         self._tiled_images = np.tile(self.images, (copies, 1)) if copies > 1 else self.images
         self._tiled_targets = np.tile(self.targets, (copies, 1)) if copies > 1 else self.targets
         self.optimizer = make_optimizer(

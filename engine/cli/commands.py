@@ -204,6 +204,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
     trainer = Trainer(model, data.images, config)
+    if trainer.notice:
+        sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
     start = time.perf_counter()
     final = trainer.run(on_snapshot=progress, snapshot_seconds=0.1 if progress else 0.0)

@@ -50,3 +50,15 @@ def test_an_ordinary_run_is_not_called_diverged(font):
     """Negative control: the default AE run, whose loss falls by orders of magnitude."""
     final = Trainer(Autoencoder(font.n_pixels, (64, 32), seed=0), font.images).run()
     assert final.state == "finished" and final.evaluation.max_wrong == 0
+
+
+def test_a_full_batch_that_would_not_fit_falls_back_to_minibatches(font, monkeypatch):
+    model = Autoencoder(font.n_pixels, (16,), seed=1)
+    assert Trainer(model, font.images).notice == ""  # negative control: it fits
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 50_000)
+    trainer = Trainer(model, font.images)
+    assert trainer.config.batch_size == 4
+    assert "training in minibatches of 4 instead" in trainer.notice
+    assert "The full set (32 images) would need about" in trainer.notice
+    final = trainer.run(epochs=3)
+    assert final.steps == 3 * 8  # 32 images in minibatches of 4
