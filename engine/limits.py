@@ -27,6 +27,7 @@ MAX_JSON_BYTES = 1024**3  # a JSON set file (read glyph by glyph)
 MAX_SESSION_JSON_BYTES = 256 * 1024**2  # a session's session.json (decoded whole)
 MAX_JSON_DEPTH = 32  # nesting of any JSON we read (our formats need at most 6)
 MAX_LABEL_CHARS = 1000  # one glyph label
+MAX_IMAGE_PIXELS = 64 * 1024**2  # a picture imported in the window (its header is read first)
 
 # --- models ------------------------------------------------------------------------------------
 MAX_LAYER_WIDTH = 65_536  # any hidden layer or the latent size
