@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import zipfile
+import zlib
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -50,7 +51,7 @@ MAX_NOISE_COPIES = 1024
 MAX_REPEATS = 100_000
 MAX_GRID = 100  # generate: points per side
 MAX_SCALE = 32  # generate: screen pixels per image pixel
-MAX_SHEET_PIXELS = 64 * 1024**2  # generate: pixels of the PNG sheet
+MAX_SHEET_PIXELS = 16 * 1024**2  # generate: pixels of the PNG sheet (4096 x 4096)
 MAX_LATENT_RANGE = 1e6  # generate: |LOW| and |HIGH| of the latent axes
 
 # --- memory --------------------------------------------------------------------------------------
@@ -291,6 +292,6 @@ def check_npz(
         try:
             with archive.open(info) as member:
                 found[name] = check_npy_header(member, info.file_size, name, where, error)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
             raise error(f"{where}: the array {name!r} is damaged ({exc})") from None
     return found

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
                 raw_meta = archive["metadata"]
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
         raise ModelFileError(
             f"{name}: the file is damaged or not an .npz model ({exc.__class__.__name__}: {exc})"
         ) from None
@@ -157,7 +158,7 @@ def check_model_config(
     ]
     latent = fields.whole(field("latent"), f"{what}.latent", where, error, 1, widest)
     for key, table in (("activation", ACTIVATIONS), ("loss", LOSS_FUNCTIONS)):
-        if key in cfg and cfg[key] not in table:
+        if key in cfg and fields.text(cfg[key], f"{what}.{key}", where, error) not in table:
             raise error(
                 f"{where}: {what}.{key} is {cfg[key]!r}; expected one of {', '.join(table)}"
             )

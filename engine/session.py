@@ -13,6 +13,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             arrays = {key: npz[key] for key in npz.files}
     except SessionFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError) as exc:
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
