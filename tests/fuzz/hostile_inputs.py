@@ -38,7 +38,9 @@ from engine.serialization import ModelFileError, load_model, save_model
 from engine.session import Session, SessionFileError, load_session, save_session
 
 PROJECT_ERRORS = (DatasetError, ModelFileError, SessionFileError, LimitError)
-SECONDS_PER_CASE = 20.0  # any single case slower than this counts as an escape
+# Any single case slower than this counts as an escape. The largest model the limits accept
+# (64M parameters) takes ~10 s to build, evaluate and save on an idle core; the machine is shared.
+SECONDS_PER_CASE = 60.0
 CASES: Counter[str] = Counter()
 ESCAPES: list[dict[str, str]] = []
 
