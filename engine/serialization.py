@@ -94,6 +94,15 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
     return model, meta
 
 
+def image_size(meta: dict[str, Any]) -> tuple[int, int] | None:
+    """(width, height) of the images a model file says it was trained on, or None when it does
+    not say (load_model has checked the types)."""
+    info = meta.get("dataset")
+    if isinstance(info, dict) and "width" in info and "height" in info:
+        return int(info["width"]), int(info["height"])
+    return None
+
+
 def check_metadata(meta: dict[str, Any], where: str) -> None:
     """The optional fields other readers use: each has the type they expect, or an error."""
     error = ModelFileError

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import limits
 from engine.atomic import write_text_atomic
-from engine.cli.common import Parser, ProgressBar, UsageError, image_size, load_matching
+from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
 from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
 from engine.data.datasets import Dataset, load_dataset
@@ -31,7 +31,7 @@ from engine.nn.losses import LOSS_FUNCTIONS
 from engine.nn.optimizers import OPTIMIZERS
 from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
-from engine.serialization import load_model, save_model
+from engine.serialization import image_size, load_model, save_model
 from engine.sweep import SWEEP_LEVELS
 from engine.train_config import LR_SCHEDULES, TrainConfig
 from engine.training import Trainer

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 from engine.data.datasets import Dataset, DatasetError
 from engine.limits import check_architecture
 from engine.models import Autoencoder
-from engine.serialization import ModelFileError, load_model, save_model
+from engine.serialization import ModelFileError, image_size, load_model, save_model
 from engine.session import Session, SessionFileError, save_session
 from engine.training import Snapshot, Trainer
 from gui.data.glyph_set import GlyphSet
@@ -227,6 +227,9 @@ class RunController(QObject):
             self.error_occurred.emit(f"Could not load the model: {error}.")
             return False
         misfit = model_misfit(model, self._dataset, path)
+        size, data = image_size(meta), self._dataset
+        if misfit is None and size not in (None, (data.width, data.height)):
+            misfit = f"The model in {path} takes {size[0]}x{size[1]} images, but the set is {data.width}x{data.height}."
         if misfit is not None:
             self.error_occurred.emit(misfit)
             return False

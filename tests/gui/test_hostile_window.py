@@ -104,3 +104,15 @@ def test_a_diverging_run_ends_with_a_sentence_and_the_best_weights(win, qtbot):
     assert final.state == "failed"
     assert any("Training diverged" in m and "are kept" in m for m in messages), messages
     assert np.abs(final.model.params).max() < 100
+
+
+def test_a_model_of_the_same_pixel_count_but_another_shape_is_refused(win, tmp_path):
+    from engine import Autoencoder
+    from engine.serialization import save_model
+
+    path = tmp_path / "m.npz"
+    save_model(path, Autoencoder(35, (8,)), {"dataset": {"name": "t", "width": 7, "height": 5}})
+    assert not win.run.load_model(str(path))
+    assert len(win.errors) == 1 and "takes 7x5 images, but the set is 5x7" in win.errors[0]
+    save_model(path, Autoencoder(35, (8,)), {"dataset": {"name": "t", "width": 5, "height": 7}})
+    assert win.run.load_model(str(path))  # negative control: the right shape loads
