@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autoencoder_lab.display import NO_DISPLAY, missing_display_message
+from tests.test_layout import imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,3 +67,21 @@ def test_a_display_or_a_chosen_qt_platform_is_left_alone(env, platform):
 def test_linux_and_bsd_without_a_display_get_the_sentence(env):
     assert missing_display_message(env, "linux") == NO_DISPLAY
     assert missing_display_message(env, "freebsd14") == NO_DISPLAY
+
+
+def launcher_imports(files: list[Path]) -> list[str]:
+    return [
+        f"{path.name} imports {module}"
+        for path in files
+        for module in sorted(imported_modules(path))
+        if module.split(".")[0] == "autoencoder_lab"
+    ]
+
+
+def test_the_launcher_sits_on_top_of_engine_and_gui(tmp_path):
+    files = sorted((ROOT / "engine").rglob("*.py")) + sorted((ROOT / "gui").rglob("*.py"))
+    assert len(files) > 50
+    assert launcher_imports(files) == []
+    upward = tmp_path / "upward.py"  # negative control: the check sees such an import
+    upward.write_text("def f():\n    from autoencoder_lab.launcher import main\n")
+    assert "upward.py imports autoencoder_lab.launcher" in launcher_imports([upward])
