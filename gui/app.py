@@ -6,6 +6,7 @@ that happens to be installed.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import sys
@@ -74,7 +75,7 @@ def close_on_termination(window: MainWindow) -> None:
     bytecodes, and the event loop is C++: so the C-level handler also writes to a socket
     (`signal.set_wakeup_fd`), a QSocketNotifier on its other end wakes the GUI thread into
     Python, the handler runs and asks the event loop to close the window. Unix only: Windows
-    ends a GUI program with window messages, which Qt turns into the close event itself."""
+    does not send SIGTERM to a GUI program (it ends one with window messages)."""
     global _termination_watch
     if sys.platform == "win32":
         return
@@ -82,7 +83,12 @@ def close_on_termination(window: MainWindow) -> None:
     sender.setblocking(False)
     receiver.setblocking(False)
     notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, window)
-    notifier.activated.connect(lambda: receiver.recv(64))  # drain; the handler does the work
+
+    def drain() -> None:  # the handler does the work; this only lets Python run
+        with contextlib.suppress(BlockingIOError):
+            receiver.recv(64)
+
+    notifier.activated.connect(drain)
 
     def on_terminate(signum: int, frame: object) -> None:
         window.ask_before_closing = False  # nobody to answer; edits stay in the autosave
