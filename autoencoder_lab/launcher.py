@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] == "report":  # draws figures with Qt (offscreen); the other commands never load it
         from gui.report.build import run_report
 
-        return run_report(args[1:])
+        return run_report(args[1:], prog=program_name())
     from engine.cli.commands import run_cli
 
     return run_cli(args, prog=program_name())
