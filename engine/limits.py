@@ -289,6 +289,7 @@ def check_npz(
         try:
             with archive.open(info) as member:
                 found[name] = check_npy_header(member, info.file_size, name, where, error)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+                RuntimeError) as exc:  # fmt: skip
             raise error(f"{where}: the array {name!r} is damaged ({exc})") from None
     return found

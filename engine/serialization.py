@@ -72,7 +72,9 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
                 raw_meta = archive["metadata"]
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
+    # zipfile raises NotImplementedError and RuntimeError for encrypted or exotic members.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise ModelFileError(
             f"{name}: the file is damaged or not an .npz model ({exc.__class__.__name__}: {exc})"
         ) from None

@@ -111,7 +111,9 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             arrays = {key: npz[key] for key in npz.files}
     except SessionFileError:
         raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError) as exc:
+    # zipfile raises NotImplementedError and RuntimeError for encrypted or exotic members.
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None

@@ -172,3 +172,15 @@ def test_model_of_other_width_and_height_is_refused(tmp_path):
     load_matching(str(path), tall)  # negative control
     with pytest.raises(UsageError, match="5x7 images but 'wide' is 7x5"):
         load_matching(str(path), wide)
+
+
+@pytest.mark.parametrize("bit", [0x01, 0x40])  # encrypted; strong encryption (the fuzz found it)
+def test_an_encrypted_member_is_a_session_error(tmp_path, session_meta, bit):
+    meta, arrays = session_meta
+    path = _session(tmp_path / "locked.aelab", meta, arrays)
+    data = bytearray(path.read_bytes())
+    name = bytes(data).rfind(b"session.json")
+    data[name - 46 + 8] |= bit  # the general-purpose flags of the central directory entry
+    path.write_bytes(bytes(data))
+    with pytest.raises(SessionFileError, match=r"locked\.aelab: the file is damaged"):
+        load_session(path)
