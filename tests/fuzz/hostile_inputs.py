@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from engine import Autoencoder, TrainConfig, Trainer, limits
@@ -157,13 +158,14 @@ class Originals:
 
 
 # --- properties ------------------------------------------------------------------------------
-def run_all(examples: int) -> None:
+def run_all(examples: int, seed: int | None = None) -> None:
+    """Every property; `seed` explores other cases than the derandomized default."""
     folder = Path(tempfile.mkdtemp(prefix="aelab-fuzz-"))
     good = Originals(folder)
     common = settings(
         max_examples=examples,
         deadline=None,  # time is bounded per case by _check, not by hypothesis' deadline
-        derandomize=True,  # the same cases on every run: CI stays stable
+        derandomize=seed is None,  # by default the same cases on every run: CI stays stable
         database=None,
         suppress_health_check=list(HealthCheck),
     )
@@ -390,7 +392,7 @@ def run_all(examples: int) -> None:
         generate_command,
         evaluate_command,
     ):
-        prop()
+        (prop if seed is None else hypothesis_seed(seed)(prop))()
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -403,14 +405,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=40, help="hypothesis cases per property")
     parser.add_argument("--memory-gib", type=float, default=3.0, help="RLIMIT_AS of this process")
+    parser.add_argument("--seed", type=int, help="explore other cases (default: derandomized)")
     args = parser.parse_args()
     limit = int(args.memory_gib * 1024**3)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     start = time.perf_counter()
-    run_all(args.examples)
+    run_all(args.examples, args.seed)
     report = {
         "examples_per_property": args.examples,
         "memory_limit_gib": args.memory_gib,
+        "seed": args.seed,
         "seconds": round(time.perf_counter() - start, 1),
         "cases": dict(CASES),
         "escapes": ESCAPES,
