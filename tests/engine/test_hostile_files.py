@@ -184,3 +184,25 @@ def test_an_encrypted_member_is_a_session_error(tmp_path, session_meta, bit):
     path.write_bytes(bytes(data))
     with pytest.raises(SessionFileError, match=r"locked\.aelab: the file is damaged"):
         load_session(path)
+
+
+def test_an_object_as_activation_name_is_a_model_error(tmp_path):
+    """The fuzz found `{"activation": {}}` raising TypeError: unhashable type."""
+    config = Autoencoder(4, (3,)).config() | {"activation": {"a": 0}}
+    path = _model_file(tmp_path / "m.npz", {"model": config})
+    with pytest.raises(ModelFileError, match=r"model\.activation must be text, not an object"):
+        load_model(path)
+
+
+def test_corrupted_deflate_data_is_a_session_error(tmp_path, session_meta):
+    """The fuzz found zlib.error escaping ZipFile.read."""
+    meta, arrays = session_meta
+    path = _session(tmp_path / "torn.aelab", meta, arrays)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("session.json")
+    start = info.header_offset + 30 + len(info.filename)  # the member's compressed bytes
+    data[start : start + 16] = b"\xff" * 16
+    path.write_bytes(bytes(data))
+    with pytest.raises(SessionFileError, match=r"torn\.aelab: the file is damaged"):
+        load_session(path)
