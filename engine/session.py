@@ -178,6 +178,9 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
     model.params[...] = params
     best = _array(arrays, "best_params", where, params.shape)
     config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
+    copies = config.noise_copies if config.noise is not None else 1
+    what = f"training.noise_copies = {copies} of {len(dataset)} images"
+    limits.check_memory(3 * 4 * copies * dataset.images.size, what, where, error)
     trainer = Trainer(model, dataset.images, config)
     run = fields.mapping(meta.get("run"), "run", where, error)
 

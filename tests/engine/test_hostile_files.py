@@ -206,3 +206,18 @@ def test_corrupted_deflate_data_is_a_session_error(tmp_path, session_meta):
     path.write_bytes(bytes(data))
     with pytest.raises(SessionFileError, match=r"torn\.aelab: the file is damaged"):
         load_session(path)
+
+
+def test_noisy_copies_that_would_not_fit_are_refused_when_opened(tmp_path, monkeypatch):
+    from engine import Noise
+
+    font = load_builtin("font5x7")
+    config = TrainConfig(epochs=1, noise=Noise("bitflip", 0.1), noise_copies=64)
+    trainer = Trainer(Autoencoder(font.n_pixels, (4,)), font.images, config)
+    path = tmp_path / "dae.aelab"
+    save_session(path, Session(font, trainer))
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 300_000)
+    with pytest.raises(SessionFileError, match=r"training\.noise_copies = 64 of 32 images needs"):
+        load_session(path)
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 3_000_000)
+    load_session(path)  # negative control: with room for the copies it opens
