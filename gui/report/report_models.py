@@ -58,7 +58,7 @@ class Trained:
 def _build(kind: str, n_pixels: int, seed: int) -> Autoencoder:
     preset = PRESETS[kind]
     cls = VariationalAutoencoder if kind == "vae" else Autoencoder
-    return cls(n_pixels, preset.hidden, 2, preset.activation, "bce", seed)
+    return cls(n_pixels, latent=2, loss="bce", seed=seed, **preset.model_kwargs())
 
 
 def make_trainer(
