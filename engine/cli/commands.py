@@ -230,6 +230,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{final.message} max wrong pixels {metrics['max_wrong_pixels']}, total "
         f"{metrics['total_wrong_pixels']}, {seconds:.2f} s. Wrote {out / 'model.npz'}\n"
     )
+    warning = collapse_report(model, data.images)
+    if warning:
+        sys.stderr.write(f"warning: {warning}\n")
     return 0
 
 

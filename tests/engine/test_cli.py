@@ -102,6 +102,16 @@ def test_generate_needs_a_matching_training_set(trained, tmp_path, capsys):
     assert "distinct" in capsys.readouterr().out
 
 
+def test_train_warns_of_a_posterior_collapse_and_says_what_to_change(tmp_path, capsys):
+    args = ["train", "--model", "vae", "--data", "emoji12x12", "--epochs", "300", "--quiet"]
+    old = ["--activation", "tanh", "--free-bits", "0"]  # the preset before issue 14
+    assert run_cli([*args, *old, "--beta", "30", "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: Posterior collapse" in err and "lower beta" in err
+    assert run_cli([*args, *old, "--beta", "1", "--out", str(tmp_path / "b")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 BAD_SETS = {
     "malformed.json": ('{"name": "x", "width": 5', "not valid JSON"),
     "short_row.json": (
