@@ -94,14 +94,17 @@ def _smiley_vae(epochs: int | None = None, **changes) -> tuple[VariationalAutoen
 
 
 def test_the_vae_preset_keeps_both_axes_on_near_identical_smileys():
-    """Seed 0 of the 12 smileys: the preset reconstructs every one within a pixel (decoding mu)
-    and spreads them over both axes; the old recipe (tanh, no free bits) is the negative
-    control: it lets z1 or z2 collapse, and the warning names it."""
+    """Seed 0 of the 12 smileys: the preset reconstructs every one within a pixel (decoding mu),
+    spreads them over both axes and draws many distinct images; the old recipe (tanh, no free
+    bits) is the negative control: it lets z1 or z2 collapse, and the warning names it."""
     model, images = _smiley_vae()
     quality = grid_quality(model, images)
     wrong = ((model.reconstruct(images) >= 0.5) != (images >= 0.5)).sum(axis=1)
     assert wrong.max() <= 1
-    assert quality.axis_ratio >= 0.3 and quality.distinct >= 20
+    assert quality.axis_ratio >= 0.3
+    assert (
+        quality.distinct >= 35 and quality.new >= 5
+    )  # 39 and 7 with the Haswell and SkylakeX kernels
     assert collapse_report(model, images, quality) is None
     old, images = _smiley_vae(1500, activation="tanh", free_bits=0.0)  # collapsed by then
     quality = grid_quality(old, images)
