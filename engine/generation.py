@@ -108,9 +108,7 @@ def grid_quality(
     """Decode a grid x grid sheet over [lo, hi]^2 and score it against the training images (n, d)."""
     codes = latent_grid(model, grid, lo, hi)  # (grid*grid, latent)
     images = np.asarray(model.decode(codes), np.float64)  # (grid*grid, d)
-    return score_grid(
-        images, np.asarray(training), grid, lo, hi, codes, planes=min(model.latent, 2)
-    )
+    return score_grid(images, np.asarray(training), grid, lo, hi, codes, axes=min(model.latent, 2))
 
 
 def score_grid(
@@ -120,10 +118,10 @@ def score_grid(
     lo: float,
     hi: float,
     codes: np.ndarray,
-    planes: int = 2,
+    axes: int = 2,
 ) -> GridQuality:
     """The numbers of `grid_quality` for already decoded images (grid*grid, d), row by row from
-    the top, z1 across and z2 down; `planes` is how many latent axes the grid spans (1 or 2)."""
+    the top, z1 across and z2 down; `axes` is how many latent axes the grid spans (1 or 2)."""
     binary = images >= THRESHOLD  # (m, d)
     _, inverse, counts = np.unique(binary, axis=0, return_inverse=True, return_counts=True)
     nearest, distance = nearest_glyphs(images, training)
@@ -132,7 +130,7 @@ def score_grid(
     sheet = images.reshape(grid, grid, -1)  # (rows: z2 from the top, columns: z1, d)
     across = float(np.abs(np.diff(sheet, axis=1)).mean()) if grid > 1 else 0.0
     down = float(np.abs(np.diff(sheet, axis=0)).mean()) if grid > 1 else 0.0
-    change = (across, down) if planes > 1 else (across,)
+    change = (across, down) if axes > 1 else (across,)
     return GridQuality(
         grid, float(lo), float(hi), codes, images, len(counts), new,
         float(counts.max()) / len(images), change, nearest, distance,
