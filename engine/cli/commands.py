@@ -1,5 +1,8 @@
 """The headless command line: train, evaluate, generate and sweep without a window.
 
+`report` is listed here too, so `--help` and a mistyped command name it, but the launcher runs
+it (`gui.report`: it draws its figures with Qt, offscreen).
+
 Bad input ends with one line on stderr and exit code 2, never a traceback: every error the
 engine raises for a user's input is a ValueError subclass with a sentence for a person.
 """
@@ -39,13 +42,8 @@ from engine.training import Trainer
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
 
 
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="main.py",
-        description="Autoencoder Lab. Without a command, opens the window.",
-        epilog="report: `main.py report --out DIR` retrains with fixed seeds and writes the "
-        "write-up's figures (PNG) and report.md, offscreen (see `main.py report --help`).",
-    )
+def build_parser(prog: str = "main.py") -> Parser:
+    parser = Parser(prog=prog, description="Autoencoder Lab. Without a command, opens the window.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     train = sub.add_parser("train", help="train a model and write DIR/model.npz and metrics.json")
@@ -109,13 +107,20 @@ def build_parser() -> Parser:
     sw.add_argument("--latent", type=int, default=2, help="latent size of models trained here")
     sw.add_argument("--out", default="sweep.csv", help="the CSV file (default sweep.csv)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser(  # run by the launcher before this parser sees it; listed for --help
+        "report",
+        help="retrain with fixed seeds; write every figure and report.md (see report --help)",
+        add_help=False,
+    )
     return parser
 
 
-def run_cli(argv: list[str]) -> int:
-    """Entry point of `python main.py COMMAND ...`; returns the exit code."""
+def run_cli(argv: list[str], prog: str = "main.py") -> int:
+    """Entry point of `python main.py COMMAND ...` (`prog` names it in usage lines); returns the
+    exit code."""
     try:
-        args = build_parser().parse_args(_join_negative_values(argv))
+        args = build_parser(prog).parse_args(_join_negative_values(argv))
         commands = {
             "train": cmd_train,
             "evaluate": cmd_evaluate,

@@ -170,7 +170,11 @@ def test_real_process_help_and_error_without_traceback(tmp_path):
     main = str(ROOT / "main.py")
     shown = subprocess.run([sys.executable, main, "--help"], capture_output=True, text=True)
     assert shown.returncode == 0
-    assert all(word in shown.stdout for word in ("train", "evaluate", "generate"))
+    commands = ("train", "evaluate", "generate", "sweep", "report")
+    assert all(f"\n    {word} " in shown.stdout for word in commands), shown.stdout
+    mistyped = subprocess.run([sys.executable, main, "trian"], capture_output=True, text=True)
+    assert mistyped.returncode == 2
+    assert all(repr(word) in mistyped.stderr for word in commands), mistyped.stderr
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2")
     failed = subprocess.run(
