@@ -31,6 +31,9 @@ COLLAPSED_RATIO = (
 ALIKE_SHARE = 0.5
 # ... or a latent axis whose KL, averaged over the set, is below this (nats): its codes are the prior.
 INACTIVE_KL = 0.02
+# With fewer glyphs one axis may be all a set needs and one glyph may fill half the grid: no
+# sign of collapse, so no report.
+FEW_GLYPHS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,14 +159,17 @@ def collapse_report(model, training: np.ndarray, quality: GridQuality | None = N
     Collapse shows as a grid whose points mostly decode to one image, as latent axes whose KL is
     near zero (their codes say nothing about the glyph), or as one axis of the plane that changes
     nothing. A low total KL alone is no sign: a set of near-identical glyphs needs little.
+    Sets of fewer than FEW_GLYPHS glyphs get no report.
     """
-    if model.kind != "vae":
+    if model.kind != "vae" or len(training) < FEW_GLYPHS:
         return None
     quality = quality or grid_quality(model, training)
     mu, logvar = model.encode_distribution(training)
     kl = kl_per_axis(np.asarray(mu, np.float64), np.asarray(logvar, np.float64))  # (L,)
-    inactive = [i for i, v in enumerate(kl) if v < INACTIVE_KL]
-    alike = quality.largest_share >= ALIKE_SHARE and len(training) > 1
+    # Only the plane's axes count: axes beyond z2 that a model leaves unused cost nothing a
+    # person sees on the plane.
+    inactive = [i for i in range(min(model.latent, 2)) if kl[i] < INACTIVE_KL]
+    alike = quality.largest_share >= ALIKE_SHARE
     problems = []
     if alike:
         problems.append(

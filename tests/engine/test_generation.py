@@ -84,6 +84,50 @@ def test_a_one_dimensional_latent_has_no_axis_to_collapse():
     assert quality.axis_ratio is None and quality.collapsed_axis is None
 
 
+class CodedVAE(PlaneDecoder):
+    """A stand-in VAE: fixed codes mu (n, L) with unit-free spread, decoded by PlaneDecoder."""
+
+    kind, beta = "vae", 1.0
+
+    def __init__(self, mu: np.ndarray, w1: float = 3.0, w2: float = 2.0) -> None:
+        super().__init__(w1, w2)
+        self.mu, self.latent = mu, mu.shape[1]
+
+    def encode_distribution(self, images):
+        return self.mu, np.full_like(self.mu, -4.0)  # sigma 0.14: a sharp posterior
+
+    def decode(self, codes):
+        return super().decode(codes[:, :2])
+
+
+SPREAD = np.random.default_rng(1).standard_normal((12, 2))  # (12, 2) codes using both axes
+
+
+def test_collapse_report_is_silent_for_a_healthy_plane():
+    assert collapse_report(CodedVAE(SPREAD), np.zeros((12, 16))) is None
+
+
+def test_collapse_report_names_a_plane_axis_whose_codes_are_the_prior():
+    mu = SPREAD.copy()
+    mu[:, 1] = 0.0  # z2 says nothing about the glyph; its KL is that of sigma alone
+    model = CodedVAE(mu)
+    model.encode_distribution = lambda images: (mu, np.array([[-4.0, 0.0]] * 12))
+    text = collapse_report(model, np.zeros((12, 16)))
+    assert "axis z2 carries no information" in text and "lower beta" in text
+
+
+def test_an_unused_third_axis_and_a_tiny_set_are_no_collapse():
+    mu = np.concatenate([SPREAD, np.zeros((12, 1))], axis=1)  # (12, 3): z3 unused
+    model = CodedVAE(mu)
+    model.encode_distribution = lambda images: (mu, np.array([[-4.0, -4.0, 0.0]] * 12))
+    assert collapse_report(model, np.zeros((12, 16))) is None
+    one_image = CodedVAE(SPREAD[:2], w1=0.0, w2=0.0)  # two glyphs, the grid all one image
+    assert grid_quality(one_image, np.zeros((2, 16))).largest_share == 1.0
+    assert collapse_report(one_image, np.zeros((2, 16))) is None
+    many = CodedVAE(SPREAD, w1=0.0, w2=0.0)  # twelve glyphs, the grid all one image
+    assert "decodes to one and the same image" in collapse_report(many, np.zeros((12, 16)))
+
+
 def _smiley_vae(epochs: int | None = None, **changes) -> tuple[VariationalAutoencoder, np.ndarray]:
     data = smiley_variants()
     preset = PRESETS["vae"]
