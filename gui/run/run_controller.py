@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
 from engine.data.datasets import Dataset, DatasetError
@@ -61,6 +62,7 @@ class RunController(QObject):
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
         self._trainer: Trainer | None = None
         self._snapshot: Snapshot | None = None
+        self._ended_models: dict[str, Autoencoder] = {}
         self._worker: TrainingWorker | None = None
         self._threads: dict[QThread, TrainingWorker] = {}  # alive until thread.finished
         self._pacer = SnapshotPacer(self._show_snapshot, self)
@@ -98,6 +100,11 @@ class RunController(QObject):
     @property
     def is_active(self) -> bool:
         return self._state in ACTIVE_STATES
+
+    def ended_models(self) -> dict[str, Autoencoder]:
+        """The weights of the run that ended last (read in a `run_ended` slot, for the Runs tab):
+        "best", which the model holds now, and "final", the last epoch's, when they differ."""
+        return dict(self._ended_models)
 
     # --- settings -------------------------------------------------------------------------------
     def update_settings(self, **changes: object) -> bool:
@@ -156,17 +163,32 @@ class RunController(QObject):
     # --- run commands ---------------------------------------------------------------------------
     def start(self) -> None:
         """Train until a stop rule. A paused run resumes; an ended run starts again from the
-        initial weights (same init seed), so pressing Start twice gives the same run twice."""
+        initial weights (same init seed), so pressing Start twice gives the same run twice. The
+        ended run's weights stay in the Runs tab (gui.views.run_history), which can load them."""
         if self._state == "paused":
             self.resume()
         elif self._state != "running":
+            ended = self._state in ENDED_STATES
             self._launch(None)
+            if ended:
+                self.message_changed.emit(
+                    "A new run from the initial weights; the last run's weights are kept in "
+                    "the Runs tab (Load weights). Step trains on from the weights shown."
+                )
 
     def step(self, epochs: int) -> None:
-        """Train exactly `epochs` more epochs, then pause."""
+        """Train exactly `epochs` more epochs, then pause. After the run ended this goes on from
+        the weights it shows (its best) and its epoch count: its stop rules were met already
+        and would end it again at once, so they no longer apply to Steps (Start obeys them)."""
         if self._state == "paused" and self._worker is not None:
             self._set_state("running")
             self._worker.step(epochs)
+        elif self._state in ENDED_STATES and self._trainer is not None:
+            if self._data_stale:  # the trained weights on the glyphs as they are now
+                self._make_idle(new_model=False)
+            else:
+                self._trainer.state = "paused"  # the ended run is taken up again
+            self._launch(epochs, past_end=True)
         elif self._state != "running":
             self._launch(epochs)
 
@@ -222,7 +244,13 @@ class RunController(QObject):
         except ModelFileError as error:
             self.error_occurred.emit(f"Could not load the model: {error}.")
             return False
-        misfit = model_misfit(model, self._dataset, path)
+        return self.load_weights(model, meta, path)
+
+    @Slot(object, dict, str)
+    def load_weights(self, model: Autoencoder, meta: dict, source: str) -> bool:
+        """Install `model` from `source` (a file, or a run kept in the Runs tab) with the settings
+        its metadata holds; the run starts over from these weights."""
+        misfit = model_misfit(model, self._dataset, source)
         if misfit is not None:
             self.error_occurred.emit(misfit)
             return False
@@ -230,10 +258,10 @@ class RunController(QObject):
         self._save_settings()
         self.settings_changed.emit(self._settings)
         self._cancel_run()
-        self._model = model
+        self._model = model.copy()  # training must never change the caller's model
         self._make_idle(new_model=False)
         note = other_images_note(meta, self._dataset)
-        self.message_changed.emit(f"Loaded the model from {path}.{note}")
+        self.message_changed.emit(f"Loaded the model from {source}.{note}")
         return True
 
     # --- session files ---------------------------------------------------------------------------
@@ -309,12 +337,14 @@ class RunController(QObject):
         return end_threads(self._threads, timeout_ms)
 
     # --- internals: runs ------------------------------------------------------------------------
-    def _launch(self, epochs: int | None) -> None:
-        if self._state in ENDED_STATES or self._data_stale:
+    def _launch(self, epochs: int | None, past_end: bool = False) -> None:
+        """Start a worker on the trainer; a new run unless `past_end` (a Step after an end)."""
+        if not past_end and (self._state in ENDED_STATES or self._data_stale):
             self._make_idle(new_model=True)
         if self._trainer is None:
             return
-        worker, thread = start_worker(self._trainer, self._connect_worker)
+        self._ended_models = {}
+        worker, thread = start_worker(self._trainer, self._connect_worker, past_end)
         self._threads[thread] = worker
         thread.finished.connect(self._on_thread_finished)
         self._worker = worker
@@ -402,6 +432,11 @@ class RunController(QObject):
             return
         self._pacer.publish(final)
         self._set_state(final.state)
+        self._ended_models = {"best": final.model}
+        last = self._trainer.final_params if self._trainer is not None else None
+        if last is not None and not np.array_equal(last, final.model.params):
+            self._ended_models["final"] = final.model.copy()
+            self._ended_models["final"].params[...] = last
         self.run_ended.emit(final)
         if final.message:
             self.message_changed.emit(final.message)
