@@ -331,7 +331,7 @@ class RunController(QObject):
     # --- closing --------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop every training thread and wait for them; True if all ended in time."""
-        self._cancel_run()
+        self._cancel_run(keep=False)  # the autosaved session keeps an unfinished run
         if self.is_active:
             self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
         return end_threads(self._threads, timeout_ms)
@@ -364,8 +364,12 @@ class RunController(QObject):
         for signal, slot in self._worker_connections(worker):
             signal.connect(slot)
 
-    def _cancel_run(self) -> None:
-        """Detach the current worker (its late signals are dropped) and let its thread end."""
+    def _cancel_run(self, keep: bool = True) -> None:
+        """Detach the current worker (its late signals are dropped) and let its thread end. A
+        run that trained and had not ended (Reset, a new set or model while it runs or pauses)
+        ends as "stopped" at the snapshot shown, so the Runs tab keeps it (`keep`)."""
+        if keep and self.is_active and self._snapshot is not None and self._snapshot.epoch > 0:
+            self._keep_cancelled_run(self._snapshot)
         worker, self._worker = self._worker, None
         if worker is None:
             return
@@ -376,6 +380,18 @@ class RunController(QObject):
             if owner is worker:
                 thread.quit()
         self._pacer.drop()
+
+    def _keep_cancelled_run(self, shown: Snapshot) -> None:
+        """Emit `run_ended` for a run about to be cancelled: the weights shown as "final" and,
+        when no thread is training it (paused), the best ones too."""
+        self._ended_models = {"final": shown.model}
+        trainer = self._trainer
+        if self._state == "paused" and trainer is not None:
+            best = shown.model.copy()
+            best.params[...] = trainer.best_params
+            self._ended_models["best"] = best
+        message = f"Ended by the user at epoch {shown.epoch} (not finished)."
+        self.run_ended.emit(dataclasses.replace(shown, state="stopped", message=message))
 
     def _make_idle(self, new_model: bool) -> None:
         """A fresh, not yet started trainer on the set as it is now, and its snapshot."""

@@ -164,3 +164,23 @@ def test_a_short_run_reads_its_seconds_not_zero(qtbot):
     history.add({"seconds": 1234.5, "settings": {}})
     cells = [view.table.item(row, COLUMNS.index("Seconds")).text() for row in (1, 0)]
     assert cells == ["0.0342", "1,234"]
+
+
+def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, store):
+    """No button silently discards a trained model: Reset on a paused run records it."""
+    win = make_window(qtbot, store)
+    panel = win.training_panel
+    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+        qtbot.mouseClick(panel.step_buttons[100], Qt.MouseButton.LeftButton)
+    paused = win.run.snapshot
+    assert win.run_history.runs == []  # negative control: pausing ends nothing
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert win.run.snapshot.epoch == 0
+    (record,) = win.run_history.runs
+    assert record["state"] == "stopped" and record["epochs"] == 100
+    assert sorted(win.run_history.weights_of(0)) == ["best", "final"]
+    win.run_history_view.table.selectRow(0)
+    qtbot.mouseClick(win.run_history_view.load_buttons["final"], Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(win.run.snapshot.model.params, paused.model.params)
+    assert win.errors == []
+    win.close()
