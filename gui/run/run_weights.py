@@ -20,8 +20,8 @@ MAX_RUNS = 20
 MAX_BYTES = 200 * 2**20
 WHICH = ("best", "final")
 CAP_TEXT = (
-    f"Best and last-epoch weights are kept for the newest {MAX_RUNS} runs, at most "
-    f"{MAX_BYTES >> 20} MB together; older runs lose their weights first."
+    f"Weights are kept for the newest {MAX_RUNS} runs, {MAX_BYTES >> 20} MB at most; "
+    "the oldest lose theirs first."
 )
 
 

@@ -243,7 +243,7 @@ class RunHistoryView(QWidget):
             button = QPushButton(f"Load {WEIGHT_NAMES[which]} weights")
             button.setToolTip(
                 f"Put the selected run's {WEIGHT_NAMES[which]} weights (and its settings) into "
-                "the window; Step then trains on from them."
+                f"the window; Step then trains on from them. {CAP_TEXT}"
             )
             button.clicked.connect(lambda _checked=False, w=which: self.load_selected(w))
             self.load_buttons[which] = button
@@ -254,12 +254,13 @@ class RunHistoryView(QWidget):
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in self.load_buttons.values():
             buttons.addWidget(button)
-        buttons.addWidget(self.cap_label, 1)
+        buttons.addStretch(1)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.addWidget(self.table, 1)
         upper_layout.addLayout(buttons)
+        upper_layout.addWidget(self.cap_label)
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.setMinimumHeight(150)
