@@ -118,24 +118,37 @@ def window(kind: str, seconds: float) -> dict:
         win.run.stop()
         app.quit()  # Qt 6 closes the window first: as a person quitting mid-run
 
-    win.run.start()
-    start = time.perf_counter()
-    gui_cpu_at_start = time.thread_time()  # this (the GUI) thread's CPU time
-    cpu_at_start = time.process_time()  # all threads'
+    idle: list[float] = []
+    start = gui_cpu_at_start = cpu_at_start = 0.0
+    steps_at_start = 0
+
+    def begin() -> None:
+        """The probe ran in the idle window first: what the machine's load alone costs it."""
+        nonlocal start, gui_cpu_at_start, cpu_at_start, steps_at_start
+        idle.extend(lateness)
+        lateness.clear()
+        win.run.start()
+        start = time.perf_counter()
+        gui_cpu_at_start = time.thread_time()  # this (the GUI) thread's CPU time
+        cpu_at_start = time.process_time()  # all threads'
+        steps_at_start = win.run.snapshot.steps if win.run.snapshot else 0
+        QTimer.singleShot(int(1000 * seconds), finish)
+
     clock.start()
     probe.start()
-    steps_at_start = win.run.snapshot.steps if win.run.snapshot else 0
+    QTimer.singleShot(int(1000 * min(1.0, seconds / 2)), begin)
     # The real event loop, as `python main.py` runs it (a Python loop calling processEvents
     # would itself take the GIL a thousand times a second and slow the training thread).
-    QTimer.singleShot(int(1000 * seconds), finish)
     app.exec()
     steps, elapsed = result["steps"], result["elapsed"]
     lateness.sort()
+    idle.sort()
     shown = [t for t in redraws if start <= t <= start + elapsed]
     return {
         "steps_per_second": steps / elapsed,
         "probe_p50_ms": lateness[len(lateness) // 2],
         "probe_p99_ms": lateness[int(0.99 * (len(lateness) - 1))],
+        "idle_probe_p99_ms": idle[int(0.99 * (len(idle) - 1))],  # the same window, not training
         "scatter_refreshes_per_second": len(shown) / elapsed,
         "shown_steps_per_second": result["shown"],  # what the panel said at the end
         # The GUI thread's CPU seconds per second: what the views cost, whatever the load.
@@ -175,7 +188,8 @@ def measure_kind(kind: str, seconds: float, rounds: int) -> dict:
         print(f"{kind} round {r + 1}: headless {before['steps_per_second']:.0f} and "
               f"{after['steps_per_second']:.0f} steps/s, window {w['steps_per_second']:.0f} "
               f"steps/s (x{rows[-1]['ratio']:.2f}; shown {w['shown_steps_per_second']:.0f}), "
-              f"probe p50 {w['probe_p50_ms']:.1f} ms p99 {w['probe_p99_ms']:.1f} ms, "
+              f"probe p50 {w['probe_p50_ms']:.1f} ms p99 {w['probe_p99_ms']:.1f} ms (idle "
+              f"{w['idle_probe_p99_ms']:.1f}), "
               f"scatter {w['scatter_refreshes_per_second']:.1f}/s, GUI thread CPU "
               f"{w['gui_cpu_share']:.0%}, trainer CPU/step x{rows[-1]['cpu_ratio']:.2f} of "
               f"headless, load {load_average()[0]}",
@@ -200,6 +214,7 @@ def measure_kind(kind: str, seconds: float, rounds: int) -> dict:
         "probe_p50_ms": med("probe_p50_ms"),
         "probe_p99_ms": med("probe_p99_ms"),
         "probe_p99_min_max_ms": [min(p99s), max(p99s)],
+        "idle_probe_p99_ms": med("idle_probe_p99_ms"),
         "scatter_refreshes_per_second": med("scatter_refreshes_per_second"),
         "gui_cpu_share": med("gui_cpu_share"),
         "rounds": rows,
@@ -231,8 +246,8 @@ def main(argv: list[str]) -> int:
     }
     args.out.write_text(json.dumps(summary, indent=1) + "\n")
     print("\n| kind (set) | window / headless steps/s: median (min..max) | trainer CPU per "
-          "step, headless / window (min..max) | probe p50 / p99 ms (p99 min..max) | GUI thread "
-          "CPU | scatter /s |\n|---|---|---|---|---|---|")  # fmt: skip
+          "step, headless / window (min..max) | probe p50 / p99 ms (p99 min..max) | probe p99, "
+          "window idle | GUI thread CPU | scatter /s |\n|---|---|---|---|---|---|---|")  # fmt: skip
     for kind, r in results.items():
         lo, hi = r["ratio_min_max"]
         clo, chi = r["cpu_ratio_min_max"]
@@ -241,7 +256,7 @@ def main(argv: list[str]) -> int:
               f"{hi:.2f}; {r['window_steps_per_second']:.0f} / "
               f"{r['headless_steps_per_second']:.0f}) | {r['cpu_ratio_headless_over_window']:.2f} "
               f"({clo:.2f}..{chi:.2f}) | {r['probe_p50_ms']:.1f} / {r['probe_p99_ms']:.1f} "
-              f"({plo:.1f}..{phi:.1f}) | {r['gui_cpu_share']:.0%} | "
+              f"({plo:.1f}..{phi:.1f}) | {r['idle_probe_p99_ms']:.1f} | {r['gui_cpu_share']:.0%} | "
               f"{r['scatter_refreshes_per_second']:.1f} |")  # fmt: skip
     print(f"\nload average before {load_before}, after {summary['load_average_after']}")
     print(f"Wrote {args.out}")
