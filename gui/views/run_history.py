@@ -354,11 +354,12 @@ class RunHistoryView(QWidget):
         self.load_requested.emit(model, meta, source)
         return True
 
-    @Slot(QPoint)
-    def _on_context_menu_requested(self, pos: QPoint) -> None:
+    def context_menu(self, pos: QPoint) -> QMenu | None:
+        """The menu for a right-click at `pos` (table viewport coordinates): load the run's
+        best or last-epoch weights. Selects the row clicked unless it is selected already."""
         row = self.table.rowAt(pos.y())
         if row < 0:
-            return
+            return None
         if self._row_to_run(row) not in self.selected_runs():
             self.table.selectRow(row)
         kept = self._history.weights_of(self._row_to_run(row))
@@ -367,4 +368,11 @@ class RunHistoryView(QWidget):
             action = menu.addAction(f"Load {name} weights")
             action.setEnabled(which in kept and len(self.selected_runs()) == 1)
             action.triggered.connect(lambda _checked=False, w=which: self.load_selected(w))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    @Slot(QPoint)
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.context_menu(pos)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()

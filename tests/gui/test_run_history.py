@@ -184,3 +184,22 @@ def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, store):
     np.testing.assert_array_equal(win.run.snapshot.model.params, paused.model.params)
     assert win.errors == []
     win.close()
+
+
+def test_the_context_menu_loads_a_runs_weights(qtbot, store):
+    win = make_window(qtbot, store)
+    view = win.run_history_view
+    run_to_the_end(qtbot, win)
+    trained = win.run.snapshot.model.params.copy()
+    qtbot.mouseClick(win.training_panel.reset_button, Qt.MouseButton.LeftButton)
+    assert not np.array_equal(win.run.snapshot.model.params, trained)
+    rect = view.table.visualItemRect(view.table.item(0, 0))
+    menu = view.context_menu(rect.center())
+    actions = {a.text(): a for a in menu.actions()}
+    assert {t: a.isEnabled() for t, a in actions.items()} == {
+        "Load best weights": True,
+        "Load last epoch weights": False,  # the best were the last: kept once
+    }
+    actions["Load best weights"].trigger()
+    np.testing.assert_array_equal(win.run.snapshot.model.params, trained)
+    win.close()
