@@ -133,7 +133,7 @@ def test_step_after_the_end_trains_on_from_the_weights_shown(qtbot, panel):
         # every glyph; fresh weights would be as far off as the start was.
         moved = np.linalg.norm(shown.model.params - trained)
         assert moved < 0.2 * np.linalg.norm(trained - initial)
-        assert shown.evaluation.max_wrong <= 1
+        assert shown.evaluation.max_wrong <= 5  # fresh weights get about 30 wrong
         assert shown.history["epoch"][0] == 0 and ended.epoch in shown.history["epoch"]
     with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
         click(qtbot, panel.start_button)  # Start obeys the stop rule again: it ends at once
