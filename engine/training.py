@@ -103,6 +103,8 @@ class Trainer:
         self.best_epoch = 0
         self._first_loss = math.inf  # the loss of the first evaluation, and the lowest since
         self._lowest_loss = math.inf
+        # The weights of the last epoch, kept when an end puts the best ones back (None before).
+        self.final_params: np.ndarray | None = None
         self._evaluated_epoch = -1
         # Scores each training step's own output when that output is an evaluation (see below).
         self._scorer = StepScorer(self.targets) if self._full_batch_is_evaluation() else None
@@ -162,20 +164,23 @@ class Trainer:
         on_snapshot: Callable[[Snapshot], None] | None = None,
         snapshot_every: int = 0,
         snapshot_seconds: float = 0.0,
+        stop_rules: bool = True,
     ) -> Snapshot:
         """Train until a stop rule, `epochs` more epochs (then 'paused'), a pause or a stop request.
 
         `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
         `snapshot_seconds`, and always once at the end. Returns the final snapshot. When the run
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
-        worst, then lowest loss); when it fails, the best finite weights.
+        worst, then lowest loss); when it fails, the best finite weights. `stop_rules=False`
+        ignores the epoch limit and the stop rules: an ended run trains on from the weights it
+        ended with (they met those rules already and would end it again at once).
         """
         # Overflow on the way to a diverging loss is detected and reported; no warnings.
         with (
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
             blas_threads_for(self.model.params.size),
         ):
-            return self._run(epochs, on_snapshot, snapshot_every, snapshot_seconds)
+            return self._run(epochs, on_snapshot, snapshot_every, snapshot_seconds, stop_rules)
 
     def _run(
         self,
@@ -183,6 +188,7 @@ class Trainer:
         on_snapshot: Callable[[Snapshot], None] | None,
         snapshot_every: int,
         snapshot_seconds: float,
+        stop_rules: bool,
     ) -> Snapshot:
         cfg = self.config
         self._pause_requested = False
@@ -209,11 +215,11 @@ class Trainer:
                 if not math.isfinite(parts.total):
                     self._fail()
                     break
-                if due and self._record(scorer(parts.total, output)):
+                if due and self._record(scorer(parts.total, output), stop_rules):
                     break
-            elif due and self._record(evaluate(self.model, self.images, self.targets)):
+            elif due and self._record(evaluate(self.model, self.images, self.targets), stop_rules):
                 break
-            if self.epoch >= cfg.epochs:
+            if stop_rules and self.epoch >= cfg.epochs:
                 self._evaluate_if_needed()
                 self._end("finished", f"Reached the epoch limit ({cfg.epochs}).")
                 break
@@ -306,7 +312,8 @@ class Trainer:
             self._record(evaluate(self.model, self.images, self.targets), check_stop=False)
 
     def _record(self, ev: Evaluation, check_stop: bool = True) -> bool:
-        """Log an evaluation of the current weights; returns True when the run must end."""
+        """Log an evaluation of the current weights; returns True when the run must end (a
+        non-finite loss always ends it; a stop rule only with `check_stop`)."""
         if not math.isfinite(ev.loss):
             self._fail()
             return True
@@ -340,8 +347,9 @@ class Trainer:
         return False
 
     def _end(self, state: str, message: str) -> None:
-        """Finish or stop: the model takes the best weights seen."""
+        """Finish or stop: the model takes the best weights seen (the last ones are kept too)."""
         self.state, self.message = state, message
+        self.final_params = self.model.params.copy()
         self.model.params[...] = self.best_params
         self._evaluate_best()
 
@@ -368,6 +376,7 @@ class Trainer:
     def _fail(self, reason: str = "the loss is no longer a finite number") -> None:
         """A non-finite loss or weight, or a loss or weights blown up: keep the best weights and
         say what to change."""
+        self.final_params = None  # the last weights are not worth keeping
         self.model.params[...] = self.best_params
         hint = f"lower the learning rate (now {self.optimizer.lr:g})"
         if self.config.noise is not None:

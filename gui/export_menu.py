@@ -85,7 +85,10 @@ class ExportMenu(QObject):
 
     def export_latent_plot(self) -> bool:
         plot = self._scatter.getPlotItem()
-        return self._export("Export the latent plot", PLOT_FILTER, lambda p: export_plot(plot, p))
+        hint = (plot.titleLabel,)  # "click: decode · wheel: zoom" is for the screen, not a figure
+        return self._export(
+            "Export the latent plot", PLOT_FILTER, lambda p: export_plot(plot, p, hide=hint)
+        )
 
     def export_latent_grid(self) -> bool:
         """10 x 10 glyphs decoded over the latent plot's current view, as one picture."""

@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         run.error_occurred.connect(self._show_error)
         run.run_ended.connect(self._on_run_ended)
         self.run_history.error_occurred.connect(self._show_error)
+        self.run_history_view.load_requested.connect(run.load_weights)
         glyphs.glyphs_reset.connect(self._update_title)
         glyphs.modified_changed.connect(self._on_modified_changed)
         self.interpolation_view.path_changed.connect(self._on_interpolation_path_changed)
@@ -290,7 +291,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_run_ended(self, snapshot: Snapshot) -> None:
-        self.run_history.add(run_record(snapshot, self.run.settings.to_dict(), self.run.dataset))
+        record = run_record(snapshot, self.run.settings.to_dict(), self.run.dataset)
+        self.run_history.add(record, self.run.ended_models())
 
     @Slot(object)
     def _on_settings_changed(self, settings: RunSettings) -> None:

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # without one Qt draws every character as an empty box.
 PKGS=(libgl1 libegl1 libxkbcommon0 libfontconfig1 fonts-dejavu-core libglib2.0-0 libdbus-1-3
       libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1)
+      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1
+      librsvg2-bin)  # rsvg-convert: the tests draw every SVG export with librsvg too
 PY="${PYTHON:-python3}"
 if command -v dpkg-query >/dev/null 2>&1; then
   # Debian's own python3 needs python3-venv before `python3 -m venv` works.

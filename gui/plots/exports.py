@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -28,6 +28,7 @@ from engine.history import History
 from engine.latent import latent_grid
 from engine.png import image_sheet, save_png
 from engine.training import Snapshot
+from gui.plots.svg_flatten import flatten_transforms
 
 GRID = 10  # the latent grid picture: GRID x GRID decoded glyphs
 
@@ -39,16 +40,16 @@ class ExportError(ValueError):
     """An export that cannot be made; the message says why."""
 
 
-def export_plot(item, path: str | os.PathLike[str]) -> None:
-    """A pyqtgraph item (PlotItem, GraphicsLayout or scene) as .svg, else as a PNG picture."""
+def export_plot(item, path: str | os.PathLike[str], hide: tuple = ()) -> None:
+    """A pyqtgraph item (PlotItem, GraphicsLayout or scene) as .svg, else as a PNG picture.
+    The items in `hide` (on-screen hints such as "click: decode") are left out of the file."""
+    with _hidden(hide):
+        _export_plot(item, path)
+
+
+def _export_plot(item, path: str | os.PathLike[str]) -> None:
     if Path(path).suffix.lower() == ".svg":
-        try:
-            svg = bytes(pg_exporters.SVGExporter(item).export(toBytes=True))
-        except ValueError:
-            # pyqtgraph 0.14 cannot parse the " Z" (close path) that Qt 6.11's SVG writer puts
-            # after a view box's outline; Qt's own SVG of the same drawing is the fallback.
-            svg = _qt_svg(item)
-        write_bytes_atomic(path, svg)
+        write_bytes_atomic(path, flatten_transforms(_qt_svg(item)))
         return
     exporter = pg_exporters.ImageExporter(item)
     # pyqtgraph needs whole pixels; its own default can be fractional on some screens
@@ -61,6 +62,19 @@ def export_plot(item, path: str | os.PathLike[str]) -> None:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     write_bytes_atomic(path, bytes(QByteArray(buffer.data())))
+
+
+@contextmanager
+def _hidden(items: tuple) -> Iterator[None]:
+    """The shown ones of `items` hidden while a file is drawn (their space stays)."""
+    shown = [each for each in items if each.isVisible()]
+    for each in shown:
+        each.setVisible(False)
+    try:
+        yield
+    finally:
+        for each in shown:
+            each.setVisible(True)
 
 
 @contextmanager
@@ -78,14 +92,17 @@ def _uncached(scene) -> Iterator[None]:
 
 
 def _qt_svg(item) -> bytes:
-    """The item's part of its scene drawn by QSvgGenerator (vector, but without pyqtgraph's
-    clean-ups of the file)."""
+    """The item's part of its scene drawn by QSvgGenerator, as the PNG export draws it.
+    (pyqtgraph's SVGExporter cannot parse the " Z" that Qt 6.11 writes after an outline.)"""
     rect = item.sceneBoundingRect() if hasattr(item, "sceneBoundingRect") else item.sceneRect()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
     generator.setSize(rect.size().toSize())
+    # At the PNG's resolution: pyqtgraph's axes replay QPictures recorded at it, which a
+    # painter of another resolution (QSvgGenerator's default is 72 dpi) would scale.
+    generator.setResolution(QImage(1, 1, QImage.Format.Format_ARGB32).logicalDpiX())
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     painter = QPainter(generator)
     scene = item.scene() if hasattr(item, "scene") else item

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
 from engine.data.datasets import Dataset, DatasetError
@@ -62,6 +63,7 @@ class RunController(QObject):
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
         self._trainer: Trainer | None = None
         self._snapshot: Snapshot | None = None
+        self._ended_models: dict[str, Autoencoder] = {}
         self._worker: TrainingWorker | None = None
         self._threads: dict[QThread, TrainingWorker] = {}  # alive until thread.finished
         self._pacer = SnapshotPacer(self._show_snapshot, self)
@@ -99,6 +101,11 @@ class RunController(QObject):
     @property
     def is_active(self) -> bool:
         return self._state in ACTIVE_STATES
+
+    def ended_models(self) -> dict[str, Autoencoder]:
+        """The weights of the run that ended last (read in a `run_ended` slot, for the Runs tab):
+        "best", which the model holds now, and "final", the last epoch's, when they differ."""
+        return dict(self._ended_models)
 
     # --- settings -------------------------------------------------------------------------------
     def update_settings(self, **changes: object) -> bool:
@@ -160,17 +167,32 @@ class RunController(QObject):
     # --- run commands ---------------------------------------------------------------------------
     def start(self) -> None:
         """Train until a stop rule. A paused run resumes; an ended run starts again from the
-        initial weights (same init seed), so pressing Start twice gives the same run twice."""
+        initial weights (same init seed), so pressing Start twice gives the same run twice. The
+        ended run's weights stay in the Runs tab (gui.views.run_history), which can load them."""
         if self._state == "paused":
             self.resume()
         elif self._state != "running":
+            ended = self._state in ENDED_STATES
             self._launch(None)
+            if ended:
+                self.message_changed.emit(
+                    "A new run from the initial weights; the last run's weights are kept in "
+                    "the Runs tab (Load weights). Step trains on from the weights shown."
+                )
 
     def step(self, epochs: int) -> None:
-        """Train exactly `epochs` more epochs, then pause."""
+        """Train exactly `epochs` more epochs, then pause. After the run ended this goes on from
+        the weights it shows (its best) and its epoch count: its stop rules were met already
+        and would end it again at once, so they no longer apply to Steps (Start obeys them)."""
         if self._state == "paused" and self._worker is not None:
             self._set_state("running")
             self._worker.step(epochs)
+        elif self._state in ENDED_STATES and self._trainer is not None:
+            if self._data_stale:  # the trained weights on the glyphs as they are now
+                self._make_idle(new_model=False)
+            else:
+                self._trainer.state = "paused"  # the ended run is taken up again
+            self._launch(epochs, past_end=True)
         elif self._state != "running":
             self._launch(epochs)
 
@@ -226,10 +248,19 @@ class RunController(QObject):
         except ModelFileError as error:
             self.error_occurred.emit(f"Could not load the model: {error}.")
             return False
-        misfit = model_misfit(model, self._dataset, path)
+        return self.load_weights(model, meta, path)
+
+    @Slot(object, dict, str)
+    def load_weights(self, model: Autoencoder, meta: dict, source: str) -> bool:
+        """Install `model` from `source` (a file, or a run kept in the Runs tab) with the settings
+        its metadata holds; the run starts over from these weights."""
+        misfit = model_misfit(model, self._dataset, source)
         size, data = image_size(meta), self._dataset
         if misfit is None and size not in (None, (data.width, data.height)):
-            misfit = f"The model in {path} takes {size[0]}x{size[1]} images, but the set is {data.width}x{data.height}."
+            misfit = (
+                f"The model in {source} takes {size[0]}x{size[1]} images, "
+                f"but the set is {data.width}x{data.height}."
+            )
         if misfit is not None:
             self.error_occurred.emit(misfit)
             return False
@@ -237,10 +268,10 @@ class RunController(QObject):
         self._save_settings()
         self.settings_changed.emit(self._settings)
         self._cancel_run()
-        self._model = model
+        self._model = model.copy()  # training must never change the caller's model
         self._make_idle(new_model=False)
         note = other_images_note(meta, self._dataset)
-        self.message_changed.emit(f"Loaded the model from {path}.{note}")
+        self.message_changed.emit(f"Loaded the model from {source}.{note}")
         return True
 
     # --- session files ---------------------------------------------------------------------------
@@ -310,18 +341,20 @@ class RunController(QObject):
     # --- closing --------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop every training thread and wait for them; True if all ended in time."""
-        self._cancel_run()
+        self._cancel_run(keep=False)  # the autosaved session keeps an unfinished run
         if self.is_active:
             self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
         return end_threads(self._threads, timeout_ms)
 
     # --- internals: runs ------------------------------------------------------------------------
-    def _launch(self, epochs: int | None) -> None:
-        if self._state in ENDED_STATES or self._data_stale:
+    def _launch(self, epochs: int | None, past_end: bool = False) -> None:
+        """Start a worker on the trainer; a new run unless `past_end` (a Step after an end)."""
+        if not past_end and (self._state in ENDED_STATES or self._data_stale):
             self._make_idle(new_model=True)
         if self._trainer is None:
             return
-        worker, thread = start_worker(self._trainer, self._connect_worker)
+        self._ended_models = {}
+        worker, thread = start_worker(self._trainer, self._connect_worker, past_end)
         self._threads[thread] = worker
         thread.finished.connect(self._on_thread_finished)
         self._worker = worker
@@ -341,8 +374,12 @@ class RunController(QObject):
         for signal, slot in self._worker_connections(worker):
             signal.connect(slot)
 
-    def _cancel_run(self) -> None:
-        """Detach the current worker (its late signals are dropped) and let its thread end."""
+    def _cancel_run(self, keep: bool = True) -> None:
+        """Detach the current worker (its late signals are dropped) and let its thread end. A
+        run that trained and had not ended (Reset, a new set or model while it runs or pauses)
+        ends as "stopped" at the snapshot shown, so the Runs tab keeps it (`keep`)."""
+        if keep and self.is_active and self._snapshot is not None and self._snapshot.epoch > 0:
+            self._keep_cancelled_run(self._snapshot)
         worker, self._worker = self._worker, None
         if worker is None:
             return
@@ -353,6 +390,18 @@ class RunController(QObject):
             if owner is worker:
                 thread.quit()
         self._pacer.drop()
+
+    def _keep_cancelled_run(self, shown: Snapshot) -> None:
+        """Emit `run_ended` for a run about to be cancelled: the weights shown as "final" and,
+        when no thread is training it (paused), the best ones too."""
+        self._ended_models = {"final": shown.model}
+        trainer = self._trainer
+        if self._state == "paused" and trainer is not None:
+            best = shown.model.copy()
+            best.params[...] = trainer.best_params
+            self._ended_models["best"] = best
+        message = f"Ended by the user at epoch {shown.epoch} (not finished)."
+        self.run_ended.emit(dataclasses.replace(shown, state="stopped", message=message))
 
     def _make_idle(self, new_model: bool) -> None:
         """A fresh, not yet started trainer on the set as it is now, and its snapshot."""
@@ -411,6 +460,11 @@ class RunController(QObject):
             return
         self._pacer.publish(final)
         self._set_state(final.state)
+        self._ended_models = {"best": final.model}
+        last = self._trainer.final_params if self._trainer is not None else None
+        if last is not None and not np.array_equal(last, final.model.params):
+            self._ended_models["final"] = final.model.copy()
+            self._ended_models["final"].params[...] = last
         self.run_ended.emit(final)
         if final.message:
             self.message_changed.emit(final.message)

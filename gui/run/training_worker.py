@@ -35,9 +35,12 @@ class TrainingWorker(QObject):
     finished = Signal(object)  # the final Snapshot (None if training raised): the run is over
     _run_requested = Signal(int, object)  # (command number, epochs or None: "until a stop rule")
 
-    def __init__(self, trainer: Trainer) -> None:
+    def __init__(self, trainer: Trainer, past_end: bool = False) -> None:
         super().__init__()
         self._trainer = trainer
+        # The run had ended and a Step takes it up again: its stop rules were met already, so
+        # Steps train on without them; Start/Resume still ends it by them.
+        self._past_end = past_end
         # Commands are numbered so a pause also cancels runs requested before it that have not
         # begun yet (Trainer.run clears its pause flag when it starts).
         self._commands = 0
@@ -55,7 +58,8 @@ class TrainingWorker(QObject):
         self._request(None)
 
     def step(self, epochs: int) -> None:
-        """Train exactly `epochs` more epochs, then pause (unless a stop rule ends the run)."""
+        """Train exactly `epochs` more epochs, then pause (unless a stop rule ends the run; after
+        the run's end no stop rule applies)."""
         self._request(int(epochs))
 
     def pause(self) -> None:
@@ -122,17 +126,23 @@ class TrainingWorker(QObject):
         """Trainer.run at full speed, or in paced chunks with sleeps between them."""
         trainer = self._trainer
         goal = None if epochs is None else trainer.epoch + epochs
+        rules = goal is None or not self._past_end
         due = time.monotonic()  # when the next chunk may begin
         while True:
             pace = self._pace
             left = None if goal is None else goal - trainer.epoch
             if pace <= 0:  # full speed (also when the speed is raised to it mid-run)
-                return trainer.run(left, on_snapshot=on_snapshot, snapshot_seconds=SNAPSHOT_SECONDS)
+                return trainer.run(
+                    left,
+                    on_snapshot=on_snapshot,
+                    snapshot_seconds=SNAPSHOT_SECONDS,
+                    stop_rules=rules,
+                )
             halt = self._paused_at > command or self._stopping
             chunk = 0 if halt else max(1, round(pace * SNAPSHOT_SECONDS))  # a snapshot a chunk
             if left is not None:
                 chunk = min(chunk, left)
-            final = trainer.run(chunk)  # a chunk of 0 just pauses (or ends a stopped run)
+            final = trainer.run(chunk, stop_rules=rules)  # 0: pauses (or ends a stopped run)
             halt = self._paused_at > command or self._stopping
             going_on = final.state == "paused" and chunk > 0 and left != chunk and not halt
             if not going_on:
@@ -148,7 +158,7 @@ class TrainingWorker(QObject):
 
 
 def start_worker(
-    trainer: Trainer, connect: Callable[[TrainingWorker], None]
+    trainer: Trainer, connect: Callable[[TrainingWorker], None], past_end: bool = False
 ) -> tuple[TrainingWorker, QThread]:
     """A worker in its own started thread; the thread deletes itself once it finishes.
 
@@ -159,7 +169,7 @@ def start_worker(
     """
     thread = QThread()
     thread.setObjectName("training")
-    worker = TrainingWorker(trainer)
+    worker = TrainingWorker(trainer, past_end)
     worker.moveToThread(thread)
     connect(worker)
     worker.finished.connect(thread.quit)

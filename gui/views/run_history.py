@@ -1,24 +1,29 @@
 """Every run that ended, kept as JSON in the app's data folder, in a table; selected runs' loss
-curves overlaid in one plot to compare them.
+curves overlaid in one plot to compare them, and their weights loaded back into the window.
 
 A record is plain JSON: settings (seeds included), the data set's name and pixel hash, the final
 metrics and the loss history (thinned to at most HISTORY_POINTS points). The file is rewritten
-atomically after each run; a damaged file is put aside (never overwritten) and reported.
+atomically after each run; a damaged file is put aside (never overwritten) and reported. The
+newest runs' weights are model files beside it (gui.run.run_weights says how many are kept).
 """
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -29,15 +34,19 @@ from PySide6.QtWidgets import (
 import pyqtgraph as pg  # isort: skip  (after PySide6)
 from engine.atomic import write_text_atomic
 from engine.data.datasets import Dataset
+from engine.models import Autoencoder
+from engine.serialization import ModelFileError
 from engine.training import Snapshot
+from gui.run.run_weights import CAP_TEXT, RunWeights, runs_keeping_weights
 
 FILE_NAME = "runs.json"
 MAX_RUNS = 500  # the oldest runs are dropped beyond this
 HISTORY_POINTS = 400
 COLUMNS = (
     "When", "Set", "Kind", "Hidden", "Latent", "lr", "Seeds i/b/n", "State",
-    "Epochs", "Loss", "Worst px", "Total px", "Seconds",
+    "Epochs", "Loss", "Worst px", "Total px", "Seconds", "Weights",
 )  # fmt: skip
+WEIGHT_NAMES = {"best": "best", "final": "last epoch"}
 CURVE_COLOURS = (
     "#1f4fd8",
     "#d0401b",
@@ -68,7 +77,7 @@ def run_record(snapshot: Snapshot, settings: dict[str, Any], dataset: Dataset) -
         "loss": float(ev.loss),
         "max_wrong": int(ev.max_wrong),
         "total_wrong": int(ev.total_wrong),
-        "seconds": round(float(snapshot.elapsed), 3),
+        "seconds": float(snapshot.elapsed),
         "history": {
             "epoch": [int(history["epoch"][i]) for i in keep],
             "loss": [float(history["loss"][i]) for i in keep],
@@ -85,6 +94,7 @@ class RunHistory(QObject):
     def __init__(self, path: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._path = path
+        self._weights = RunWeights(None if path is None else path.with_name(f"{path.stem}-weights"))
         self._runs: list[dict[str, Any]] = []
         self._load_error = ""
         if path is not None and path.exists():
@@ -111,16 +121,53 @@ class RunHistory(QObject):
     def runs(self) -> list[dict[str, Any]]:
         return self._runs
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, record: dict[str, Any], models: dict[str, Autoencoder] | None = None) -> None:
+        """Append an ended run and keep its `models` ({"best": ..., "final": ...}) while the cap
+        allows (gui.run.run_weights); the oldest runs' weights make room."""
+        record = {**record, "id": uuid.uuid4().hex}
+        if models:
+            meta = {k: record[k] for k in ("dataset", "pixel_hash", "settings", "epochs", "state")}
+            try:
+                record["weights"] = self._weights.keep(record["id"], models, meta)
+            except OSError as error:
+                self.error_occurred.emit(f"Could not keep the run's weights: {error}.")
         self._runs.append(record)
+        self._evict()
         del self._runs[:-MAX_RUNS]
         self._write()
         self.runs_changed.emit()
 
+    def weights_of(self, index: int) -> list[str]:
+        """Which weights ("best", "final") the run at `index` still has."""
+        return list(_kept(self._runs[index]))
+
+    def load_weights(self, index: int, which: str) -> tuple[Autoencoder, dict[str, Any]] | None:
+        """The model kept for run `index`, or None after saying why it cannot be had."""
+        run = self._runs[index]
+        if which not in _kept(run):
+            self.error_occurred.emit(f"Run #{index + 1} has no {WEIGHT_NAMES[which]} weights kept.")
+            return None
+        try:
+            return self._weights.load(run["id"], which)
+        except ModelFileError as error:
+            self.error_occurred.emit(f"Could not load the weights of run #{index + 1}: {error}.")
+            return None
+
     def clear(self) -> None:
+        for run in self._runs:
+            if _kept(run):
+                self._weights.drop(run["id"])
         self._runs.clear()
         self._write()
         self.runs_changed.emit()
+
+    def _evict(self) -> None:
+        """Drop the weights of the runs beyond the cap, oldest first."""
+        kept = [run for run in reversed(self._runs) if _kept(run)]  # newest first
+        keep = runs_keeping_weights([sum(_kept(run).values()) for run in kept])
+        for run in kept[keep:]:
+            self._weights.drop(run["id"])
+            del run["weights"]
 
     def _write(self) -> None:
         if self._path is None:
@@ -148,12 +195,29 @@ def _cells(run: dict[str, Any]) -> list[str]:
         f"{run.get('loss', 0):.4g}",
         str(run.get("max_wrong", "")),
         str(run.get("total_wrong", "")),
-        f"{run.get('seconds', 0):.1f}",
+        _seconds(run.get("seconds", 0)),
+        " + ".join(WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "—",
     ]
 
 
+def _kept(run: dict[str, Any]) -> dict[str, int]:
+    """{which: bytes} of the weights a run still has ({} for runs from before they were kept)."""
+    weights = run.get("weights")
+    return weights if isinstance(weights, dict) else {}
+
+
+def _seconds(seconds: float) -> str:
+    """Three significant digits: a run of 0.04 s reads 0.040, not 0.0 (issue 15.6)."""
+    if seconds >= 99.95:
+        return f"{seconds:,.0f}"
+    return f"{seconds:#.3g}" if seconds > 0 else "0"
+
+
 class RunHistoryView(QWidget):
-    """The "Runs" tab: a table of ended runs (newest first) and the selected runs' loss curves."""
+    """The "Runs" tab: a table of ended runs (newest first), the selected runs' loss curves, and
+    buttons (and a context menu) that load a run's kept weights back into the window."""
+
+    load_requested = Signal(object, dict, str)  # (Autoencoder, its metadata, where it came from)
 
     def __init__(self, history: RunHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,7 +232,35 @@ class RunHistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setToolTip("Every run that ended. Select two or more (Ctrl+click) to compare.")
+        self.table.setToolTip(
+            "Every run that ended. Select two or more (Ctrl+click) to compare; right-click a run "
+            "to load its weights."
+        )
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu_requested)
+        self.load_buttons = {}
+        for which in WEIGHT_NAMES:
+            button = QPushButton(f"Load {WEIGHT_NAMES[which]} weights")
+            button.setToolTip(
+                f"Put the selected run's {WEIGHT_NAMES[which]} weights (and its settings) into "
+                f"the window; Step then trains on from them. {CAP_TEXT}"
+            )
+            button.clicked.connect(lambda _checked=False, w=which: self.load_selected(w))
+            self.load_buttons[which] = button
+        self.cap_label = QLabel(CAP_TEXT)
+        self.cap_label.setWordWrap(True)
+        self.cap_label.setStyleSheet("color: #666;")
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for button in self.load_buttons.values():
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addLayout(buttons)
+        upper_layout.addWidget(self.cap_label)
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.setMinimumHeight(150)
@@ -186,7 +278,7 @@ class RunHistoryView(QWidget):
         lower_layout.addWidget(self.hint)
         lower_layout.addWidget(self.plot, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(upper)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -210,7 +302,7 @@ class RunHistoryView(QWidget):
         for row in range(len(runs)):
             for col, text in enumerate(_cells(runs[self._row_to_run(row)])):
                 item = QTableWidgetItem(text)
-                if col >= 8:
+                if 8 <= col < len(COLUMNS) - 1:  # numbers
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -242,3 +334,45 @@ class RunHistoryView(QWidget):
             pen = pg.mkPen(CURVE_COLOURS[k % len(CURVE_COLOURS)], width=2)
             self.curves.append(self.plot.plot(epochs[ok], loss[ok], pen=pen, name=name))
         self.hint.setVisible(not self.curves)
+        selected = self.selected_runs()
+        kept = self._history.weights_of(selected[0]) if len(selected) == 1 else []
+        for which, button in self.load_buttons.items():
+            button.setEnabled(which in kept)
+
+    def load_selected(self, which: str) -> bool:
+        """Ask the window to load the one selected run's `which` weights; False if it cannot."""
+        selected = self.selected_runs()
+        if len(selected) != 1:
+            return False
+        index = selected[0]
+        loaded = self._history.load_weights(index, which)
+        if loaded is None:
+            return False
+        model, meta = loaded
+        epochs = self._history.runs[index].get("epochs", "?")
+        source = f"run #{index + 1} ({WEIGHT_NAMES[which]} weights of {epochs} epochs)"
+        self.load_requested.emit(model, meta, source)
+        return True
+
+    def context_menu(self, pos: QPoint) -> QMenu | None:
+        """The menu for a right-click at `pos` (table viewport coordinates): load the run's
+        best or last-epoch weights. Selects the row clicked unless it is selected already."""
+        row = self.table.rowAt(pos.y())
+        if row < 0:
+            return None
+        if self._row_to_run(row) not in self.selected_runs():
+            self.table.selectRow(row)
+        kept = self._history.weights_of(self._row_to_run(row))
+        menu = QMenu(self)
+        for which, name in WEIGHT_NAMES.items():
+            action = menu.addAction(f"Load {name} weights")
+            action.setEnabled(which in kept and len(self.selected_runs()) == 1)
+            action.triggered.connect(lambda _checked=False, w=which: self.load_selected(w))
+        return menu
+
+    @Slot(QPoint)
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.context_menu(pos)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()

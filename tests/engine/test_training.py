@@ -186,6 +186,18 @@ def test_epoch_limit_finishes(font):
     assert "epoch limit" in final.message
 
 
+def test_an_ended_run_trains_on_without_its_stop_rules(font):
+    trainer = Trainer(Autoencoder(font.n_pixels), font.images, TrainConfig(epochs=30))
+    ended = trainer.run()
+    assert ended.state == "finished" and ended.epoch == 30
+    assert trainer.final_params is not None  # the last epoch's weights, kept beside the best
+    again = trainer.run(5)  # negative control: the epoch limit ends it again at once
+    assert again.state == "finished" and again.epoch == 30
+    more = trainer.run(5, stop_rules=False)
+    assert more.state == "paused" and more.epoch == 35
+    assert more.history["epoch"][-1] == 35  # the history goes on too
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_every_optimizer_lowers_the_loss(font, optimizer):
     model = Autoencoder(font.n_pixels, seed=0)

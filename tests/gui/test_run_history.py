@@ -2,12 +2,15 @@
 
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel as Sel
 from PySide6.QtCore import QSettings, Qt
 
+from engine.models import Autoencoder
 from gui.main_window import MainWindow
-from gui.views.run_history import RunHistory
+from gui.run import run_weights
+from gui.views.run_history import COLUMNS, RunHistory, RunHistoryView
 
 TIMEOUT = 10_000
 
@@ -98,3 +101,105 @@ def test_a_damaged_history_file_is_kept_aside_and_reported(qtbot, tmp_path):
     assert "could not be read" in history.load_error
     assert not path.exists()
     assert len(list(tmp_path.glob("runs-damaged-*.json"))) == 1
+
+
+def test_a_runs_weights_load_back_into_the_window_even_after_a_restart(qtbot, store, tmp_path):
+    """Issue 15.1: Start after an ended run began again from the initial weights and the trained
+    ones were gone; the Runs tab keeps them and loads them back."""
+    win = make_window(qtbot, store)
+    view = win.run_history_view
+    win.tabs.setCurrentWidget(view)
+    run_to_the_end(qtbot, win)
+    first = win.run.snapshot
+    first_lr = win.run.settings.lr
+    assert view.table.item(0, COLUMNS.index("Weights")).text() == "best"
+    win.training_panel.lr_spin.setValue(first_lr * 2)
+    run_to_the_end(qtbot, win)  # a second run: the first one's weights leave the window
+    assert not np.array_equal(win.run.snapshot.model.params, first.model.params)
+    assert not view.load_buttons["final"].isEnabled()  # best == last epoch: kept once
+    view.table.selectRow(1)  # the first run
+    assert view.selected_runs() == [0] and view.load_buttons["best"].isEnabled()
+    with qtbot.waitSignal(win.run.message_changed, check_params_cb=lambda m: "run #1" in m):
+        qtbot.mouseClick(view.load_buttons["best"], Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(win.run.snapshot.model.params, first.model.params)
+    assert win.run.settings.lr == pytest.approx(first_lr)  # the run's settings came along
+    assert win.run.state == "idle"
+    assert win.errors == []
+    win.close()
+
+    again = make_window(qtbot, store)  # the weights are files beside runs.json
+    assert len(list((tmp_path / "data" / "runs-weights").glob("*.npz"))) == 2
+    again.run_history_view.table.selectRow(1)
+    qtbot.mouseClick(again.run_history_view.load_buttons["best"], Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(again.run.snapshot.model.params, first.model.params)
+    assert again.errors == []
+    again.close()
+
+
+def test_only_the_newest_runs_keep_weights_within_the_cap(qtbot, tmp_path, monkeypatch):
+    history = RunHistory(tmp_path / "runs.json")
+    model = Autoencoder(35, hidden=(8,))
+    record = {"dataset": "font5x7", "pixel_hash": "x", "settings": {}, "epochs": 1, "state": "x"}
+    for _ in range(run_weights.MAX_RUNS + 2):
+        history.add(record, {"best": model, "final": model})
+    kept = [bool(history.weights_of(i)) for i in range(len(history.runs))]
+    assert kept == [False, False] + [True] * run_weights.MAX_RUNS  # the oldest lost theirs
+    files = list((tmp_path / "runs-weights").glob("*.npz"))
+    assert len(files) == 2 * run_weights.MAX_RUNS
+    assert history.load_weights(0, "best") is None  # said why, in a sentence
+    # The byte cap: three runs' weights fit, the fourth evicts the oldest.
+    monkeypatch.setattr(run_weights, "MAX_BYTES", 3 * 2 * model.params.nbytes)
+    history.add(record, {"best": model, "final": model})
+    assert sum(bool(history.weights_of(i)) for i in range(len(history.runs))) == 3
+    assert len(list((tmp_path / "runs-weights").glob("*.npz"))) == 6
+    assert str(run_weights.MAX_RUNS) in RunHistoryView(history).cap_label.text()
+
+
+def test_a_short_run_reads_its_seconds_not_zero(qtbot):
+    """Issue 15.6: the Seconds column showed 0.0 for runs shorter than 0.05 s."""
+    history = RunHistory(None)
+    view = RunHistoryView(history)
+    qtbot.addWidget(view)
+    history.add({"seconds": 0.0342, "settings": {}})
+    history.add({"seconds": 1234.5, "settings": {}})
+    cells = [view.table.item(row, COLUMNS.index("Seconds")).text() for row in (1, 0)]
+    assert cells == ["0.0342", "1,234"]
+
+
+def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, store):
+    """No button silently discards a trained model: Reset on a paused run records it."""
+    win = make_window(qtbot, store)
+    panel = win.training_panel
+    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+        qtbot.mouseClick(panel.step_buttons[100], Qt.MouseButton.LeftButton)
+    paused = win.run.snapshot
+    assert win.run_history.runs == []  # negative control: pausing ends nothing
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert win.run.snapshot.epoch == 0
+    (record,) = win.run_history.runs
+    assert record["state"] == "stopped" and record["epochs"] == 100
+    assert sorted(win.run_history.weights_of(0)) == ["best", "final"]
+    win.run_history_view.table.selectRow(0)
+    qtbot.mouseClick(win.run_history_view.load_buttons["final"], Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(win.run.snapshot.model.params, paused.model.params)
+    assert win.errors == []
+    win.close()
+
+
+def test_the_context_menu_loads_a_runs_weights(qtbot, store):
+    win = make_window(qtbot, store)
+    view = win.run_history_view
+    run_to_the_end(qtbot, win)
+    trained = win.run.snapshot.model.params.copy()
+    qtbot.mouseClick(win.training_panel.reset_button, Qt.MouseButton.LeftButton)
+    assert not np.array_equal(win.run.snapshot.model.params, trained)
+    rect = view.table.visualItemRect(view.table.item(0, 0))
+    menu = view.context_menu(rect.center())
+    actions = {a.text(): a for a in menu.actions()}
+    assert {t: a.isEnabled() for t, a in actions.items()} == {
+        "Load best weights": True,
+        "Load last epoch weights": False,  # the best were the last: kept once
+    }
+    actions["Load best weights"].trigger()
+    np.testing.assert_array_equal(win.run.snapshot.model.params, trained)
+    win.close()

@@ -112,6 +112,50 @@ def test_step_10_advances_exactly_10_epochs(qtbot, panel):
     assert run.snapshot.epoch == 21
 
 
+def test_step_after_the_end_trains_on_from_the_weights_shown(qtbot, panel):
+    """Issue 15.1: Step after a finished run continued from fresh weights at epoch 0."""
+    run = panel._run
+    initial = run.snapshot.model.params.copy()
+    with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
+        click(qtbot, panel.start_button)
+    ended = run.snapshot
+    trained = ended.model.params.copy()
+    assert ended.evaluation.max_wrong == 0 and ended.epoch > 50
+    for k in (1, 2):
+        with qtbot.waitSignal(
+            run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("paused")
+        ):
+            click(qtbot, panel.step_buttons[10])
+        shown = run.snapshot
+        assert shown.epoch == ended.epoch + 10 * k  # the count goes on; the stop rule is met
+        assert shown.state == "paused" and panel.state_label.text() == "paused"
+        # From the trained weights: 10 more epochs move them a little, and they still draw
+        # every glyph; fresh weights would be as far off as the start was.
+        moved = np.linalg.norm(shown.model.params - trained)
+        assert moved < 0.2 * np.linalg.norm(trained - initial)
+        assert shown.evaluation.max_wrong <= 5  # fresh weights get about 30 wrong
+        assert shown.history["epoch"][0] == 0 and ended.epoch in shown.history["epoch"]
+    with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
+        click(qtbot, panel.start_button)  # Start obeys the stop rule again: it ends at once
+    assert run.snapshot.epoch <= ended.epoch + 20 + run.settings.train_config().eval_every
+
+
+def test_start_after_the_end_is_a_new_run_and_says_where_the_old_weights_are(qtbot, panel):
+    run = panel._run
+    with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
+        click(qtbot, panel.start_button)
+    first = run.snapshot
+    assert run.ended_models()["best"].params.tobytes() == first.model.params.tobytes()
+    messages = []
+    run.message_changed.connect(messages.append)
+    with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
+        click(qtbot, panel.start_button)
+    assert any("Runs tab" in m for m in messages)
+    # The same run again, from the initial weights (a stop-rule epoch may differ by a few:
+    # multi-threaded BLAS sums are not bit-identical from run to run).
+    assert abs(run.snapshot.epoch - first.epoch) <= 10 < first.epoch
+
+
 def test_stop_keeps_the_best_weights(qtbot, panel):
     run = start_endless(qtbot, panel)
     with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("stopped")):

@@ -1,5 +1,5 @@
 """benchmarks/window.py at a tiny size: every window run is compared with the headless runs on
-both sides of it, and the figures the README quotes are all in the JSON."""
+both sides of it, for every kind of model, and the figures the docs quote are all in the JSON."""
 
 import json
 
@@ -10,17 +10,31 @@ from benchmarks import window
 
 def test_a_tiny_run_brackets_the_window_with_headless_runs(tmp_path):
     out = tmp_path / "window.json"
-    assert window.main(["--seconds", "0.5", "--rounds", "2", "--out", str(out)]) == 0
+    argv = ["--seconds", "0.4", "--rounds", "2", "--kinds", "vae", "--out", str(out)]
+    assert window.main(argv) == 0  # one kind keeps this test short; all three by default
     summary = json.loads(out.read_text())
-    rows = summary["rounds"]
-    assert len(rows) == 2
-    assert rows[0]["headless"]["after"] == rows[1]["headless"]["before"]  # H W H W H
-    for row in rows:
-        h = row["headless"]
-        mean = (h["before"]["steps_per_second"] + h["after"]["steps_per_second"]) / 2
-        assert h["steps_per_second"] == pytest.approx(mean)
-        assert row["ratio"] == pytest.approx(row["window"]["steps_per_second"] / mean)
-        assert row["window"]["steps_per_second"] > 0
-        assert row["window"]["scatter_refreshes_per_second"] > 0  # the window drew snapshots
-    for key in ("ratio_window_over_headless", "probe_p99_ms", "scatter_refreshes_per_second"):
-        assert summary[key] > 0
+    assert list(summary["kinds"]) == ["vae"]
+    assert len(summary["load_average_before"]) == 3
+    for kind, result in summary["kinds"].items():
+        rows = result["rounds"]
+        assert len(rows) == 2
+        assert rows[0]["headless"]["after"] == rows[1]["headless"]["before"]  # H W H W H
+        for row in rows:
+            h = row["headless"]
+            mean = (h["before"]["steps_per_second"] + h["after"]["steps_per_second"]) / 2
+            assert h["steps_per_second"] == pytest.approx(mean)
+            assert row["ratio"] == pytest.approx(row["window"]["steps_per_second"] / mean)
+            assert row["window"]["steps_per_second"] > 0, kind
+            assert row["window"]["scatter_refreshes_per_second"] > 0  # the window drew
+            assert 0 < row["window"]["gui_cpu_share"] < 2
+        for key in ("ratio_window_over_headless", "probe_p99_ms", "cpu_ratio_headless_over_window"):
+            assert result[key] > 0
+
+
+def test_every_kind_is_measured_and_trains_what_headless_trains():
+    """Each kind's settings differ from the others' (the VAE is not the AE measured twice)."""
+    assert sorted(window.KINDS) == ["ae", "dae", "vae"]
+    settings = {kind: window.run_settings(kind) for kind in window.KINDS}
+    assert settings["vae"].kind == "vae" and settings["dae"].noise_copies > 1
+    assert len({repr(s) for s in settings.values()}) == 3
+    assert all(not s.stop_enabled and s.epochs == window.EPOCHS for s in settings.values())
