@@ -326,7 +326,7 @@ class Trainer:
             return False
         self._end(
             "finished",
-            f"The loss has not improved by {cfg.plateau_tolerance:.0%} in {cfg.plateau_epochs} "
+            f"The loss has not improved by {cfg.plateau_tolerance * 100:g}% in {cfg.plateau_epochs} "
             f"epochs (epoch {self.epoch}).",
         )
         return True
