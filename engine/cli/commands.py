@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from engine import limits
 from engine.atomic import write_text_atomic
 from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
+from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
 from engine.data.dataset_json import dataset_to_json
 from engine.data.datasets import BUILTIN_DATASETS, Dataset, load_builtin, load_dataset
@@ -34,7 +36,7 @@ from engine.nn.losses import LOSS_FUNCTIONS
 from engine.nn.optimizers import OPTIMIZERS
 from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
-from engine.serialization import load_model, save_model
+from engine.serialization import image_size, load_model, save_model
 from engine.sweep import SWEEP_LEVELS
 from engine.train_config import LR_SCHEDULES, TrainConfig
 from engine.training import Trainer
@@ -123,6 +125,7 @@ def run_cli(argv: list[str], prog: str = "main.py") -> int:
     exit code."""
     try:
         args = build_parser(prog).parse_args(_join_negative_values(argv))
+        check_flags(args)
         commands = {
             "train": cmd_train,
             "evaluate": cmd_evaluate,
@@ -157,6 +160,11 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         raise UsageError(f"--hidden must be sizes like 30,20,10, got {text!r}") from None
     if any(s < 1 for s in sizes):
         raise UsageError(f"--hidden sizes must be positive, got {text!r}")
+    if len(sizes) > limits.MAX_HIDDEN_LAYERS or max(sizes, default=0) > limits.MAX_LAYER_WIDTH:
+        raise UsageError(
+            f"--hidden takes at most {limits.MAX_HIDDEN_LAYERS} layers of at most "
+            f"{limits.MAX_LAYER_WIDTH:,} units, got {text!r}"
+        )
     return sizes
 
 
@@ -180,10 +188,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     # Batches, epochs and plateau for this set's size, unless the batch size is given.
     sized = preset.train_kwargs(None if args.batch_size is not None else len(data.images))
     hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden
-    if args.latent < 1:
-        raise UsageError("--latent must be at least 1")
+    sizes = f"--hidden {','.join(map(str, hidden))} --latent {args.latent}"
+    kind = "vae" if args.model == "vae" else "ae"
+    where = f"{sizes} on {data.width}x{data.height} images"
+    limits.check_architecture(data.n_pixels, hidden, args.latent, kind, where, UsageError)
     noise_text = args.noise or preset.noise
     noise = Noise.parse(noise_text) if noise_text else None
+    copies = preset.noise_copies if args.noise_copies is None else args.noise_copies
+    if noise is not None:  # the tiled inputs, their targets and one corrupted copy
+        what = f"--noise-copies {copies} of {len(data)} images"
+        limits.check_memory(3 * 4 * copies * data.images.size, what, error=UsageError)
     activation = args.activation or preset.activation
     if args.model == "vae":
         free_bits = args.free_bits if args.free_bits is not None else preset.free_bits
@@ -205,7 +219,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         optimizer=args.optimizer,
         lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,
-        noise_copies=args.noise_copies or preset.noise_copies,
+        noise_copies=copies,
         lr_schedule=args.lr_schedule or preset.lr_schedule,
         stop_max_wrong_pixels=(
             parse_stop(args.stop_max_wrong_pixels)
@@ -219,6 +233,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
     trainer = Trainer(model, data.images, config)
+    if trainer.notice:
+        sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
     start = time.perf_counter()
     final = trainer.run(on_snapshot=progress, snapshot_seconds=0.1 if progress else 0.0)
@@ -285,14 +301,14 @@ def metrics_json(model: Autoencoder, data: Dataset, epochs: int, seconds: float)
 # --- evaluate -------------------------------------------------------------------------------------
 def cmd_evaluate(args: argparse.Namespace) -> int:
     data = load_dataset(args.data)
-    model, meta = load_matching(args.model, data)
-    metrics = metrics_json(model, data, int(meta.get("metrics", {}).get("epochs", 0)), 0.0)
+    model, _ = load_matching(args.model, data)
+    metrics = metrics_json(model, data, 0, 0.0)
     metrics["epochs"] = None
     metrics["seconds"] = None
     if args.noise:
-        if args.repeats < 1:
-            raise UsageError("--repeats must be at least 1")
         noise = Noise.parse(args.noise)
+        what = f"--repeats {args.repeats} noisy copies of {len(data)} images"
+        limits.check_memory(3 * 4 * args.repeats * data.images.size, what, error=UsageError)
         rng = np.random.default_rng(args.seed)
         copies = noisy_copies(data.images, noise, args.repeats, rng)
         wrong = model_wrong_pixels(model, data.images, copies)  # (repeats, n)
@@ -318,23 +334,20 @@ def parse_range(text: str) -> tuple[float, float]:
         raise UsageError(f"--range must be LOW:HIGH, e.g. -2:2, got {text!r}") from None
     if not sep or not lo < hi:
         raise UsageError(f"--range must be LOW:HIGH with LOW < HIGH, got {text!r}")
+    check_range(lo, hi, text)
     return lo, hi
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     model, meta = load_model(args.model)
-    if not 1 <= args.grid <= 100:
-        raise UsageError("--grid must be between 1 and 100")
-    if not 1 <= args.scale <= 32:
-        raise UsageError("--scale must be between 1 and 32")
     lo, hi = parse_range(args.range)
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".json"):
         raise UsageError(f"--out must end in .png or .json, got {args.out!r}")
-    info = meta.get("dataset", {})
-    width, height = int(info.get("width", 0)), int(info.get("height", 0))
+    width, height = image_size(meta) or (0, 0)
     if width * height != model.n_inputs:
         raise UsageError(f"{args.model}: the metadata does not say the image size")
+    check_sheet(args.grid, args.scale, width, height)
     training = generation_training_set(args.data, meta)
     codes = latent_grid(model, args.grid, lo, hi)
     images = model.decode(codes)  # (grid*grid, d)

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from engine.data.dataset import Dataset
 from engine.models import Autoencoder
-from engine.serialization import load_model
+from engine.serialization import image_size, load_model
 from engine.training import Snapshot
 
 
@@ -49,5 +49,11 @@ def load_matching(model_path: str, data: Dataset) -> tuple[Autoencoder, dict[str
         raise UsageError(
             f"the model takes images of {model.n_inputs} pixels but {data.name!r} has "
             f"{data.width}x{data.height} = {data.n_pixels}"
+        )
+    size = image_size(meta)
+    if size is not None and size != (data.width, data.height):
+        raise UsageError(
+            f"{model_path}: the model takes {size[0]}x{size[1]} images but {data.name!r} is "
+            f"{data.width}x{data.height} (the same pixel count, another shape)"
         )
     return model, meta

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_SIZE = 64  # widest and tallest glyph accepted: the models and the editor are for small glyphs
+from engine.limits import MAX_SIDE
+
+MAX_SIZE = MAX_SIDE  # the old name, kept for the modules that import it
+_CHECK_ROWS = 4096  # rows checked for values outside [0, 1] at a time
 
 
 class DatasetError(ValueError):
@@ -70,14 +73,17 @@ class Dataset:
                 f"{where}: images have {n_pixels} pixels each, expected {width}x{height} = "
                 f"{width * height}"
             )
-        values = images.astype(np.float64, copy=False)
-        bad = ~(np.isfinite(values) & (values >= 0) & (values <= 1))  # NaN fails every comparison
-        if bad.any():
-            i, j = (int(k) for k in np.argwhere(bad)[0])
-            raise DatasetError(
-                f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
-                f"value {values[i, j]} is not in [0, 1]"
-            )
+        # Checked in blocks of rows in the images' own type: the temporaries stay small.
+        for lo in range(0, n, _CHECK_ROWS):
+            block = images[lo : lo + _CHECK_ROWS]  # (rows, d)
+            bad = ~((block >= 0) & (block <= 1))  # NaN fails every comparison
+            if bad.any():
+                i, j = (int(k) for k in np.argwhere(bad)[0])
+                i += lo
+                raise DatasetError(
+                    f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
+                    f"value {images[i, j]} is not in [0, 1]"
+                )
         frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
         frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
         frozen.flags.writeable = False
@@ -134,14 +140,17 @@ def read_text(path: Path) -> str:
         raise DatasetError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
-def parse_row(row: str, chars: str, expected: str, at: str, width: int) -> list[float]:
-    """One pixel row of `width` characters: chars[0] is background (0), chars[1] ink (1)."""
-    for column, char in enumerate(row):
-        if char not in chars:
-            raise DatasetError(f"{at}: character {char!r} at column {column} is not {expected}")
+def parse_row(row: str, chars: str, expected: str, at: str, width: int) -> np.ndarray:
+    """One pixel row of `width` characters: chars[0] is background (0), chars[1] ink (1).
+    -> (width,) float32, checked and converted without a Python loop over the pixels."""
+    rest = row.lstrip(chars)  # from the first character that is neither, if any
+    if rest:
+        column = len(row) - len(rest)
+        raise DatasetError(f"{at}: character {rest[0]!r} at column {column} is not {expected}")
     if len(row) != width:
         raise DatasetError(f"{at} has {len(row)} pixels, expected {width}")
-    return [float(char == chars[1]) for char in row]
+    codes = np.frombuffer(row.encode("utf-32-le"), np.uint32)  # (width,) code points
+    return (codes == ord(chars[1])).astype(np.float32)
 
 
 def bit_rows(dataset: Dataset, index: int, chars: str) -> list[str]:
