@@ -180,3 +180,69 @@ def _draw_face(rng: np.random.Generator) -> np.ndarray:
     raw = np.frombuffer(bits, np.uint8, count=stride * s).reshape(s, stride)[:, :s]  # (80, 80)
     small = raw.reshape(TILE, u, TILE, u).mean(axis=(1, 3)) / 255.0  # (20, 20)
     return small.astype(np.float32).ravel()
+
+
+# --- twelve 12x12 robot heads ----------------------------------------------------------------------
+# A second near-identical set, drawn differently from the smileys (square head, antennas, visor
+# eyes, grille mouths), so that the VAE preset is not tuned to one set of faces.
+_HEAD = (
+    "............",
+    "............",
+    ".##########.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".#........#.",
+    ".##########.",
+)
+_ANTENNAS = {
+    "none": [],
+    "left": [(0, 3), (1, 3)],
+    "both": [(0, 3), (1, 3), (0, 8), (1, 8)],
+    "mid": [(0, 5), (0, 6), (1, 5), (1, 6)],
+}
+_ROBOT_EYES = {
+    "square": [(4, 3), (4, 4), (5, 3), (5, 4), (4, 7), (4, 8), (5, 7), (5, 8)],
+    "dots": [(4, 4), (4, 7)],
+    "visor": [(4, 3), (4, 4), (4, 5), (4, 6), (4, 7), (4, 8)],
+    "x": [(4, 3), (5, 4), (4, 4), (5, 3), (4, 7), (5, 8), (4, 8), (5, 7)],
+    "tall": [(4, 4), (5, 4), (6, 4), (4, 7), (5, 7), (6, 7)],
+}
+_ROBOT_MOUTHS = {
+    "line": [(8, 3), (8, 4), (8, 5), (8, 6), (8, 7), (8, 8)],
+    "grille": [(8, 3), (8, 5), (8, 7), (9, 4), (9, 6), (9, 8)],
+    "short": [(8, 5), (8, 6)],
+    "o": [(8, 5), (8, 6), (9, 4), (9, 7)],
+    "wide": [(8, 2), (8, 3), (8, 4), (8, 5), (8, 6), (8, 7), (8, 8), (8, 9), (9, 2), (9, 9)],
+}
+_ROBOTS = (
+    ("none", "square", "line"),
+    ("left", "square", "line"),
+    ("both", "square", "grille"),
+    ("none", "dots", "short"),
+    ("mid", "dots", "line"),
+    ("both", "visor", "line"),
+    ("none", "visor", "wide"),
+    ("left", "x", "o"),
+    ("none", "x", "short"),
+    ("mid", "tall", "grille"),
+    ("both", "tall", "o"),
+    ("none", "dots", "wide"),
+)
+
+
+def robot_variants() -> Dataset:
+    """Twelve binary 12x12 robot heads: one square head, antennas, eyes and mouth varying."""
+    base = np.array([[c == "#" for c in row] for row in _HEAD], np.float32)  # (12, 12)
+    images = []
+    for antenna, eyes, mouth in _ROBOTS:
+        head = base.copy()
+        for r, c in _ANTENNAS[antenna] + _ROBOT_EYES[eyes] + _ROBOT_MOUTHS[mouth]:
+            head[r, c] = 1.0
+        images.append(head.ravel())
+    labels = tuple("-".join(parts) for parts in _ROBOTS)
+    return Dataset("robot variants 12x12", 12, 12, labels, np.array(images))

@@ -7,7 +7,8 @@ learning rate decaying; the VAE's reconstruct every emoji and still generate new
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -24,21 +25,53 @@ class Preset:
     noise_copies: int = 1
     lr_schedule: str = "constant"
     free_bits: float = 0.0  # VAE: KL floor per latent axis (nats), see engine.models
+    beta: float = 1.0  # VAE: weight of the KL term
+    # Stop once the loss has not improved by plateau_tolerance in plateau_epochs (0: never).
+    plateau_epochs: int = 0
+    plateau_tolerance: float = 0.01
+    # Sets of more than max_batch images train in batches of max_batch, for as many steps as the
+    # full-batch epochs would take (0: always the full set in one batch).
+    max_batch: int = 0
+    # Sets of more than this many images get `large_hidden` layers instead of `hidden`.
+    small_set: int = 0
+    large_hidden: tuple[int, ...] = ()
 
-    def model_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"hidden": self.hidden, "activation": self.activation}
+    def for_set(self, n_images: int) -> Preset:
+        """This preset as it applies to a set of `n_images` images (its size, never its name)."""
+        if self.small_set and n_images > self.small_set:
+            return replace(self, hidden=self.large_hidden, small_set=0)
+        return self
+
+    def model_kwargs(self, n_images: int | None = None) -> dict[str, Any]:
+        hidden = self.hidden if n_images is None else self.for_set(n_images).hidden
+        kwargs: dict[str, Any] = {"hidden": hidden, "activation": self.activation}
         if self.free_bits:
             kwargs["free_bits"] = self.free_bits
+        if self.beta != 1.0:
+            kwargs["beta"] = self.beta
         return kwargs
 
-    def train_kwargs(self) -> dict[str, Any]:
-        return {
-            "epochs": self.epochs,
+    def train_kwargs(self, n_images: int | None = None) -> dict[str, Any]:
+        """TrainConfig arguments; with `n_images`, a large set trains in batches of max_batch."""
+        epochs, plateau, batch = self.epochs, self.plateau_epochs, 0
+        if n_images is not None and self.max_batch and n_images > self.max_batch:
+            steps_per_epoch = math.ceil(n_images / self.max_batch)
+            batch = self.max_batch
+            epochs = math.ceil(epochs / steps_per_epoch)
+            plateau = math.ceil(plateau / steps_per_epoch)
+        kwargs: dict[str, Any] = {
+            "epochs": epochs,
             "lr": self.lr,
             "stop_max_wrong_pixels": self.stop_max_wrong_pixels,
             "noise_copies": self.noise_copies,
             "lr_schedule": self.lr_schedule,
         }
+        if batch:
+            kwargs["batch_size"] = batch
+        if plateau:
+            kwargs["plateau_epochs"] = plateau
+            kwargs["plateau_tolerance"] = self.plateau_tolerance
+        return kwargs
 
 
 PRESETS: dict[str, Preset] = {
@@ -50,9 +83,13 @@ PRESETS: dict[str, Preset] = {
     # VAE: relu and 1 nat of free bits per axis keep both latent axes in use on sets of
     # near-identical glyphs, where tanh without them let one axis collapse; stopping once every
     # glyph decodes from mu within 1 pixel leaves a smoother decoder, which draws more distinct
-    # and new glyphs than training on (docs/vae_quality.md).
+    # and new glyphs than training on. A small set gets one layer of 32 and a KL weight of 0.1:
+    # its codes spread and the decoder blends its glyphs' features instead of snapping to the
+    # nearest glyph. Sets that never reach the pixel target end on a loss plateau; large ones
+    # train in batches of 128 (docs/vae_quality.md).
     "vae": Preset(
-        hidden=(64, 32), activation="relu", epochs=5000, lr=0.005, stop_max_wrong_pixels=1,
-        free_bits=1.0,
+        hidden=(32,), activation="relu", epochs=5000, lr=0.005, stop_max_wrong_pixels=1,
+        free_bits=1.0, beta=0.1, plateau_epochs=500, plateau_tolerance=0.002, max_batch=128,
+        small_set=64, large_hidden=(64, 32),
     ),
 }  # fmt: skip

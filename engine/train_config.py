@@ -29,6 +29,10 @@ class TrainConfig:
     lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
     stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
     loss_threshold: float | None = None  # stop once the evaluation loss is at most this
+    # Stop once the evaluation loss has not fallen below (1 - plateau_tolerance) times its best
+    # for plateau_epochs epochs (0: never): ends runs that will not reach the pixel target.
+    plateau_epochs: int = 0
+    plateau_tolerance: float = 0.01
     eval_every: int = 1  # epochs between evaluations of the whole set
     batch_seed: int = 0
     noise_seed: int = 0
@@ -36,6 +40,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
             raise ValueError("epochs and batch size must be >= 0, eval_every and copies >= 1")
+        if self.plateau_epochs < 0 or not (0 <= self.plateau_tolerance < 1):
+            raise ValueError("plateau epochs must be >= 0 and the plateau tolerance in [0, 1)")
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(
                 f"unknown learning-rate schedule {self.lr_schedule!r}; "

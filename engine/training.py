@@ -101,6 +101,7 @@ class Trainer:
         self.best_params = model.params.copy()
         self.best_key: tuple[float, float] = (math.inf, math.inf)
         self.best_epoch = 0
+        self.plateau_loss, self.plateau_epoch = math.inf, 0  # the loss to beat, and since when
         self._first_loss = math.inf  # the loss of the first evaluation, and the lowest since
         self._lowest_loss = math.inf
         # The weights of the last epoch, kept when an end puts the best ones back (None before).
@@ -344,7 +345,23 @@ class Trainer:
         if cfg.loss_threshold is not None and ev.loss <= cfg.loss_threshold:
             self._end("finished", f"The loss reached {ev.loss:.4g} (epoch {self.epoch}).")
             return True
-        return False
+        return cfg.plateau_epochs > 0 and self._on_plateau(ev.loss)
+
+    def _on_plateau(self, loss: float) -> bool:
+        """The plateau stop rule: True (and the run ends) once the loss has not improved by the
+        tolerance for `plateau_epochs` epochs."""
+        cfg = self.config
+        if loss < self.plateau_loss * (1.0 - cfg.plateau_tolerance):
+            self.plateau_loss, self.plateau_epoch = loss, self.epoch
+            return False
+        if self.epoch - self.plateau_epoch < cfg.plateau_epochs:
+            return False
+        self._end(
+            "finished",
+            f"The loss has not improved by {cfg.plateau_tolerance * 100:g}% in {cfg.plateau_epochs} "
+            f"epochs (epoch {self.epoch}).",
+        )
+        return True
 
     def _end(self, state: str, message: str) -> None:
         """Finish or stop: the model takes the best weights seen (the last ones are kept too)."""

@@ -58,13 +58,15 @@ def build_parser(prog: str = "main.py") -> Parser:
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
     train.add_argument("--lr", type=float, help="learning rate (default per model)")
     train.add_argument("--epochs", type=int, help="at most this many epochs (default per model)")
-    train.add_argument("--batch-size", type=int, default=0, help="0 = the full set (default)")
+    train.add_argument(
+        "--batch-size", type=int, help="0 = the full set (default per model and set size)"
+    )
     train.add_argument(
         "--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05"
     )
     train.add_argument("--noise-copies", type=int, help="noisy copies of every image per epoch")
     train.add_argument("--lr-schedule", choices=LR_SCHEDULES, help="constant or cosine decay")
-    train.add_argument("--beta", type=float, default=1.0, help="KL weight of the VAE")
+    train.add_argument("--beta", type=float, help="KL weight of the VAE (default per model)")
     train.add_argument(
         "--free-bits", type=float, help="VAE: KL floor per latent axis in nats (default per model)"
     )
@@ -181,8 +183,10 @@ def parse_stop(text: str) -> int | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    preset = PRESETS[args.model]
     data = load_dataset(args.data)
+    preset = PRESETS[args.model].for_set(len(data.images))
+    # Batches, epochs and plateau for this set's size, unless the batch size is given.
+    sized = preset.train_kwargs(None if args.batch_size is not None else len(data.images))
     hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden
     sizes = f"--hidden {','.join(map(str, hidden))} --latent {args.latent}"
     kind = "vae" if args.model == "vae" else "ae"
@@ -204,14 +208,14 @@ def cmd_train(args: argparse.Namespace) -> int:
             activation,
             args.loss,
             args.seed,
-            args.beta,
+            args.beta if args.beta is not None else preset.beta,
             free_bits,
         )
     else:
         model = Autoencoder(data.n_pixels, hidden, args.latent, activation, args.loss, args.seed)
     config = TrainConfig(
-        epochs=args.epochs if args.epochs is not None else preset.epochs,
-        batch_size=args.batch_size,
+        epochs=args.epochs if args.epochs is not None else sized["epochs"],
+        batch_size=args.batch_size if args.batch_size is not None else sized.get("batch_size", 0),
         optimizer=args.optimizer,
         lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,
@@ -223,6 +227,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             else preset.stop_max_wrong_pixels
         ),
         loss_threshold=args.loss_threshold,
+        plateau_epochs=sized.get("plateau_epochs", 0),
+        plateau_tolerance=sized.get("plateau_tolerance", 0.01),
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )

@@ -30,7 +30,7 @@ LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accept
 # The fields a model kind's preset sets (engine.presets) when a person picks that kind.
 PRESET_FIELDS = (
     "hidden", "activation", "lr", "epochs", "stop_enabled", "stop_wrong",
-    "noise_kind", "noise_level", "noise_copies", "lr_schedule", "free_bits",
+    "noise_kind", "noise_level", "noise_copies", "lr_schedule", "free_bits", "beta",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
 
@@ -208,6 +208,7 @@ def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
         noise_level=noise.level,
         noise_copies=preset.noise_copies,
         free_bits=preset.free_bits,
+        beta=preset.beta,
         stop_enabled=preset.stop_max_wrong_pixels is not None,
         stop_wrong=preset.stop_max_wrong_pixels or 0,
     )

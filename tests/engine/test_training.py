@@ -179,6 +179,24 @@ def test_loss_threshold_stop_rule(font):
     assert final.epoch < 5000
 
 
+def test_plateau_stop_rule_ends_a_run_that_stopped_improving(font):
+    """At a learning rate too small to move the loss, the run ends `plateau_epochs` after its
+    first evaluation; the same rule leaves a learning run alone (it reaches the epoch limit)."""
+    stuck = TrainConfig(epochs=1000, lr=1e-9, stop_max_wrong_pixels=None, plateau_epochs=20)
+    final = Trainer(Autoencoder(font.n_pixels), font.images, stuck).run()
+    assert final.state == "finished"
+    assert final.epoch == 20
+    assert "not improved by 1% in 20 epochs" in final.message
+    learning = TrainConfig(epochs=100, lr=0.01, stop_max_wrong_pixels=None, plateau_epochs=20)
+    final = Trainer(Autoencoder(font.n_pixels), font.images, learning).run()
+    assert final.epoch == 100
+    assert "epoch limit" in final.message
+    with pytest.raises(ValueError, match="plateau"):
+        TrainConfig(plateau_epochs=-1)
+    with pytest.raises(ValueError, match="plateau"):
+        TrainConfig(plateau_tolerance=1.0)
+
+
 def test_epoch_limit_finishes(font):
     final = Trainer(Autoencoder(font.n_pixels), font.images, TrainConfig(epochs=3)).run()
     assert final.state == "finished"

@@ -1,0 +1,33 @@
+"""The presets as they apply to a set's size: small sets, large sets, never the set's name."""
+
+from engine.cli.commands import run_cli
+from engine.presets import PRESETS
+from engine.serialization import load_model
+
+
+def test_vae_preset_sizes_the_decoder_and_the_batches_by_the_set():
+    vae = PRESETS["vae"]
+    small, grey, digits = vae.model_kwargs(12), vae.model_kwargs(100), vae.model_kwargs(1797)
+    assert small["hidden"] == (32,) and small["beta"] == 0.1 and small["free_bits"] == 1.0
+    assert grey["hidden"] == digits["hidden"] == (64, 32)
+    full = vae.train_kwargs(100)  # up to 128 images: the full set in one batch
+    assert "batch_size" not in full and full["epochs"] == 5000 and full["plateau_epochs"] == 500
+    batched = vae.train_kwargs(1797)  # 15 batches of 128 an epoch, as many steps as 5000 epochs
+    assert batched["batch_size"] == 128
+    assert batched["epochs"] == 334 and batched["plateau_epochs"] == 34
+    assert vae.train_kwargs() == vae.train_kwargs(100)  # no size given: the full-batch preset
+    ae = PRESETS["ae"]  # negative control: a preset without size rules ignores the size
+    assert ae.train_kwargs(1797) == ae.train_kwargs(12) == ae.train_kwargs()
+    assert ae.model_kwargs(1797) == ae.model_kwargs(12)
+
+
+def test_cli_trains_a_large_set_in_batches_unless_told(tmp_path):
+    args = ["train", "--model", "vae", "--data", "digits", "--epochs", "1", "--quiet"]
+    assert run_cli([*args, "--out", str(tmp_path / "a")]) == 0
+    _, meta = load_model(tmp_path / "a" / "model.npz")
+    assert meta["training"]["batch_size"] == 128
+    assert meta["training"]["plateau_epochs"] == 34
+    assert run_cli([*args, "--batch-size", "0", "--out", str(tmp_path / "b")]) == 0
+    _, meta = load_model(tmp_path / "b" / "model.npz")
+    assert meta["training"]["batch_size"] == 0
+    assert meta["training"]["plateau_epochs"] == 500
