@@ -36,6 +36,9 @@ from gui.data.image_import import ImportDialog, ImportOptions
 from gui.data.pixel_editor import PixelEditor
 from gui.widgets.flow_layout import FlowLayout
 
+# The gallery makes a widget per glyph: above this many (scikit-learn's 1797 digits fit) a set is
+# refused with a pointer to the command line until the gallery becomes a model/view list.
+WINDOW_MAX_IMAGES = 2000
 TIMES = "\u00d7"  # the multiplication sign of "5 by 7" (ruff flags the literal character)
 BUILTIN_TITLES = {
     "font5x7": f"Letters 5{TIMES}7",
@@ -200,6 +203,15 @@ class DataPanel(QWidget):
             self._show_error(title, str(error))
             self._sync_combo()
             return False
+        if len(dataset) > WINDOW_MAX_IMAGES:
+            self._show_error(
+                title,
+                f"{dataset.name!r} has {len(dataset):,} images; the window shows sets of at most "
+                f"{WINDOW_MAX_IMAGES:,} for now. Train on it from the command line: "
+                "python main.py train --data FILE",
+            )
+            self._sync_combo()
+            return False
         if self.glyph_set.modified and not self._confirm_discard():
             self._sync_combo()
             return False
@@ -264,7 +276,10 @@ class DataPanel(QWidget):
 
     def _ask_open_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open glyph set", "", "Glyph sets (*.json *.txt);;All files (*)"
+            self,
+            "Open glyph set",
+            "",
+            "Glyph sets (*.json *.txt);;Image arrays (*.npy *.npz *-ubyte *-ubyte.gz);;All files (*)",
         )
         return path or None
 
