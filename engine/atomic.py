@@ -1,10 +1,19 @@
-"""Atomic file writes: a crash or a full disk never leaves half a file where a good one was."""
+"""Atomic file writes: a crash or a full disk never leaves half a file where a good one was.
+
+A save killed between writing its temporary file and renaming it leaves `.NAME.XXXXXXXX.tmp`
+beside the target (up to the size of a whole model); the next save of the same target removes
+such leftovers once they are older than any save still in progress could be.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+STALE_SECONDS = 60.0  # a temporary file this old belongs to a save that was killed
 
 
 def _current_umask() -> int:
@@ -17,10 +26,17 @@ _UMASK = _current_umask()  # read once at import: os.umask can only be read by s
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    An OSError names `path`, not the temporary file the user never asked for.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,9 +46,34 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             tmp, 0o666 & ~_UMASK
         )  # mkstemp makes 0600; a saved file should read like any other
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(target: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove this target's own leftovers (`.NAME.` + mkstemp's 8 characters + `.tmp`) that are
+    older than `older_than` seconds; nothing else in the folder is touched. Returns them."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove: the save goes on
+    return removed
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

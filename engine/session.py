@@ -8,6 +8,7 @@ epochs, saving, opening and training M more gives the weights of N + M epochs at
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -18,13 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from engine import fields, limits
 from engine.atomic import write_bytes_atomic
 from engine.data.dataset_json import dataset_from_json, dataset_to_json
 from engine.data.datasets import Dataset, DatasetError
 from engine.history import History
-from engine.models import model_from_config
+from engine.nn.optimizers import OPTIMIZERS
+from engine.serialization import check_model_config, checked_model
 from engine.train_config import TrainConfig
-from engine.training import Trainer
+from engine.training import RUN_STATES, Trainer
 
 FORMAT = "autoencoder-lab-session"
 VERSION = 1
@@ -84,16 +87,29 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
-    """Read a session written by `save_session`; the trainer continues where it stopped."""
+    """Read a session written by `save_session`; the trainer continues where it stopped.
+
+    Every size is checked before it is allocated (the zip directory, the npy headers) and every
+    field before it is used, so a damaged or hostile file ends in one SessionFileError that
+    names the file and the field.
+    """
     name = str(path)
     if not Path(path).is_file():
         raise SessionFileError(f"{name}: no such session file")
+    error = SessionFileError
     try:
         with zipfile.ZipFile(path) as zf:
-            meta = json.loads(zf.read("session.json"))
+            caps = {"session.json": limits.MAX_SESSION_JSON_BYTES}
+            limits.check_zip_member_sizes(zf, name, error, caps)
+            meta = limits.loads_json(zf.read("session.json"), name, error)
+            _check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name)
             raw = zf.read("arrays.npz")
+        with zipfile.ZipFile(io.BytesIO(raw)) as inner:
+            limits.check_npz(inner, f"{name} (arrays.npz)", error)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
+    except SessionFileError:
+        raise
     except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
@@ -106,43 +122,161 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             f"Autoencoder Lab reads version {VERSION}"
         )
     try:
-        return _rebuild(meta, arrays)
+        return _rebuild(meta, arrays, name)
     except DatasetError as exc:
         raise SessionFileError(f"{name}: the data set in the session is unusable: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, SessionFileError):
+            raise
         raise SessionFileError(
             f"{name}: the session is incomplete or inconsistent ({exc})"
         ) from None
 
 
-def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Session:
-    dataset = dataset_from_json(meta["dataset"], "the session's data set")
-    params = arrays["params"]
+def _check_arrays_size(meta: object, size: int, where: str) -> None:
+    """arrays.npz can hold no more than the weights, best weights, optimizer state and history
+    of the model and epochs session.json declares; a larger one is a zip bomb."""
+    error = SessionFileError
+    meta = fields.mapping(meta, "the top level", where, error)
+    itemsize = 8 if meta.get("dtype") == "float64" else 4
+    count = check_model_config(meta.get("model"), "model", where, error, itemsize)
+    run = fields.mapping(meta.get("run"), "run", where, error)
+    epochs = fields.whole(run.get("epoch", 0), "run.epoch", where, error, 0, limits.MAX_EPOCHS)
+    # params, best_params and up to three optimizer arrays (kept in float64), history rows of
+    # a dozen float64 keys, and the npz's own headers.
+    cap = 5 * 8 * count + 16 * 8 * (epochs + 1) + 1024**2
+    if size > cap:
+        raise error(
+            f"{where}: arrays.npz unpacks to {limits.gib(size)}, more than a model of "
+            f"{count:,} parameters trained {epochs:,} epochs can hold ({limits.gib(cap)})"
+        )
+
+
+def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) -> Session:
+    error = SessionFileError
+    dataset = dataset_from_json(meta.get("dataset"), "the session's data set")
+    dtype = meta.get("dtype")
+    if dtype not in ("float32", "float64"):
+        raise error(f'{where}: dtype must be "float32" or "float64", not {dtype!r}')
+    params = _array(arrays, "params", where)
+    model = checked_model(meta.get("model"), "model", where, error, np.dtype(dtype), None)
+    if params.shape != model.params.shape:
+        raise error(
+            f"{where}: the model has {model.params.size:,} parameters but 'params' holds "
+            f"{params.size:,}"
+        )
+    if model.n_inputs != dataset.n_pixels:
+        raise error(
+            f"{where}: the model takes {model.n_inputs} pixels but the data set has "
+            f"{dataset.width}x{dataset.height} = {dataset.n_pixels}"
+        )
     if not np.all(np.isfinite(params)):
-        raise ValueError("the weights contain NaN or infinite values")
-    model = model_from_config(meta["model"], dtype=np.dtype(meta["dtype"]).type, params=params)
-    trainer = Trainer(model, dataset.images, TrainConfig.from_dict(meta["training"]))
-    run = meta["run"]
-    trainer.epoch = int(run["epoch"])
-    trainer.steps = int(run["steps"])
-    trainer.elapsed = float(run["elapsed"])
-    trainer.state = str(run["state"])
-    trainer.message = str(run["message"])
-    trainer.base_lr = float(run["base_lr"])
-    trainer.optimizer.lr = float(run["lr"])
-    trainer.best_epoch = int(run["best_epoch"])
-    trainer.best_key = (float(run["best_key"][0]), float(run["best_key"][1]))
-    trainer.best_params[...] = arrays["best_params"]
-    trainer.batch_rng.bit_generator.state = run["batch_rng"]
-    trainer.noise_rng.bit_generator.state = run["noise_rng"]
-    trainer.optimizer.load_state(
-        {k.removeprefix("optimizer."): v for k, v in arrays.items() if k.startswith("optimizer.")}
+        raise error(f"{where}: the weights contain NaN or infinite values")
+    model.params[...] = params
+    best = _array(arrays, "best_params", where, params.shape)
+    config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
+    trainer = Trainer(model, dataset.images, config)
+    run = fields.mapping(meta.get("run"), "run", where, error)
+
+    def field(key: str) -> Any:
+        return fields.item(run, key, f"run.{key}", where, error)
+
+    trainer.epoch = fields.whole(field("epoch"), "run.epoch", where, error, 0, limits.MAX_EPOCHS)
+    trainer.steps = fields.whole(field("steps"), "run.steps", where, error)
+    trainer.elapsed = fields.number(field("elapsed"), "run.elapsed", where, error, lo=0.0)
+    state = fields.text(field("state"), "run.state", where, error)
+    if state not in RUN_STATES:
+        raise error(f"{where}: run.state is {state!r}; expected one of {', '.join(RUN_STATES)}")
+    trainer.state = state
+    trainer.message = fields.text(field("message"), "run.message", where, error)
+    trainer.base_lr = fields.number(field("base_lr"), "run.base_lr", where, error, lo=1e-300)
+    trainer.optimizer.lr = fields.number(field("lr"), "run.lr", where, error, lo=1e-300)
+    trainer.best_epoch = fields.whole(field("best_epoch"), "run.best_epoch", where, error)
+    key = fields.sequence(field("best_key"), "run.best_key", where, error, length=2)
+    trainer.best_key = tuple(  # type: ignore[assignment]
+        fields.number(v, f"run.best_key[{i}]", where, error, finite=False)
+        for i, v in enumerate(key)
     )
+    trainer.best_params[...] = best
+    for stream in ("batch_rng", "noise_rng"):
+        state_dict = fields.mapping(field(stream), f"run.{stream}", where, error)
+        try:
+            getattr(trainer, stream).bit_generator.state = state_dict
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            raise error(f"{where}: run.{stream} is not a random-generator state ({exc})") from None
+    optimizer = {
+        k.removeprefix("optimizer."): v for k, v in arrays.items() if k.startswith("optimizer.")
+    }
+    for key, value in optimizer.items():
+        if key != "t" and value.shape != params.shape:
+            raise error(
+                f"{where}: the optimizer's {key!r} has shape {value.shape}, expected {params.shape}"
+            )
+    try:
+        trainer.optimizer.load_state(optimizer)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise error(f"{where}: the optimizer's state is incomplete or damaged ({exc})") from None
     history = {k.removeprefix("history."): v for k, v in arrays.items() if k.startswith("history.")}
     if set(history) == set(History.KEYS):
+        lengths = {v.shape for v in history.values()}
+        if len(lengths) != 1 or len(next(iter(lengths))) != 1:
+            raise error(f"{where}: the history's arrays are not one list per key of equal length")
         trainer.history.load(history)
     trainer.restored()
-    return Session(dataset, trainer, dict(meta.get("extra", {})))
+    extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
+    return Session(dataset, trainer, dict(extra))
+
+
+def _array(
+    arrays: dict[str, np.ndarray], key: str, where: str, shape: tuple[int, ...] | None = None
+) -> np.ndarray:
+    """A flat float array from arrays.npz, of `shape` when given."""
+    if key not in arrays:
+        raise SessionFileError(f"{where}: arrays.npz has no {key!r}")
+    value = arrays[key]
+    if value.ndim != 1 or value.dtype.kind != "f" or (shape is not None and value.shape != shape):
+        raise SessionFileError(
+            f"{where}: {key!r} in arrays.npz must be a flat array of floats"
+            + (f" of shape {shape}" if shape is not None else "")
+        )
+    return value
+
+
+def _train_config(data: dict[str, Any], where: str) -> TrainConfig:
+    """TrainConfig from a session's "training", each known field checked against its default's
+    type first (so `"noise": 5` or `"epochs": 1e30` is a sentence, not an AttributeError)."""
+    error = SessionFileError
+    known = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+    optional = {f.name for f in dataclasses.fields(TrainConfig) if "None" in str(f.type)}
+    for key, value in data.items():
+        if key not in known or (value is None and key in optional):
+            continue
+        what = f"training.{key}"
+        default = known[key]
+        if key == "noise":
+            fields.text(value, what, where, error)
+        elif key == "epochs":
+            fields.whole(value, what, where, error, 0, limits.MAX_EPOCHS)
+        elif key == "noise_copies":
+            fields.whole(value, what, where, error, 1, limits.MAX_NOISE_COPIES)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise error(f"{where}: {what} must be true or false, not {value!r}")
+        elif isinstance(default, int) or key.endswith("_pixels") or key.endswith("_seed"):
+            fields.whole(value, what, where, error, 0, limits.MAX_SEED)
+        elif isinstance(default, float) or default is None:
+            fields.number(value, what, where, error)
+        elif isinstance(default, str):
+            fields.text(value, what, where, error)
+    if data.get("optimizer", "adam") not in OPTIMIZERS:
+        raise error(
+            f"{where}: training.optimizer is {data['optimizer']!r}; expected one of "
+            f"{', '.join(OPTIMIZERS)}"
+        )
+    try:
+        return TrainConfig.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise error(f"{where}: the training settings are unusable ({exc})") from None
 
 
 def _json_number(value: object) -> object:

@@ -25,10 +25,10 @@ GUI_RULES = {
     "report": {"plots", "data", "widgets"},
 }
 # engine top-level modules may use nn and data but never cli; nn is self-contained; data may
-# only use engine.atomic.
+# only use engine.atomic and engine.limits.
 ENGINE_RULES = {
     "nn": set(),
-    "data": {"atomic"},
+    "data": {"atomic", "limits"},
     "cli": {"*"},
 }
 

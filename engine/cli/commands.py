@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from engine import limits
 from engine.atomic import write_text_atomic
-from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
+from engine.cli.common import Parser, ProgressBar, UsageError, image_size, load_matching
+from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
 from engine.data.datasets import Dataset, load_dataset
 from engine.data.noise import Noise
@@ -118,6 +120,7 @@ def run_cli(argv: list[str]) -> int:
     """Entry point of `python main.py COMMAND ...`; returns the exit code."""
     try:
         args = build_parser().parse_args(_join_negative_values(argv))
+        check_flags(args)
         commands = {
             "train": cmd_train,
             "evaluate": cmd_evaluate,
@@ -152,6 +155,11 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         raise UsageError(f"--hidden must be sizes like 30,20,10, got {text!r}") from None
     if any(s < 1 for s in sizes):
         raise UsageError(f"--hidden sizes must be positive, got {text!r}")
+    if len(sizes) > limits.MAX_HIDDEN_LAYERS or max(sizes, default=0) > limits.MAX_LAYER_WIDTH:
+        raise UsageError(
+            f"--hidden takes at most {limits.MAX_HIDDEN_LAYERS} layers of at most "
+            f"{limits.MAX_LAYER_WIDTH:,} units, got {text!r}"
+        )
     return sizes
 
 
@@ -180,10 +188,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     data, test = split_dataset(full, fraction, args.split_seed)
     del full  # the two parts hold copies of its pixels
     hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden
-    if args.latent < 1:
-        raise UsageError("--latent must be at least 1")
+    sizes = f"--hidden {','.join(map(str, hidden))} --latent {args.latent}"
+    kind = "vae" if args.model == "vae" else "ae"
+    where = f"{sizes} on {data.width}x{data.height} images"
+    limits.check_architecture(data.n_pixels, hidden, args.latent, kind, where, UsageError)
     noise_text = args.noise or preset.noise
     noise = Noise.parse(noise_text) if noise_text else None
+    copies = preset.noise_copies if args.noise_copies is None else args.noise_copies
+    if noise is not None and data.pixels.dtype != np.uint8:  # uint8: copies made per batch
+        what = f"--noise-copies {copies} of {len(data)} images"  # tiled inputs, targets, a copy
+        limits.check_memory(3 * 4 * copies * data.pixels.size, what, error=UsageError)
     activation = args.activation or preset.activation
     if args.model == "vae":
         model: Autoencoder = VariationalAutoencoder(
@@ -197,7 +211,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         optimizer=args.optimizer,
         lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,
-        noise_copies=args.noise_copies or preset.noise_copies,
+        noise_copies=copies,
         lr_schedule=args.lr_schedule or preset.lr_schedule,
         stop_max_wrong_pixels=(
             parse_stop(args.stop_max_wrong_pixels)
@@ -310,14 +324,14 @@ def class_means(labels: tuple[str, ...], wrong: np.ndarray) -> dict[str, float]:
 # --- evaluate -------------------------------------------------------------------------------------
 def cmd_evaluate(args: argparse.Namespace) -> int:
     data = load_dataset(args.data)
-    model, meta = load_matching(args.model, data)
-    metrics = metrics_json(model, data, int(meta.get("metrics", {}).get("epochs", 0)), 0.0)
+    model, _ = load_matching(args.model, data)
+    metrics = metrics_json(model, data, 0, 0.0)
     metrics["epochs"] = None
     metrics["seconds"] = None
     if args.noise:
-        if args.repeats < 1:
-            raise UsageError("--repeats must be at least 1")
         noise = Noise.parse(args.noise)
+        what = f"--repeats {args.repeats} noisy copies of {len(data)} images"
+        limits.check_memory(3 * 4 * args.repeats * data.pixels.size, what, error=UsageError)
         rng = np.random.default_rng(args.seed)
         if len(data) > PER_IMAGE_LIMIT:
             raise UsageError(
@@ -348,23 +362,20 @@ def parse_range(text: str) -> tuple[float, float]:
         raise UsageError(f"--range must be LOW:HIGH, e.g. -2:2, got {text!r}") from None
     if not sep or not lo < hi:
         raise UsageError(f"--range must be LOW:HIGH with LOW < HIGH, got {text!r}")
+    check_range(lo, hi, text)
     return lo, hi
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     model, meta = load_model(args.model)
-    if not 1 <= args.grid <= 100:
-        raise UsageError("--grid must be between 1 and 100")
-    if not 1 <= args.scale <= 32:
-        raise UsageError("--scale must be between 1 and 32")
     lo, hi = parse_range(args.range)
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".json"):
         raise UsageError(f"--out must end in .png or .json, got {args.out!r}")
-    info = meta.get("dataset", {})
-    width, height = int(info.get("width", 0)), int(info.get("height", 0))
+    width, height = image_size(meta) or (0, 0)
     if width * height != model.n_inputs:
         raise UsageError(f"{args.model}: the metadata does not say the image size")
+    check_sheet(args.grid, args.scale, width, height)
     codes = latent_grid(model, args.grid, lo, hi)
     images = model.decode(codes)  # (grid*grid, d)
     if out.suffix.lower() == ".png":

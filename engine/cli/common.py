@@ -50,4 +50,18 @@ def load_matching(model_path: str, data: Dataset) -> tuple[Autoencoder, dict[str
             f"the model takes images of {model.n_inputs} pixels but {data.name!r} has "
             f"{data.width}x{data.height} = {data.n_pixels}"
         )
+    size = image_size(meta)
+    if size is not None and size != (data.width, data.height):
+        raise UsageError(
+            f"{model_path}: the model takes {size[0]}x{size[1]} images but {data.name!r} is "
+            f"{data.width}x{data.height} (the same pixel count, another shape)"
+        )
     return model, meta
+
+
+def image_size(meta: dict[str, Any]) -> tuple[int, int] | None:
+    """(width, height) a model file records (load_model has checked their types), or None."""
+    info = meta.get("dataset")
+    if isinstance(info, dict) and "width" in info and "height" in info:
+        return int(info["width"]), int(info["height"])
+    return None

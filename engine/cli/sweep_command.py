@@ -43,12 +43,6 @@ def train_preset(
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    if args.repeats < 1:
-        raise UsageError("--repeats must be at least 1")
-    if args.latent < 1:
-        raise UsageError("--latent must be at least 1")
-    if args.dae_epochs is not None and args.dae_epochs < 1:
-        raise UsageError("--dae-epochs must be at least 1")
     data = load_dataset(args.data)
     kinds = list(SWEEP_LEVELS) if args.kind == "all" else [args.kind]
     dae = load_matching(args.dae, data)[0] if args.dae else None

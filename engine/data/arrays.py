@@ -15,28 +15,13 @@ from typing import BinaryIO
 
 import numpy as np
 
+from engine import limits
 from engine.data.dataset import MAX_SIZE, Dataset, DatasetError
-from engine.data.idx import MAX_IMAGES
 
 IMAGE_NAMES = ("images", "x", "x_train", "arr_0")
 LABEL_NAMES = ("labels", "y", "y_train", "arr_1")
 IMAGE_KINDS = "uf"  # unsigned bytes or floats
 LABEL_KINDS = "iuU"  # class numbers or names
-MAX_BYTES = 1 << 30  # the largest images array read (float64 MNIST is 376 MB)
-
-
-def _read_header(stream: BinaryIO, where: str) -> tuple[tuple[int, ...], np.dtype]:
-    """The shape and dtype from a .npy header, without reading the data."""
-    try:
-        version = np.lib.format.read_magic(stream)
-        fmt = np.lib.format
-        read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
-        shape, _fortran_order, dtype = read(stream)
-    except ValueError as error:
-        raise DatasetError(f"{where}: not a NumPy .npy array ({error})") from None
-    if dtype.hasobject:
-        raise DatasetError(f"{where}: holds Python objects; only numbers are read (no pickles)")
-    return shape, dtype
 
 
 def _check_images(shape: tuple[int, ...], dtype: np.dtype, where: str) -> None:
@@ -49,13 +34,16 @@ def _check_images(shape: tuple[int, ...], dtype: np.dtype, where: str) -> None:
         raise DatasetError(
             f"{where}: images of {width}x{height} pixels; sides of 1..{MAX_SIZE} are accepted"
         )
-    if not 1 <= n <= MAX_IMAGES:
-        raise DatasetError(f"{where}: {n} images; 1..{MAX_IMAGES} are accepted")
-    if n * height * width * dtype.itemsize > MAX_BYTES:
-        raise DatasetError(
-            f"{where}: {n} images of {width}x{height} {dtype} take more than "
-            f"{MAX_BYTES >> 20} MB; save them as uint8"
-        )
+    if n < 1:
+        raise DatasetError(f"{where}: the array holds no images")
+    limits.check_count(n, limits.MAX_GLYPHS, "the number of images", where, DatasetError)
+    values = n * height * width
+    limits.check_count(
+        values, limits.MAX_DATASET_VALUES, "the number of pixels", where, DatasetError
+    )
+    # read as they are, then kept as uint8 or float32
+    nbytes = values * (dtype.itemsize + (0 if dtype.kind == "u" else 4))
+    limits.check_memory(nbytes, f"{n:,} images of {width}x{height} {dtype}", where, DatasetError)
 
 
 def _check_labels(shape: tuple[int, ...], dtype: np.dtype, n: int, where: str) -> None:
@@ -89,7 +77,8 @@ def load_npy(path: str | Path) -> Dataset:
     """A .npy file of images (n, height, width)."""
     path = Path(path)
     with _open(path) as stream:
-        shape, dtype = _read_header(stream, str(path))
+        size = path.stat().st_size
+        shape, dtype = limits.check_npy_header(stream, size, "images", str(path), DatasetError)
         _check_images(shape, dtype, str(path))
         stream.seek(0)
         images = _load(stream, str(path))
@@ -105,12 +94,8 @@ def load_npz(path: str | Path) -> Dataset:
         except zipfile.BadZipFile:
             raise DatasetError(f"{path}: not a .npz archive (not a zip file)") from None
         with archive:
-            headers, members = {}, {}
-            for info in archive.infolist():
-                name = info.filename.removesuffix(".npy")
-                members[name] = info
-                with _member(archive, info, path) as member:
-                    headers[name] = _read_header(member, f"{path}, array {name!r}")
+            headers = limits.check_npz(archive, str(path), DatasetError)  # sizes, no data read
+            members = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
             image_name = _pick(headers, IMAGE_NAMES, 3)
             if image_name is None:
                 raise DatasetError(

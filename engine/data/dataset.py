@@ -15,7 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_SIZE = 64  # widest and tallest glyph accepted: the models and the editor are for small glyphs
+from engine.limits import MAX_SIDE
+
+MAX_SIZE = MAX_SIDE  # the old name, kept for the modules that import it
+_CHECK_ROWS = 4096  # rows checked for values outside [0, 1] at a time
 HASH_ROWS = 4096  # a uint8 set is hashed as float32 this many images at a time
 
 
@@ -85,14 +88,17 @@ class Dataset:
         if images.dtype == np.uint8:  # every byte is a valid grey level
             frozen = np.array(images, order="C", copy=True)  # a private copy
         else:
-            # Compared in the array's own type: a float64 copy of 60,000 MNIST images is 376 MB.
-            bad = ~(np.isfinite(images) & (images >= 0) & (images <= 1))  # NaN fails them all
-            if bad.any():
-                i, j = (int(k) for k in np.argwhere(bad)[0])
-                raise DatasetError(
-                    f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
-                    f"value {images[i, j]} is not in [0, 1]"
-                )
+            # Checked in blocks of rows in the images' own type: the temporaries stay small.
+            for lo in range(0, n, _CHECK_ROWS):
+                block = images[lo : lo + _CHECK_ROWS]  # (rows, d)
+                bad = ~((block >= 0) & (block <= 1))  # NaN fails every comparison
+                if bad.any():
+                    i, j = (int(k) for k in np.argwhere(bad)[0])
+                    i += lo
+                    raise DatasetError(
+                        f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
+                        f"value {images[i, j]} is not in [0, 1]"
+                    )
             frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
             frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
         frozen.flags.writeable = False

@@ -10,10 +10,12 @@ import json
 import math
 import numbers
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 
+from engine import limits
 from engine.atomic import write_text_atomic
 from engine.data.dataset import Dataset, DatasetError, bit_rows, check_side, parse_row, read_text
 
@@ -48,12 +50,27 @@ def dataset_from_json(obj: object, source: str) -> Dataset:
     ...]}]} with '1' ink and '0' background, top row first; or, for grey levels, "values": [[0.5,
     ...], ...] (one list of numbers in [0, 1] per row) instead of "rows". Unknown keys are ignored.
     """
+    name, width, height = _check_header(obj, source, need_glyphs=True)
+    glyphs = obj["glyphs"]  # type: ignore[index]
+    if not glyphs:
+        raise DatasetError(f"{source}: the set has no glyphs")
+    limits.check_count(len(glyphs), limits.MAX_GLYPHS, "the number of glyphs", source, DatasetError)
+    images = _allocate(len(glyphs), height, width, source)
+    labels = []
+    for index, glyph in enumerate(glyphs):
+        labels.append(_json_glyph(glyph, images[index], f"{source}: glyph {index}"))
+    return Dataset(name, width, height, tuple(labels), images.reshape(len(glyphs), -1))
+
+
+def _check_header(obj: object, source: str, need_glyphs: bool) -> tuple[str, int, int]:
+    """The name, width and height of a set's top-level object, each checked."""
     if not isinstance(obj, dict):
         raise DatasetError(
             f"{source}: the top level must be an object with name, width, height and glyphs, "
             f"not {_kind(obj)}"
         )
-    for key, kind in (("name", str), ("width", int), ("height", int), ("glyphs", list)):
+    keys = (("name", str), ("width", int), ("height", int), ("glyphs", list))
+    for key, kind in keys if need_glyphs else keys[:3]:
         if key not in obj:
             raise DatasetError(f"{source}: missing {key!r}")
         if kind is not int and not isinstance(obj[key], kind):
@@ -61,14 +78,19 @@ def dataset_from_json(obj: object, source: str) -> Dataset:
             raise DatasetError(f"{source}: {key!r} must be {expected}, not {_kind(obj[key])}")
     width = check_side(obj["width"], "width", source)
     height = check_side(obj["height"], "height", source)
-    glyphs = obj["glyphs"]
-    if not glyphs:
-        raise DatasetError(f"{source}: the set has no glyphs")
-    images = np.empty((len(glyphs), height, width), np.float32)
-    labels = []
-    for index, glyph in enumerate(glyphs):
-        labels.append(_json_glyph(glyph, images[index], f"{source}: glyph {index}"))
-    return Dataset(obj["name"], width, height, tuple(labels), images.reshape(len(glyphs), -1))
+    return obj["name"], width, height
+
+
+def _allocate(count: int, height: int, width: int, source: str, total: int = 0) -> np.ndarray:
+    """(count, height, width) float32 for glyph pixels, after the size and memory checks of a
+    set of `total` glyphs (default `count`)."""
+    values = max(count, total) * height * width
+    limits.check_count(
+        values, limits.MAX_DATASET_VALUES, "the number of pixels", source, DatasetError
+    )
+    # Loading holds the pixels about three times (read, stacked, the Dataset's own copy).
+    limits.check_memory(3 * 4 * values, "loading the set", source, DatasetError)
+    return np.empty((count, height, width), np.float32)
 
 
 def _json_glyph(glyph: object, out: np.ndarray, at: str) -> str:
@@ -81,6 +103,10 @@ def _json_glyph(glyph: object, out: np.ndarray, at: str) -> str:
     label = glyph["label"]
     if not isinstance(label, str):
         raise DatasetError(f"{at}: 'label' must be a string, not {_kind(label)}")
+    if len(label) > limits.MAX_LABEL_CHARS:
+        raise DatasetError(
+            f"{at}: the label has {len(label):,} characters; at most {limits.MAX_LABEL_CHARS:,}"
+        )
     at = f"{at} {label!r}"
     if ("rows" in glyph) == ("values" in glyph):
         both = "rows" in glyph
@@ -120,15 +146,117 @@ def _json_values(row: object, at: str, width: int) -> list[float]:
 
 
 def load_json(path: str | os.PathLike[str]) -> Dataset:
-    """Read and validate a JSON set file; JSON syntax errors give the line and column."""
+    """Read and validate a JSON set file; JSON syntax errors give the line and column.
+
+    The glyphs are decoded one at a time into float32 blocks, so a large set costs about three
+    times its float32 size to load, not the ~30 bytes a pixel that Python lists of floats take.
+    """
     path = Path(path)
+    source = str(path)
     try:
-        obj = json.loads(read_text(path))
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_text below says what is wrong with the path
+    limits.check_count(size, limits.MAX_JSON_BYTES, "the file size in bytes", source, DatasetError)
+    text = read_text(path)
+    try:
+        return _stream_set(text, source)
     except json.JSONDecodeError as error:
         raise DatasetError(
             f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    return dataset_from_json(obj, str(path))
+    except RecursionError:
+        raise DatasetError(
+            f"{path}: the JSON is nested too deeply (more than {limits.MAX_JSON_DEPTH} levels)"
+        ) from None
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_BLOCK = 1024  # glyphs decoded into one float32 block
+
+
+def _stream_set(text: str, source: str) -> Dataset:
+    """Decode a set's top-level object key by key and its glyphs one by one."""
+    decoder = json.JSONDecoder()
+
+    def skip(pos: int) -> int:
+        return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+    def expect(pos: int, char: str, what: str) -> int:
+        pos = skip(pos)
+        if not text.startswith(char, pos):
+            raise json.JSONDecodeError(f"Expecting {what}", text, pos)
+        return pos + 1
+
+    pos = skip(0)
+    if not text.startswith("{", pos):
+        return dataset_from_json(limits.loads_json(text, source, DatasetError), source)
+    header: dict[str, object] = {}
+    blocks: list[np.ndarray] = []
+    labels: list[str] = []
+    pos = skip(pos + 1)
+    done = text.startswith("}", pos)
+    pos += done
+    while not done:
+        key, pos = decoder.raw_decode(text, skip(pos))
+        if not isinstance(key, str):
+            raise json.JSONDecodeError(
+                "Expecting property name enclosed in double quotes", text, pos
+            )
+        pos = skip(expect(pos, ":", "':' delimiter"))
+        if key == "glyphs" and text.startswith("[", pos) and {"width", "height"} <= set(header):
+            name, width, height = _check_header(header, source, need_glyphs=False)
+            pos = _stream_glyphs(text, pos + 1, decoder, source, height, width, blocks, labels)
+            header[key] = []
+        else:
+            header[key], pos = decoder.raw_decode(text, pos)
+        pos = skip(pos)
+        done = text.startswith("}", pos)
+        if not done:
+            pos = expect(pos, ",", "',' delimiter")
+    if skip(pos + 1) != len(text):
+        raise json.JSONDecodeError("Extra data", text, skip(pos + 1))
+    if not blocks:  # glyphs came before the size, or were not a list: the general path
+        limits.check_json_depth(header, source, DatasetError)
+        return dataset_from_json(header, source)
+    name, width, height = _check_header(header, source, need_glyphs=False)
+    limits.check_count(len(labels), limits.MAX_GLYPHS, "the number of glyphs", source, DatasetError)
+    images = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]  # (n, height, width)
+    blocks.clear()  # the blocks go before the Dataset makes its own copy
+    return Dataset(name, width, height, tuple(labels), images.reshape(len(labels), -1))
+
+
+def _stream_glyphs(
+    text: str,
+    pos: int,
+    decoder: json.JSONDecoder,
+    source: str,
+    height: int,
+    width: int,
+    blocks: list[np.ndarray],
+    labels: list[str],
+) -> int:
+    """Decode the glyph objects after "glyphs": [ into `blocks`; returns the position after ]."""
+    pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+    if text.startswith("]", pos):
+        raise DatasetError(f"{source}: the set has no glyphs")
+    while True:
+        index = len(labels)
+        if index % _BLOCK == 0:
+            limits.check_count(
+                index + 1, limits.MAX_GLYPHS, "the number of glyphs", source, DatasetError
+            )
+            blocks.append(_allocate(_BLOCK, height, width, source, total=index + _BLOCK))
+        glyph, pos = decoder.raw_decode(text, pos)
+        labels.append(_json_glyph(glyph, blocks[-1][index % _BLOCK], f"{source}: glyph {index}"))
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith("]", pos):
+            used = len(labels) % _BLOCK or _BLOCK
+            blocks[-1] = blocks[-1][:used].copy() if used < _BLOCK else blocks[-1]
+            return pos + 1
+        if not text.startswith(",", pos):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+        pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
 
 
 def dataset_to_json(dataset: Dataset) -> dict:

@@ -19,12 +19,12 @@ from typing import BinaryIO
 
 import numpy as np
 
+from engine import limits
 from engine.data.dataset import MAX_SIZE, Dataset, DatasetError
 
 IMAGES_MAGIC = 0x00000803  # unsigned bytes, 3 dimensions
 LABELS_MAGIC = 0x00000801  # unsigned bytes, 1 dimension
 GZIP_MAGIC = b"\x1f\x8b"
-MAX_IMAGES = 1_000_000  # EMNIST's largest split has 814,255; a header above this is not MNIST
 FASHION_CLASSES = (
     "T-shirt/top",
     "Trouser",
@@ -97,8 +97,15 @@ def read_idx_images(path: Path) -> np.ndarray:
             raise DatasetError(
                 f"{path}: images of {columns}x{rows} pixels; sides of 1..{MAX_SIZE} are accepted"
             )
-        if not 1 <= n <= MAX_IMAGES:
-            raise DatasetError(f"{path}: the header says {n} images; 1..{MAX_IMAGES} are accepted")
+        if n < 1:
+            raise DatasetError(f"{path}: the header says the file holds no images")
+        where = str(path)
+        limits.check_count(n, limits.MAX_GLYPHS, "the number of images", where, DatasetError)
+        values = n * rows * columns
+        limits.check_count(
+            values, limits.MAX_DATASET_VALUES, "the number of pixels", where, DatasetError
+        )
+        limits.check_memory(2 * values, f"{n:,} images of {columns}x{rows}", where, DatasetError)
         images = np.empty((n, rows * columns), np.uint8)  # (n, d): pages are only used as read
         _read_exactly(stream, images, path, "images")
         _check_end(stream, path)
@@ -112,8 +119,10 @@ def read_idx_labels(path: Path) -> np.ndarray:
             (n,) = _header(stream, path, LABELS_MAGIC, 1)
         except (OSError, EOFError, zlib.error) as error:
             raise DatasetError(f"{path}: not a readable gzip file ({error})") from None
-        if not 1 <= n <= MAX_IMAGES:
-            raise DatasetError(f"{path}: the header says {n} labels; 1..{MAX_IMAGES} are accepted")
+        if not 1 <= n <= limits.MAX_GLYPHS:
+            raise DatasetError(
+                f"{path}: the header says {n:,} labels; 1..{limits.MAX_GLYPHS:,} are accepted"
+            )
         labels = np.empty(n, np.uint8)
         _read_exactly(stream, labels, path, "labels")
         _check_end(stream, path)

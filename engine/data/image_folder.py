@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import limits
 from engine.data.dataset import MAX_SIZE, Dataset, DatasetError
-from engine.data.idx import MAX_IMAGES
 from engine.data.png_reader import read_png, to_grey
 
 
@@ -42,8 +42,9 @@ def load_image_folder(folder: str | Path) -> Dataset:
         raise DatasetError(
             f"{folder}: no .png files in the folder or in its subfolders (one per class)"
         )
-    if len(files) > MAX_IMAGES:
-        raise DatasetError(f"{folder}: {len(files)} pictures; at most {MAX_IMAGES} are read")
+    limits.check_count(
+        len(files), limits.MAX_GLYPHS, "the number of pictures", str(folder), DatasetError
+    )
     first = to_grey(read_png(files[0][0]))
     height, width = first.shape
     if height > MAX_SIZE or width > MAX_SIZE:

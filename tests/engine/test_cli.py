@@ -1,6 +1,7 @@
 """The headless command line: train, evaluate, generate, and one clear line for every bad input."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,7 @@ def test_bad_data_files_get_one_line_and_exit_2(tmp_path, capsys, filename):
         (["train", "--model", "gan"], "invalid choice"),
         (["train", "--noise", "pink:0.1"], "unknown noise"),
         (["train", "--hidden", "30,a"], "--hidden"),
-        (["train", "--lr", "-1", "--epochs", "1"], "learning rate"),
+        (["train", "--lr", "-1", "--epochs", "1"], "--lr must be a finite number above 0"),
         (["train", "--stop-max-wrong-pixels", "few"], "count or 'none'"),
         (["train", "--unknown-flag"], "unrecognized arguments"),
         (["evaluate", "--model", "missing.npz"], "no such model file"),
@@ -119,6 +120,71 @@ def test_bad_flags_get_one_line_and_exit_2(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert message in err, err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seed", "-1"], "--seed must be a whole number from 0"),
+        (["--beta", "nan"], "--beta must be a finite number at least 0, got nan"),
+        (["--beta", "-5"], "--beta must be a finite number at least 0, got -5"),
+        (["--loss-threshold", "nan"], "--loss-threshold must be a finite number"),
+        (["--noise-copies", "0"], "--noise-copies must be a whole number from 1 to 1,024"),
+        (["--noise-copies", "100000000"], "--noise-copies must be a whole number from 1"),
+        (["--hidden", "100000000"], "--hidden takes at most 32 layers of at most 65,536 units"),
+        (["--latent", "1000000000"], "--latent must be a whole number from 1 to 65,536"),
+        (["--hidden", "60000,60000"], "the number of parameters is"),
+    ],
+)
+def test_issue_17_train_flags_name_the_flag_before_any_work(tmp_path, capsys, args, message):
+    out = tmp_path / "o"
+    assert run_cli(["train", "--epochs", "1", *args, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_out_is_checked_before_training(tmp_path, capsys):
+    taken = tmp_path / "file"
+    taken.write_text("x")
+    assert run_cli(["train", "--model", "dae", "--out", str(taken), "--quiet"]) == 2
+    assert f"--out {taken} is a file" in capsys.readouterr().err
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        code = run_cli(["train", "--out", str(locked / "run"), "--quiet", "--epochs", "1"])
+        err = capsys.readouterr().err
+        if os.access(locked, os.W_OK):  # root writes anywhere: the check has nothing to refuse
+            assert code == 0
+        else:
+            assert code == 2 and f"cannot write into {locked}" in err
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--grid", "100", "--scale", "32"], "makes a sheet of"),
+        (["--range=-1e308:1e308"], "--range must lie within -1e+06:1e+06"),
+        (["--grid", "0"], "--grid must be a whole number from 1 to 100"),
+    ],
+)
+def test_generate_flags_are_bounded(trained, tmp_path, capsys, args, message):
+    out = tmp_path / "g.png"
+    model = str(trained / "model.npz")
+    assert run_cli(["generate", "--model", model, "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1 and not out.exists()
+
+
+def test_evaluate_repeats_are_bounded(trained, capsys):
+    model = str(trained / "model.npz")
+    args = ["evaluate", "--model", model, "--noise", "bitflip:0.1", "--repeats", "1000000000"]
+    assert run_cli(args) == 2
+    assert "--repeats must be a whole number from 1 to 100,000" in capsys.readouterr().err
 
 
 def test_evaluate_refuses_a_model_of_another_image_size(trained, capsys):

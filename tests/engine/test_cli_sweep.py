@@ -73,8 +73,8 @@ def test_loaded_models_are_used_and_pca_matches_the_ae_latent_size(tmp_path, cap
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--repeats", "0"], "--repeats must be at least 1"),
-        (["--dae-epochs", "0"], "--dae-epochs must be at least 1"),
+        (["--repeats", "0"], "--repeats must be a whole number from 1"),
+        (["--dae-epochs", "0"], "--dae-epochs must be a whole number from 1"),
         (["--kind", "pink"], "invalid choice: 'pink'"),
         (["--data", "emoji12x12", "--ae", "MISSING"], "MISSING"),
     ],

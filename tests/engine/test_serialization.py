@@ -60,14 +60,14 @@ def test_bad_files_are_refused_with_a_reason(tmp_path):
     cases[version] = "version 99"
     shape = tmp_path / "shape.npz"
     _write_npz(shape, params=np.zeros(3), metadata=_meta(model=Autoencoder(4, (3,)).config()))
-    cases[shape] = "expected"
+    cases[shape] = "has 48 parameters but the file holds 3"
     nan = tmp_path / "nan.npz"
     _write_npz(nan, params=np.full(Autoencoder(4, (3,)).params.size, np.nan),
                metadata=_meta(model=Autoencoder(4, (3,)).config()))  # fmt: skip
     cases[nan] = "NaN"
     pickled = tmp_path / "pickled.npz"
     _write_npz(pickled, params=np.array([{"a": 1}], dtype=object), metadata=_meta())
-    cases[pickled] = "damaged"
+    cases[pickled] = "holds Python objects"
     badjson = tmp_path / "badjson.npz"
     _write_npz(badjson, params=np.zeros(3), metadata=np.array("{not json"))
     cases[badjson] = "not valid JSON"
