@@ -18,6 +18,7 @@ import numpy as np
 from engine import limits
 from engine.atomic import write_text_atomic
 from engine.cli.common import Parser, ProgressBar, UsageError, image_size, load_matching
+from engine.cli.download_command import add_download_parser, cmd_download
 from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
 from engine.data.datasets import Dataset, load_dataset
@@ -113,6 +114,8 @@ def build_parser() -> Parser:
     sw.add_argument("--latent", type=int, default=2, help="latent size of models trained here")
     sw.add_argument("--out", default="sweep.csv", help="the CSV file (default sweep.csv)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    add_download_parser(sub)
     return parser
 
 
@@ -126,6 +129,7 @@ def run_cli(argv: list[str]) -> int:
             "evaluate": cmd_evaluate,
             "generate": cmd_generate,
             "sweep": cmd_sweep,
+            "download": cmd_download,
         }
         return commands[args.command](args)
     except ValueError as exc:  # UsageError, DatasetError, ModelFileError and bad values
