@@ -187,8 +187,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     fraction = (
         default_test_fraction(len(full)) if args.test_fraction is None else args.test_fraction
     )
-    if not 0 <= fraction < 1:
-        raise UsageError(f"--test-fraction must be at least 0 and below 1, got {fraction}")
     data, test = split_dataset(full, fraction, args.split_seed)
     del full  # the two parts hold copies of its pixels
     hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden

@@ -135,6 +135,9 @@ def test_download_command(server, tmp_path, monkeypatch, capsys):
     assert run_cli(["download", "mnist", "--cache", str(tmp_path / "cache"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: nothing.gz") and err.count("\n") == 1
+    (tmp_path / "file").write_text("")
+    assert run_cli(["download", "mnist", "--cache", str(tmp_path / "file")]) == 2
+    assert "--cache" in capsys.readouterr().err
 
 
 def test_the_real_sources_are_complete():
