@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.blas import blas_threads_for
 from engine.data.dataset import unit_floats
+from engine.data.split import SPLIT_ABOVE
 from engine.history import History
 from engine.metrics import EVAL_ROWS, Evaluation, StepScorer, evaluate, evaluate_bytes
 from engine.models import Autoencoder
@@ -98,6 +99,9 @@ class Trainer:
         self.last_evaluation: Evaluation | None = None
         self.best_params = model.params.copy()
         self.best_key: tuple[float, float] = (math.inf, math.inf)
+        # A glyph set is learnt whole, so its worst glyph decides which weights are best; in a
+        # sample of something larger (MNIST) one odd image must not: there the loss decides.
+        self._worst_first = len(self.images) <= SPLIT_ABOVE
         self.best_epoch = 0
         self._evaluated_epoch = -1
         # Scores each training step's own output when that output is an evaluation (see below).
@@ -158,7 +162,8 @@ class Trainer:
         `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
         `snapshot_seconds`, and always once at the end. Returns the final snapshot. When the run
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
-        worst, then lowest loss); when it fails, the best finite weights.
+        worst, then lowest loss; above SPLIT_ABOVE images lowest loss first); when it fails,
+        the best finite weights.
         """
         # Overflow on the way to a diverging loss is detected and reported; no warnings.
         with (
@@ -339,7 +344,7 @@ class Trainer:
         self.last_evaluation = ev
         self._evaluated_epoch = self.epoch
         self.history.append(self.epoch, ev)
-        key = (ev.max_wrong, ev.loss)
+        key = (ev.max_wrong, ev.loss) if self._worst_first else (ev.loss, ev.max_wrong)
         if key < self.best_key:
             self.best_key = key
             self.best_epoch = self.epoch

@@ -7,7 +7,8 @@ import pytest
 import engine.training
 from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoencoder, evaluate
 from engine.data.dataset import Dataset, unit_floats
-from engine.metrics import encode_images, evaluate_bytes
+from engine.data.split import SPLIT_ABOVE
+from engine.metrics import Evaluation, encode_images, evaluate_bytes
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +99,16 @@ def test_byte_denoising_draws_noisy_copies_per_batch(pixels):
     Trainer(clean, pixels, _config(noise_copies=3)).run()  # noise off: copies are ignored
     assert not np.array_equal(clean.params, params)
     assert np.isfinite(first.evaluation.loss)
+
+
+def test_best_weights_by_the_worst_image_for_glyph_sets_by_the_loss_for_samples():
+    """A font is learnt whole (its worst glyph decides); in an MNIST-sized sample one odd image
+    must not bring back the untrained weights, so there the loss decides."""
+    for n, best in ((SPLIT_ABOVE, 0), (SPLIT_ABOVE + 1, 1)):
+        trainer = Trainer(Autoencoder(4, (), 1), np.zeros((n, 4), np.uint8), _config())
+        few_wrong = Evaluation.count(5.0, 5.0, 0.0, 0.2, np.ones(n, np.intp))
+        low_loss = Evaluation.count(1.0, 1.0, 0.0, 0.1, np.full(n, 3, np.intp))
+        for epoch, ev in enumerate((few_wrong, low_loss)):
+            trainer.epoch = epoch
+            trainer._record(ev, check_stop=False)  # what the loop does after each evaluation
+        assert trainer.best_epoch == best
