@@ -1,6 +1,7 @@
 """Glyph data sets by name or file: the built-in ones, the readable `resources/*.txt` format, and
-`load_dataset`, which takes a built-in name, a .txt glyph file or a JSON set file
-(`engine.data.dataset_json`).
+`load_dataset`, which takes a built-in name, a .txt glyph file, a JSON set file
+(`engine.data.dataset_json`), an MNIST-style IDX file (`engine.data.idx`), a .npy/.npz array
+(`engine.data.arrays`) or a folder of PNGs (`engine.data.image_folder`).
 
 Every loader ends in a validated, read-only `Dataset` (`engine.data.dataset`, re-exported here). Bad
 input raises `DatasetError` with a sentence that names the file, the glyph (its 0-based index in
