@@ -12,6 +12,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
                 raw_meta = archive["metadata"]
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+    # zipfile raises NotImplementedError and RuntimeError for encrypted or exotic members.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise ModelFileError(
             f"{name}: the file is damaged or not an .npz model ({exc.__class__.__name__}: {exc})"
         ) from None
@@ -91,6 +94,15 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Autoencoder, dict[str, Any
         raise ModelFileError(f"{name}: the weights contain NaN or infinite values")
     model = checked_model(meta.get("model"), "model", name, ModelFileError, params.dtype, params)
     return model, meta
+
+
+def image_size(meta: dict[str, Any]) -> tuple[int, int] | None:
+    """(width, height) of the images a model file says it was trained on, or None when it does
+    not say (load_model has checked the types)."""
+    info = meta.get("dataset")
+    if isinstance(info, dict) and "width" in info and "height" in info:
+        return int(info["width"]), int(info["height"])
+    return None
 
 
 def check_metadata(meta: dict[str, Any], where: str) -> None:
@@ -157,7 +169,7 @@ def check_model_config(
     ]
     latent = fields.whole(field("latent"), f"{what}.latent", where, error, 1, widest)
     for key, table in (("activation", ACTIVATIONS), ("loss", LOSS_FUNCTIONS)):
-        if key in cfg and cfg[key] not in table:
+        if key in cfg and fields.text(cfg[key], f"{what}.{key}", where, error) not in table:
             raise error(
                 f"{where}: {what}.{key} is {cfg[key]!r}; expected one of {', '.join(table)}"
             )

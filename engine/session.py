@@ -13,6 +13,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,9 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             arrays = {key: npz[key] for key in npz.files}
     except SessionFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
+    # zipfile raises NotImplementedError and RuntimeError for encrypted or exotic members.
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
@@ -175,6 +178,9 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
     model.params[...] = params
     best = _array(arrays, "best_params", where, params.shape)
     config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
+    copies = config.noise_copies if config.noise is not None else 1
+    what = f"training.noise_copies = {copies} of {len(dataset)} images"
+    limits.check_memory(3 * 4 * copies * dataset.images.size, what, where, error)
     trainer = Trainer(model, dataset.images, config)
     run = fields.mapping(meta.get("run"), "run", where, error)
 

@@ -9,6 +9,7 @@ flags between epochs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import limits
 from engine.blas import blas_threads_for
 from engine.data.dataset import unit_floats
 from engine.data.split import SPLIT_ABOVE
@@ -81,6 +83,15 @@ class Trainer:
         if len(self.images) == 0:
             raise ValueError("there are no images to train on")
         copies = self.config.noise_copies if self.config.noise is not None else 1
+        # A full batch that would not fit in memory falls back to minibatches; `notice` says so.
+        batch, self.notice = limits.fit_batch(
+            self.config.batch_size,
+            copies * len(self.images),
+            model.layer_sizes,
+            model.dtype.itemsize,
+        )
+        if batch != self.config.batch_size:
+            self.config = dataclasses.replace(self.config, batch_size=batch)
         copies = 1 if self._bytes else copies  # bytes: the copies are drawn batch by batch
         self._tiled_images = np.tile(self.images, (copies, 1)) if copies > 1 else self.images
         self._tiled_targets = np.tile(self.targets, (copies, 1)) if copies > 1 else self.targets
@@ -103,6 +114,8 @@ class Trainer:
         # sample of something larger (MNIST) one odd image must not: there the loss decides.
         self._worst_first = len(self.images) <= SPLIT_ABOVE
         self.best_epoch = 0
+        self._first_loss = math.inf  # the loss of the first evaluation, and the lowest since
+        self._lowest_loss = math.inf
         self._evaluated_epoch = -1
         # Scores each training step's own output when that output is an evaluation (see below).
         self._scorer = StepScorer(self.targets) if self._full_batch_is_evaluation() else None
@@ -134,9 +147,15 @@ class Trainer:
         """Call after setting a saved run's counters and history: evaluates the current weights
         without logging the current epoch a second time when the history already holds it."""
         self.last_evaluation = self._evaluate()
-        epochs = self.history.arrays()["epoch"]
+        logged = self.history.arrays()
+        epochs = logged["epoch"]
         if len(epochs) and int(epochs[-1]) == self.epoch:
             self._evaluated_epoch = self.epoch
+        if len(epochs):
+            self._first_loss, self._lowest_loss = (
+                float(logged["loss"][0]),
+                float(logged["loss"].min()),
+            )
 
     @property
     def lr(self) -> float:
@@ -341,6 +360,12 @@ class Trainer:
         if not math.isfinite(ev.loss):
             self._fail()
             return True
+        blown = self._divergence(ev.loss)
+        if blown:
+            self._fail(blown)
+            return True
+        self._first_loss = ev.loss if math.isinf(self._first_loss) else self._first_loss
+        self._lowest_loss = min(self._lowest_loss, ev.loss)
         self.last_evaluation = ev
         self._evaluated_epoch = self.epoch
         self.history.append(self.epoch, ev)
@@ -374,15 +399,32 @@ class Trainer:
         self.last_evaluation = self._evaluate()
         self._evaluated_epoch = self.epoch
 
-    def _fail(self) -> None:
-        """A non-finite loss or weight: keep the best finite weights and say what to change."""
+    def _divergence(self, loss: float) -> str:
+        """Why a finite run has diverged, or "": its loss rose orders of magnitude above its
+        lowest and above where it started, or its weights exploded (`--lr 1e9` keeps the loss
+        finite while the weights reach 1e10)."""
+        lowest = self._lowest_loss
+        if loss > limits.DIVERGENCE_FACTOR * lowest and loss > self._first_loss:
+            return (
+                f"the loss rose to {loss:.3g}, more than {limits.DIVERGENCE_FACTOR:g} times its "
+                f"lowest ({lowest:.3g})"
+            )
+        params = self.model.params
+        largest = max(float(params.max()), -float(params.min()))
+        if largest > limits.MAX_WEIGHT:
+            return f"a weight reached {largest:.3g} (the limit is {limits.MAX_WEIGHT:g})"
+        return ""
+
+    def _fail(self, reason: str = "the loss is no longer a finite number") -> None:
+        """A non-finite loss or weight, or a loss or weights blown up: keep the best weights and
+        say what to change."""
         self.model.params[...] = self.best_params
         hint = f"lower the learning rate (now {self.optimizer.lr:g})"
         if self.config.noise is not None:
             hint += " or the noise level"
         self.state = "failed"
         self.message = (
-            f"Training diverged at epoch {self.epoch}: the loss is no longer a finite number. "
+            f"Training diverged at epoch {self.epoch}: {reason}. "
             f"Try again and {hint}. The best weights so far (epoch {self.best_epoch}) are kept."
         )
         self._evaluate_best()

@@ -20,7 +20,7 @@ import numpy as np
 
 from engine import limits
 from engine.atomic import write_text_atomic
-from engine.cli.common import Parser, ProgressBar, UsageError, image_size, load_matching
+from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
 from engine.cli.download_command import add_download_parser, cmd_download
 from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
@@ -39,7 +39,7 @@ from engine.nn.losses import LOSS_FUNCTIONS
 from engine.nn.optimizers import OPTIMIZERS
 from engine.png import image_sheet, save_png
 from engine.presets import PRESETS
-from engine.serialization import load_model, save_model
+from engine.serialization import image_size, load_model, save_model
 from engine.sweep import SWEEP_LEVELS
 from engine.train_config import LR_SCHEDULES, TrainConfig
 from engine.training import Trainer
@@ -249,6 +249,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
     trainer = Trainer(model, data.pixels, config)  # uint8 images stay bytes
+    if trainer.notice:
+        sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
     start = time.perf_counter()
     final = trainer.run(on_snapshot=progress, snapshot_seconds=0.1 if progress else 0.0)

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from engine.data.dataset import Dataset
 from engine.models import Autoencoder
-from engine.serialization import load_model
+from engine.serialization import image_size, load_model
 from engine.training import Snapshot
 
 
@@ -57,11 +57,3 @@ def load_matching(model_path: str, data: Dataset) -> tuple[Autoencoder, dict[str
             f"{data.width}x{data.height} (the same pixel count, another shape)"
         )
     return model, meta
-
-
-def image_size(meta: dict[str, Any]) -> tuple[int, int] | None:
-    """(width, height) a model file records (load_model has checked their types), or None."""
-    info = meta.get("dataset")
-    if isinstance(info, dict) and "width" in info and "height" in info:
-        return int(info["width"]), int(info["height"])
-    return None

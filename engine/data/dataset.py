@@ -186,14 +186,17 @@ def read_text(path: Path) -> str:
         raise DatasetError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
-def parse_row(row: str, chars: str, expected: str, at: str, width: int) -> list[float]:
-    """One pixel row of `width` characters: chars[0] is background (0), chars[1] ink (1)."""
-    for column, char in enumerate(row):
-        if char not in chars:
-            raise DatasetError(f"{at}: character {char!r} at column {column} is not {expected}")
+def parse_row(row: str, chars: str, expected: str, at: str, width: int) -> np.ndarray:
+    """One pixel row of `width` characters: chars[0] is background (0), chars[1] ink (1).
+    -> (width,) float32, checked and converted without a Python loop over the pixels."""
+    rest = row.lstrip(chars)  # from the first character that is neither, if any
+    if rest:
+        column = len(row) - len(rest)
+        raise DatasetError(f"{at}: character {rest[0]!r} at column {column} is not {expected}")
     if len(row) != width:
         raise DatasetError(f"{at} has {len(row)} pixels, expected {width}")
-    return [float(char == chars[1]) for char in row]
+    codes = np.frombuffer(row.encode("utf-32-le"), np.uint32)  # (width,) code points
+    return (codes == ord(chars[1])).astype(np.float32)
 
 
 def bit_rows(dataset: Dataset, index: int, chars: str) -> list[str]:

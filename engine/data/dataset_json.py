@@ -120,6 +120,8 @@ def _json_glyph(glyph: object, out: np.ndarray, at: str) -> str:
         raise DatasetError(f"{at}: {key!r} must be a list of {height} rows, not {_kind(rows)}")
     if len(rows) != height:
         raise DatasetError(f"{at} has {len(rows)} rows, expected {height}")
+    if key == "rows" and _fast_bit_rows(rows, out):
+        return label
     for r, row in enumerate(rows):
         if key == "rows":
             if not isinstance(row, str):
@@ -128,6 +130,22 @@ def _json_glyph(glyph: object, out: np.ndarray, at: str) -> str:
         else:
             out[r] = _json_values(row, f"{at}, row {r}", width)
     return label
+
+
+def _fast_bit_rows(rows: list, out: np.ndarray) -> bool:
+    """Fill `out` (height, width) from well-formed 0/1 strings in one pass; False (and `out`
+    untouched) when any row is not, so the row-by-row check can say where."""
+    height, width = out.shape
+    if not all(isinstance(row, str) and len(row) == width for row in rows):
+        return False
+    try:
+        codes = np.frombuffer("".join(rows).encode("ascii"), np.uint8)  # (height * width,)
+    except UnicodeEncodeError:
+        return False
+    if codes.min() < ord("0") or codes.max() > ord("1"):
+        return False
+    np.equal(codes.reshape(height, width), ord("1"), out=out, casting="unsafe")
+    return True
 
 
 def _json_values(row: object, at: str, width: int) -> list[float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import limits
 from engine.data.datasets import MAX_SIZE, Dataset, DatasetError
 
 EMPTY_INK = 0.02  # a sheet cell whose ink never reaches this (about 5 of 255 grey steps) is skipped
@@ -62,8 +63,13 @@ def import_sheet(
             "evenly; the sheet's width and height must be multiples of the cell size"
         )
     columns = width // cell_width
+    cells = columns * (height // cell_height)
+    limits.check_count(cells, limits.MAX_GLYPHS, "the number of cells", str(path), DatasetError)
+    values = cells * out_width * out_height
+    what = "the number of glyph pixels"
+    limits.check_count(values, limits.MAX_DATASET_VALUES, what, str(path), DatasetError)
     labels, images = [], []
-    for k in range(columns * (height // cell_height)):
+    for k in range(cells):
         row, col = divmod(k, columns)
         cell = sheet.copy(QRect(col * cell_width, row * cell_height, cell_width, cell_height))
         if _ink(cell, invert).max() < EMPTY_INK:
@@ -90,6 +96,8 @@ def import_folder(
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".png" and p.is_file())
     if not files:
         raise DatasetError(f"{folder}: the folder holds no .png files")
+    what = "the number of .png files"
+    limits.check_count(len(files), limits.MAX_GLYPHS, what, str(folder), DatasetError)
     images = [_glyph(_read_on_white(p), out_width, out_height, threshold, invert) for p in files]
     return _dataset(folder.name, out_width, out_height, [p.stem for p in files], images)
 
@@ -106,6 +114,13 @@ def _read_on_white(path: Path) -> QImage:
     """The picture in `path` drawn over white, so transparent parts read as background."""
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
+    declared = QImageReader(str(path)).size()  # from the header: nothing is decoded yet
+    pixels = max(declared.width(), 0) * max(declared.height(), 0)
+    if pixels > limits.MAX_IMAGE_PIXELS:
+        raise DatasetError(
+            f"{path}: the picture is {declared.width():,}x{declared.height():,} pixels; at most "
+            f"{limits.MAX_IMAGE_PIXELS:,} pixels are read"
+        )
     picture = QImage(str(path))
     if picture.isNull():
         raise DatasetError(f"{path}: not an image Qt can read (a PNG file is expected)")

@@ -16,8 +16,9 @@ import dataclasses
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
 from engine.data.datasets import Dataset, DatasetError
+from engine.limits import check_architecture
 from engine.models import Autoencoder
-from engine.serialization import ModelFileError, load_model, save_model
+from engine.serialization import ModelFileError, image_size, load_model, save_model
 from engine.session import Session, SessionFileError, save_session
 from engine.training import Snapshot, Trainer
 from gui.data.glyph_set import GlyphSet
@@ -109,6 +110,9 @@ class RunController(QObject):
         """
         try:
             new = self._settings.replace(**changes)
+            kind = "vae" if new.kind == "vae" else "ae"  # sizes bounded before a model is built
+            where = f"{self._dataset.width}x{self._dataset.height} images"
+            check_architecture(self._dataset.n_pixels, new.hidden, new.latent, kind, where)
         except (TypeError, ValueError) as error:
             self.error_occurred.emit(f"That setting cannot be used: {error}.")
             return False
@@ -223,6 +227,9 @@ class RunController(QObject):
             self.error_occurred.emit(f"Could not load the model: {error}.")
             return False
         misfit = model_misfit(model, self._dataset, path)
+        size, data = image_size(meta), self._dataset
+        if misfit is None and size not in (None, (data.width, data.height)):
+            misfit = f"The model in {path} takes {size[0]}x{size[1]} images, but the set is {data.width}x{data.height}."
         if misfit is not None:
             self.error_occurred.emit(misfit)
             return False
@@ -356,6 +363,8 @@ class RunController(QObject):
             self._model = self._settings.build_model(self._dataset.n_pixels)
         self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
         self._trainer.set_beta(self._settings.beta)
+        if self._trainer.notice:  # a full batch too big for memory: minibatches, said once
+            self.message_changed.emit(self._trainer.notice)
         self._set_state("idle")
         self._pacer.publish(self._trainer.snapshot())
 

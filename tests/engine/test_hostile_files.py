@@ -172,3 +172,52 @@ def test_model_of_other_width_and_height_is_refused(tmp_path):
     load_matching(str(path), tall)  # negative control
     with pytest.raises(UsageError, match="5x7 images but 'wide' is 7x5"):
         load_matching(str(path), wide)
+
+
+@pytest.mark.parametrize("bit", [0x01, 0x40])  # encrypted; strong encryption (the fuzz found it)
+def test_an_encrypted_member_is_a_session_error(tmp_path, session_meta, bit):
+    meta, arrays = session_meta
+    path = _session(tmp_path / "locked.aelab", meta, arrays)
+    data = bytearray(path.read_bytes())
+    name = bytes(data).rfind(b"session.json")
+    data[name - 46 + 8] |= bit  # the general-purpose flags of the central directory entry
+    path.write_bytes(bytes(data))
+    with pytest.raises(SessionFileError, match=r"locked\.aelab: the file is damaged"):
+        load_session(path)
+
+
+def test_an_object_as_activation_name_is_a_model_error(tmp_path):
+    """The fuzz found `{"activation": {}}` raising TypeError: unhashable type."""
+    config = Autoencoder(4, (3,)).config() | {"activation": {"a": 0}}
+    path = _model_file(tmp_path / "m.npz", {"model": config})
+    with pytest.raises(ModelFileError, match=r"model\.activation must be text, not an object"):
+        load_model(path)
+
+
+def test_corrupted_deflate_data_is_a_session_error(tmp_path, session_meta):
+    """The fuzz found zlib.error escaping ZipFile.read."""
+    meta, arrays = session_meta
+    path = _session(tmp_path / "torn.aelab", meta, arrays)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("session.json")
+    start = info.header_offset + 30 + len(info.filename)  # the member's compressed bytes
+    data[start : start + 16] = b"\xff" * 16
+    path.write_bytes(bytes(data))
+    with pytest.raises(SessionFileError, match=r"torn\.aelab: the file is damaged"):
+        load_session(path)
+
+
+def test_noisy_copies_that_would_not_fit_are_refused_when_opened(tmp_path, monkeypatch):
+    from engine import Noise
+
+    font = load_builtin("font5x7")
+    config = TrainConfig(epochs=1, noise=Noise("bitflip", 0.1), noise_copies=64)
+    trainer = Trainer(Autoencoder(font.n_pixels, (4,)), font.images, config)
+    path = tmp_path / "dae.aelab"
+    save_session(path, Session(font, trainer))
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 300_000)
+    with pytest.raises(SessionFileError, match=r"training\.noise_copies = 64 of 32 images needs"):
+        load_session(path)
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 3_000_000)
+    load_session(path)  # negative control: with room for the copies it opens
