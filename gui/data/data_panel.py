@@ -188,14 +188,21 @@ class DataPanel(QWidget):
         """Open a .json or .txt set file (asking first about unsaved edits). True if opened."""
         # Only JSON is written back; a .txt set gets "Save As" so the text file is never clobbered.
         keep = path if Path(path).suffix.lower() == ".json" else None
-        return self._replace_set(lambda: load_dataset(path), keep, "Cannot open the file")
+        return self._replace_set(
+            lambda: load_dataset(path), keep, "Cannot open the file", source=path
+        )
 
     def import_images(self, options: ImportOptions) -> bool:
         """Replace the set by imported pictures; it counts as modified until saved."""
         return self._replace_set(options.load, None, "Cannot import the images", modified=True)
 
     def _replace_set(
-        self, load: Callable[[], Dataset], path: str | None, title: str, modified: bool = False
+        self,
+        load: Callable[[], Dataset],
+        path: str | None,
+        title: str,
+        modified: bool = False,
+        source: str | None = None,
     ) -> bool:
         try:
             dataset = load()  # first, so a bad file costs nothing, not even a question
@@ -208,7 +215,7 @@ class DataPanel(QWidget):
                 title,
                 f"{dataset.name!r} has {len(dataset):,} images; the window shows sets of at most "
                 f"{WINDOW_MAX_IMAGES:,} for now. Train on it from the command line: "
-                "python main.py train --data FILE",
+                f"python main.py train --data {source or 'FILE'}",
             )
             self._sync_combo()
             return False

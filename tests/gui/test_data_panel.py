@@ -248,7 +248,7 @@ def test_a_set_too_large_for_the_window_is_refused_with_a_sentence(panel, tmp_pa
     path = tmp_path / "many.npy"
     np.save(path, np.zeros((WINDOW_MAX_IMAGES + 1, 2, 2), np.uint8))
     assert not panel.open_file(str(path))
-    assert "command line" in panel.errors[0][1]
+    assert f"train --data {path}" in panel.errors[0][1]
     assert panel.glyph_set.name == "font5x7"
     np.save(path, np.zeros((WINDOW_MAX_IMAGES, 2, 2), np.uint8))  # negative control: fits
     assert panel.open_file(str(path))
