@@ -19,8 +19,10 @@ import numpy as np
 
 from engine import limits
 from engine.blas import blas_threads_for
+from engine.data.dataset import unit_floats
+from engine.data.split import SPLIT_ABOVE
 from engine.history import History
-from engine.metrics import Evaluation, StepScorer, evaluate
+from engine.metrics import EVAL_ROWS, Evaluation, StepScorer, evaluate, evaluate_bytes
 from engine.models import Autoencoder
 from engine.nn.optimizers import make_optimizer
 from engine.train_config import TrainConfig
@@ -51,7 +53,12 @@ class Snapshot:
 
 
 class Trainer:
-    """Trains `model` to reconstruct `targets` (default: `images`) from `images`."""
+    """Trains `model` to reconstruct `targets` (default: `images`) from `images`.
+
+    uint8 images without separate targets stay bytes (255 is 1.0; 60,000 MNIST images are 47 MB
+    against 188 as float32): each batch is made floats when it is drawn, and evaluations score
+    the set a block of images at a time.
+    """
 
     def __init__(
         self,
@@ -62,7 +69,9 @@ class Trainer:
     ) -> None:
         self.model = model
         self.config = config or TrainConfig()
-        self.images = np.ascontiguousarray(images, dtype=model.dtype)  # (n, d)
+        self._bytes = targets is None and np.asarray(images).dtype == np.uint8
+        dtype = np.uint8 if self._bytes else model.dtype
+        self.images = np.ascontiguousarray(images, dtype=dtype)  # (n, d)
         self.targets = (
             self.images if targets is None else np.ascontiguousarray(targets, dtype=model.dtype)
         )
@@ -83,6 +92,7 @@ class Trainer:
         )
         if batch != self.config.batch_size:
             self.config = dataclasses.replace(self.config, batch_size=batch)
+        copies = 1 if self._bytes else copies  # bytes: the copies are drawn batch by batch
         self._tiled_images = np.tile(self.images, (copies, 1)) if copies > 1 else self.images
         self._tiled_targets = np.tile(self.targets, (copies, 1)) if copies > 1 else self.targets
         self.optimizer = make_optimizer(
@@ -100,6 +110,9 @@ class Trainer:
         self.last_evaluation: Evaluation | None = None
         self.best_params = model.params.copy()
         self.best_key: tuple[float, float] = (math.inf, math.inf)
+        # A glyph set is learnt whole, so its worst glyph decides which weights are best; in a
+        # sample of something larger (MNIST) one odd image must not: there the loss decides.
+        self._worst_first = len(self.images) <= SPLIT_ABOVE
         self.best_epoch = 0
         self.plateau_loss, self.plateau_epoch = math.inf, 0  # the loss to beat, and since when
         self._first_loss = math.inf  # the loss of the first evaluation, and the lowest since
@@ -136,7 +149,7 @@ class Trainer:
     def restored(self) -> None:
         """Call after setting a saved run's counters and history: evaluates the current weights
         without logging the current epoch a second time when the history already holds it."""
-        self.last_evaluation = evaluate(self.model, self.images, self.targets)
+        self.last_evaluation = self._evaluate()
         logged = self.history.arrays()
         epochs = logged["epoch"]
         if len(epochs) and int(epochs[-1]) == self.epoch:
@@ -172,9 +185,10 @@ class Trainer:
         `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
         `snapshot_seconds`, and always once at the end. Returns the final snapshot. When the run
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
-        worst, then lowest loss); when it fails, the best finite weights. `stop_rules=False`
-        ignores the epoch limit and the stop rules: an ended run trains on from the weights it
-        ended with (they met those rules already and would end it again at once).
+        worst, then lowest loss; above SPLIT_ABOVE images lowest loss first); when it fails,
+        the best finite weights. `stop_rules=False` ignores the epoch limit and the stop rules:
+        an ended run trains on from the weights it ended with (they met those rules already and
+        would end it again at once).
         """
         # Overflow on the way to a diverging loss is detected and reported; no warnings.
         with (
@@ -218,7 +232,7 @@ class Trainer:
                     break
                 if due and self._record(scorer(parts.total, output), stop_rules):
                     break
-            elif due and self._record(evaluate(self.model, self.images, self.targets), stop_rules):
+            elif due and self._record(self._evaluate(), stop_rules):
                 break
             if stop_rules and self.epoch >= cfg.epochs:
                 self._evaluate_if_needed()
@@ -255,10 +269,7 @@ class Trainer:
         if self.last_evaluation is None:
             self._evaluate_if_needed()
         model = self.model.copy()
-        if hasattr(model, "encode_distribution"):
-            latent, logvar = model.encode_distribution(self.images)
-        else:
-            latent, logvar = model.encode(self.images), None
+        latent, logvar = self._codes(model)
         return Snapshot(
             epoch=self.epoch,
             steps=self.steps,
@@ -276,16 +287,36 @@ class Trainer:
         )
 
     # --- internals ------------------------------------------------------------------------------
+    def _evaluate(self) -> Evaluation:
+        if self._bytes:
+            return evaluate_bytes(self.model, self.images)
+        return evaluate(self.model, self.images, self.targets)
+
+    def _codes(self, model: Autoencoder) -> tuple[np.ndarray, np.ndarray | None]:
+        """The codes (n, latent) of every clean image, and for a VAE their log-variance."""
+        variational = hasattr(model, "encode_distribution")
+        blocks = []
+        step = EVAL_ROWS if self._bytes else max(len(self.images), 1)
+        for lo in range(0, len(self.images), step):
+            x = unit_floats(self.images[lo : lo + step], model.dtype)  # (rows, d)
+            blocks.append(model.encode_distribution(x) if variational else (model.encode(x), None))
+        if len(blocks) == 1:
+            return blocks[0]
+        latent = np.concatenate([b[0] for b in blocks])
+        return latent, np.concatenate([b[1] for b in blocks]) if variational else None
+
     def _full_batch_is_evaluation(self) -> bool:
         """True when each training forward pass is exactly an evaluation of the current weights:
         a deterministic AE, full batch, uncorrupted inputs. Then metrics cost no extra pass."""
         cfg = self.config
         full = cfg.batch_size in (0, len(self.images)) or cfg.batch_size >= len(self.images)
-        return self.model.kind == "ae" and full and cfg.noise is None
+        return self.model.kind == "ae" and full and cfg.noise is None and not self._bytes
 
     def _train_epoch(self) -> bool:
         """One pass over the data; False if the loss stopped being a finite number."""
         cfg = self.config
+        if self._bytes:
+            return self._train_epoch_bytes()
         if cfg.noise is None:
             inputs, targets = self.images, self.targets
         else:
@@ -308,9 +339,28 @@ class Trainer:
             self.steps += 1
         return True
 
+    def _train_epoch_bytes(self) -> bool:
+        """`_train_epoch` for uint8 images: each batch (and its noisy copies) made when drawn."""
+        cfg = self.config
+        n_images = len(self.images)
+        copies = cfg.noise_copies if cfg.noise is not None else 1
+        n = n_images * copies
+        size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
+        order = np.arange(n) if size == n else self.batch_rng.permutation(n)
+        for lo in range(0, n, size):
+            idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
+            t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
+            x = t if cfg.noise is None else cfg.noise.apply(t, self.noise_rng)
+            parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
+            if not math.isfinite(parts.total):
+                return False
+            self.optimizer.step(self.model.params, self.model.grads)
+            self.steps += 1
+        return True
+
     def _evaluate_if_needed(self) -> None:
         if self._evaluated_epoch != self.epoch:
-            self._record(evaluate(self.model, self.images, self.targets), check_stop=False)
+            self._record(self._evaluate(), check_stop=False)
 
     def _record(self, ev: Evaluation, check_stop: bool = True) -> bool:
         """Log an evaluation of the current weights; returns True when the run must end (a
@@ -327,7 +377,7 @@ class Trainer:
         self.last_evaluation = ev
         self._evaluated_epoch = self.epoch
         self.history.append(self.epoch, ev)
-        key = (ev.max_wrong, ev.loss)
+        key = (ev.max_wrong, ev.loss) if self._worst_first else (ev.loss, ev.max_wrong)
         if key < self.best_key:
             self.best_key = key
             self.best_epoch = self.epoch
@@ -371,7 +421,7 @@ class Trainer:
         self._evaluate_best()
 
     def _evaluate_best(self) -> None:
-        self.last_evaluation = evaluate(self.model, self.images, self.targets)
+        self.last_evaluation = self._evaluate()
         self._evaluated_epoch = self.epoch
 
     def _divergence(self, loss: float) -> str:

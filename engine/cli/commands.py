@@ -21,15 +21,18 @@ import numpy as np
 from engine import limits
 from engine.atomic import write_text_atomic
 from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
+from engine.cli.download_command import add_download_parser, cmd_download
 from engine.cli.flags import check_flags, check_range, check_sheet
 from engine.cli.sweep_command import cmd_sweep
+from engine.data.dataset import unit_floats
 from engine.data.dataset_json import dataset_to_json
 from engine.data.datasets import BUILTIN_DATASETS, Dataset, load_builtin, load_dataset
 from engine.data.noise import Noise
+from engine.data.split import SPLIT_ABOVE, default_test_fraction, split_dataset
 from engine.denoising import model_wrong_pixels, noisy_copies
 from engine.generation import GridQuality, collapse_report, score_grid
 from engine.latent import latent_grid
-from engine.metrics import evaluate
+from engine.metrics import Evaluation, encode_images, evaluate_images
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.nn.activations import ACTIVATIONS
 from engine.nn.losses import LOSS_FUNCTIONS
@@ -42,6 +45,12 @@ from engine.train_config import LR_SCHEDULES, TrainConfig
 from engine.training import Trainer
 
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
+DATA_HELP = (
+    "font5x7, emoji12x12, digits, a .json or .txt set, an MNIST-style IDX file "
+    "(train-images-idx3-ubyte.gz), a .npy/.npz array (n, h, w) or a folder of PNGs"
+)
+PER_IMAGE_LIMIT = 5000  # above this many images metrics.json gives per-class means, no codes
+COLLAPSE_SAMPLE = 2000  # images a VAE's latent space is judged on after training
 
 
 def build_parser(prog: str = "main.py") -> Parser:
@@ -49,7 +58,13 @@ def build_parser(prog: str = "main.py") -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     train = sub.add_parser("train", help="train a model and write DIR/model.npz and metrics.json")
-    train.add_argument("--data", default="font5x7", help="font5x7, emoji12x12, digits or a .json")
+    train.add_argument("--data", default="font5x7", help=DATA_HELP)
+    train.add_argument(
+        "--test-fraction",
+        type=float,
+        help=f"hold out this fraction as a test set (default 0.1 above {SPLIT_ABOVE} images, else 0)",
+    )
+    train.add_argument("--split-seed", type=int, default=0, help="seed of the test split")
     train.add_argument("--model", choices=sorted(PRESETS), default="ae")
     train.add_argument("--latent", type=int, default=2, help="latent dimensions")
     train.add_argument("--hidden", help="hidden layer sizes, e.g. 30,20,10 (default per model)")
@@ -83,7 +98,7 @@ def build_parser(prog: str = "main.py") -> Parser:
 
     ev = sub.add_parser("evaluate", help="print a model's metrics on a data set as JSON")
     ev.add_argument("--model", required=True, help="a model.npz written by train")
-    ev.add_argument("--data", default="font5x7")
+    ev.add_argument("--data", default="font5x7", help=DATA_HELP)
     ev.add_argument("--noise", help="score reconstructions of noisy copies, KIND:LEVEL")
     ev.add_argument("--repeats", type=int, default=20, help="noisy copies of every image")
     ev.add_argument("--seed", type=int, default=0, help="seed of the noise")
@@ -112,6 +127,7 @@ def build_parser(prog: str = "main.py") -> Parser:
     sw.add_argument("--out", default="sweep.csv", help="the CSV file (default sweep.csv)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    add_download_parser(sub)
     sub.add_parser(  # run by the launcher before this parser sees it; listed for --help
         "report",
         help="retrain with fixed seeds; write every figure and report.md (see report --help)",
@@ -131,6 +147,7 @@ def run_cli(argv: list[str], prog: str = "main.py") -> int:
             "evaluate": cmd_evaluate,
             "generate": cmd_generate,
             "sweep": cmd_sweep,
+            "download": cmd_download,
         }
         return commands[args.command](args)
     except ValueError as exc:  # UsageError, DatasetError, ModelFileError and bad values
@@ -183,10 +200,15 @@ def parse_stop(text: str) -> int | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    data = load_dataset(args.data)
-    preset = PRESETS[args.model].for_set(len(data.images))
+    full = load_dataset(args.data)
+    fraction = (
+        default_test_fraction(len(full)) if args.test_fraction is None else args.test_fraction
+    )
+    data, test = split_dataset(full, fraction, args.split_seed)
+    del full  # the two parts hold copies of its pixels
+    preset = PRESETS[args.model].for_set(len(data))
     # Batches, epochs and plateau for this set's size, unless the batch size is given.
-    sized = preset.train_kwargs(None if args.batch_size is not None else len(data.images))
+    sized = preset.train_kwargs(None if args.batch_size is not None else len(data))
     hidden = parse_hidden(args.hidden) if args.hidden else preset.hidden
     sizes = f"--hidden {','.join(map(str, hidden))} --latent {args.latent}"
     kind = "vae" if args.model == "vae" else "ae"
@@ -195,9 +217,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     noise_text = args.noise or preset.noise
     noise = Noise.parse(noise_text) if noise_text else None
     copies = preset.noise_copies if args.noise_copies is None else args.noise_copies
-    if noise is not None:  # the tiled inputs, their targets and one corrupted copy
-        what = f"--noise-copies {copies} of {len(data)} images"
-        limits.check_memory(3 * 4 * copies * data.images.size, what, error=UsageError)
+    if noise is not None and data.pixels.dtype != np.uint8:  # uint8: copies made per batch
+        what = f"--noise-copies {copies} of {len(data)} images"  # tiled inputs, targets, a copy
+        limits.check_memory(3 * 4 * copies * data.pixels.size, what, error=UsageError)
     activation = args.activation or preset.activation
     if args.model == "vae":
         free_bits = args.free_bits if args.free_bits is not None else preset.free_bits
@@ -232,7 +254,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
-    trainer = Trainer(model, data.images, config)
+    trainer = Trainer(model, data.pixels, config)  # uint8 images stay bytes
     if trainer.notice:
         sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
@@ -243,9 +265,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         progress.close()
     out = Path(args.out)
     metrics = metrics_json(model, data, final.epoch, seconds)
+    split = {"test_fraction": fraction, "split_seed": args.split_seed, "test_count": 0}
+    if test is not None:
+        metrics["test"] = test_metrics(evaluate_images(model, test.pixels), len(test))
+        split["test_count"] = len(test)
     metadata = {
         "training": {**config.to_dict(), "model": args.model, "state": final.state},
         "dataset": dataset_info(data),
+        "split": split,
         "metrics": {k: metrics[k] for k in ("max_wrong_pixels", "total_wrong_pixels", "mse")},
     }
     save_model(out / "model.npz", model, metadata)
@@ -253,11 +280,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     if final.state == "failed":
         sys.stderr.write(f"error: {final.message}\n")
         return 1
+    held_out = ""
+    if test is not None:
+        held_out = f" Test set ({len(test)} held out): mse {metrics['test']['mse']:.4g}."
     sys.stderr.write(
         f"{final.message} max wrong pixels {metrics['max_wrong_pixels']}, total "
-        f"{metrics['total_wrong_pixels']}, {seconds:.2f} s. Wrote {out / 'model.npz'}\n"
+        f"{metrics['total_wrong_pixels']}, {seconds:.2f} s.{held_out} Wrote {out / 'model.npz'}\n"
     )
-    warning = collapse_report(model, data.images)
+    # judged on the first COLLAPSE_SAMPLE images: enough to see a collapse, bounded for MNIST
+    warning = collapse_report(model, unit_floats(data.pixels[:COLLAPSE_SAMPLE]))
     if warning:
         sys.stderr.write(f"warning: {warning}\n")
     return 0
@@ -280,22 +311,52 @@ def dataset_info(data: Dataset) -> dict[str, Any]:
     }
 
 
-def metrics_json(model: Autoencoder, data: Dataset, epochs: int, seconds: float) -> dict[str, Any]:
-    ev = evaluate(model, data.images)
-    keys = glyph_keys(data.labels)
-    codes = model.encode(data.images)
-    metrics: dict[str, Any] = {
-        "per_glyph_wrong_pixels": {k: int(w) for k, w in zip(keys, ev.wrong, strict=True)},
+def test_metrics(ev: Evaluation, count: int) -> dict[str, Any]:
+    """The held-out images' scores: the same numbers as the training set's, per image mean too."""
+    return {
+        "count": count,
         "max_wrong_pixels": ev.max_wrong,
         "total_wrong_pixels": ev.total_wrong,
+        "wrong_pixels_per_image": ev.total_wrong / count,
+        "mse": ev.mse,
+        "loss": ev.loss,
+    }
+
+
+def metrics_json(model: Autoencoder, data: Dataset, epochs: int, seconds: float) -> dict[str, Any]:
+    """Scores of `model` on every image of `data`; per image (and codes) up to PER_IMAGE_LIMIT
+    images, per class above that (60,000 codes would make a 3 MB file nobody reads)."""
+    ev = evaluate_images(model, data.pixels)
+    metrics: dict[str, Any] = {}
+    if len(data) <= PER_IMAGE_LIMIT:
+        keys = glyph_keys(data.labels)
+        metrics["per_glyph_wrong_pixels"] = {k: int(w) for k, w in zip(keys, ev.wrong, strict=True)}
+    else:
+        metrics["per_class_mean_wrong_pixels"] = class_means(data.labels, ev.wrong)
+    metrics |= {
+        "max_wrong_pixels": ev.max_wrong,
+        "total_wrong_pixels": ev.total_wrong,
+        "wrong_pixels_per_image": ev.total_wrong / len(data),
         "mse": ev.mse,
         "epochs": epochs,
         "seconds": round(seconds, 4),
-        "latent": {k: [float(v) for v in code] for k, code in zip(keys, codes, strict=True)},
     }
+    if len(data) <= PER_IMAGE_LIMIT:
+        codes = encode_images(model, data.pixels)  # (n, latent)
+        keys = glyph_keys(data.labels)
+        metrics["latent"] = {k: [float(v) for v in c] for k, c in zip(keys, codes, strict=True)}
     if model.kind == "vae":
         metrics["kl"] = ev.kl
     return metrics
+
+
+def class_means(labels: tuple[str, ...], wrong: np.ndarray) -> dict[str, float]:
+    """Mean wrong pixels per label, in order of first appearance.  wrong (n,)"""
+    names, first, index = np.unique(np.array(labels), return_index=True, return_inverse=True)
+    sums = np.bincount(index, weights=wrong, minlength=len(names))
+    counts = np.bincount(index, minlength=len(names))
+    order = np.argsort(first)
+    return {str(names[k]): float(sums[k] / counts[k]) for k in order}
 
 
 # --- evaluate -------------------------------------------------------------------------------------
@@ -308,8 +369,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.noise:
         noise = Noise.parse(args.noise)
         what = f"--repeats {args.repeats} noisy copies of {len(data)} images"
-        limits.check_memory(3 * 4 * args.repeats * data.images.size, what, error=UsageError)
+        limits.check_memory(3 * 4 * args.repeats * data.pixels.size, what, error=UsageError)
         rng = np.random.default_rng(args.seed)
+        if len(data) > PER_IMAGE_LIMIT:
+            raise UsageError(
+                f"--noise scores sets of at most {PER_IMAGE_LIMIT} images; {data.name!r} has "
+                f"{len(data)}"
+            )
         copies = noisy_copies(data.images, noise, args.repeats, rng)
         wrong = model_wrong_pixels(model, data.images, copies)  # (repeats, n)
         keys = glyph_keys(data.labels)

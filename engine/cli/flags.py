@@ -72,7 +72,10 @@ def check_train(args: argparse.Namespace) -> None:
     real(args.lr, "--lr", above=True)
     real(args.beta, "--beta")
     real(args.loss_threshold, "--loss-threshold")
-    check_seeds(args, "seed", "batch_seed", "noise_seed")
+    check_seeds(args, "seed", "batch_seed", "noise_seed", "split_seed")
+    fraction = args.test_fraction
+    if fraction is not None and not (math.isfinite(fraction) and 0 <= fraction < 1):
+        raise UsageError(f"--test-fraction must be at least 0 and below 1, got {fraction}")
     writable_folder(Path(args.out), "--out")
     for name in ("model.npz", "metrics.json"):
         if (Path(args.out) / name).is_dir():
@@ -98,7 +101,13 @@ def check_sweep(args: argparse.Namespace) -> None:
     writable_file(Path(args.out), "--out")
 
 
+def check_download(args: argparse.Namespace) -> None:
+    if args.cache:
+        writable_folder(Path(args.cache), "--cache")
+
+
 FLAG_CHECKS = {
+    "download": check_download,
     "train": check_train,
     "evaluate": check_evaluate,
     "generate": check_generate,

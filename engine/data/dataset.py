@@ -7,7 +7,7 @@ values outside [0, 1]. Bad input raises `DatasetError` with a sentence naming wh
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import hashlib
 import numbers
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from engine.limits import MAX_SIDE
 
 MAX_SIZE = MAX_SIDE  # the old name, kept for the modules that import it
 _CHECK_ROWS = 4096  # rows checked for values outside [0, 1] at a time
+HASH_ROWS = 4096  # a uint8 set is hashed as float32 this many images at a time
 
 
 class DatasetError(ValueError):
@@ -39,7 +40,7 @@ def check_side(value: object, what: str, where: str) -> int:
     return int(value)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Dataset:
     """A named set of equally sized glyphs; immutable, so models, plots and workers share one."""
 
@@ -47,7 +48,18 @@ class Dataset:
     width: int
     height: int
     labels: tuple[str, ...]
-    images: np.ndarray  # (n, height*width) float32 in [0, 1], row-major, top row first; read-only
+    # (n, height*width), row-major, top row first; read-only. float32 in [0, 1], or uint8 where 255
+    # is 1.0: image files (MNIST, PNG folders) keep their bytes, a quarter of the memory of floats.
+    pixels: np.ndarray
+
+    def __init__(
+        self, name: str, width: int, height: int, labels: tuple[str, ...], images: np.ndarray
+    ) -> None:
+        """`images` (n, height*width): numbers in [0, 1], or uint8 bytes (kept as bytes)."""
+        values = (name, width, height, labels, images)
+        for field, value in zip(self.__dataclass_fields__, values, strict=True):
+            object.__setattr__(self, field, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -58,7 +70,7 @@ class Dataset:
         if isinstance(self.labels, str) or not all(isinstance(s, str) for s in self.labels):
             raise DatasetError(f"{where}: labels must be a sequence of strings")
         labels = tuple(self.labels)
-        images = np.asarray(self.images)
+        images = np.asarray(self.pixels)
         if images.dtype.kind not in "biuf":
             raise DatasetError(f"{where}: images must be numbers, not {images.dtype}")
         if images.ndim != 2:
@@ -73,48 +85,70 @@ class Dataset:
                 f"{where}: images have {n_pixels} pixels each, expected {width}x{height} = "
                 f"{width * height}"
             )
-        # Checked in blocks of rows in the images' own type: the temporaries stay small.
-        for lo in range(0, n, _CHECK_ROWS):
-            block = images[lo : lo + _CHECK_ROWS]  # (rows, d)
-            bad = ~((block >= 0) & (block <= 1))  # NaN fails every comparison
-            if bad.any():
-                i, j = (int(k) for k in np.argwhere(bad)[0])
-                i += lo
-                raise DatasetError(
-                    f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
-                    f"value {images[i, j]} is not in [0, 1]"
-                )
-        frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
-        frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
+        if images.dtype == np.uint8:  # every byte is a valid grey level
+            frozen = np.array(images, order="C", copy=True)  # a private copy
+        else:
+            # Checked in blocks of rows in the images' own type: the temporaries stay small.
+            for lo in range(0, n, _CHECK_ROWS):
+                block = images[lo : lo + _CHECK_ROWS]  # (rows, d)
+                bad = ~((block >= 0) & (block <= 1))  # NaN fails every comparison
+                if bad.any():
+                    i, j = (int(k) for k in np.argwhere(bad)[0])
+                    i += lo
+                    raise DatasetError(
+                        f"{where}: glyph {i} {labels[i]!r}, row {j // width}, column {j % width}: "
+                        f"value {images[i, j]} is not in [0, 1]"
+                    )
+            frozen = np.array(images, dtype=np.float32, order="C", copy=True)  # a private copy
+            frozen += 0.0  # -0.0 -> +0.0, so equal pixels always hash equal
         frozen.flags.writeable = False
         for field, value in (("width", width), ("height", height), ("labels", labels)):
             object.__setattr__(self, field, value)
-        object.__setattr__(self, "images", frozen)
+        object.__setattr__(self, "pixels", frozen)
 
     def __repr__(self) -> str:
         kind = "binary" if self.binary else "grey"
         return f"Dataset({self.name!r}, {len(self)} {kind} glyphs of {self.width}x{self.height})"
 
     def __len__(self) -> int:
-        return self.images.shape[0]
+        return self.pixels.shape[0]
+
+    @functools.cached_property
+    def images(self) -> np.ndarray:
+        """(n, height*width) float32 in [0, 1], read-only: the pixels themselves for a float set,
+        made on first use (4 bytes a pixel) for a uint8 one."""
+        if self.pixels.dtype != np.uint8:
+            return self.pixels
+        images = unit_floats(self.pixels)
+        images.flags.writeable = False
+        return images
 
     @property
     def binary(self) -> bool:
         """True when every pixel is exactly 0 or 1 (such sets can be written as text rows)."""
-        return bool(np.all((self.images == 0) | (self.images == 1)))
+        ink = 255 if self.pixels.dtype == np.uint8 else 1
+        return bool(np.all((self.pixels == 0) | (self.pixels == ink)))
 
     @property
     def n_pixels(self) -> int:
         return self.width * self.height
 
     def image(self, index: int) -> np.ndarray:
-        """Glyph `index` as a read-only (height, width) view, for drawing."""
-        return self.images[index].reshape(self.height, self.width)
+        """Glyph `index` as a read-only (height, width) float32 array, for drawing."""
+        if self.pixels.dtype != np.uint8:
+            return self.images[index].reshape(self.height, self.width)
+        image = unit_floats(self.pixels[index]).reshape(self.height, self.width)
+        image.flags.writeable = False
+        return image
 
     def pixel_hash(self) -> str:
-        """Identify the pixels a model was trained on: size and float32 bytes, labels excluded."""
+        """Identify the pixels a model was trained on: size and float32 bytes, labels excluded.
+
+        A uint8 set hashes as the float32 images it stands for, a block of rows at a time."""
         digest = hashlib.sha256(f"{self.width}x{self.height}\n".encode())
-        digest.update(self.images.astype("<f4", copy=False).tobytes())
+        for lo in range(0, len(self), HASH_ROWS):
+            block = unit_floats(self.pixels[lo : lo + HASH_ROWS])  # (rows, d) float32
+            digest.update(block.astype("<f4", copy=False).tobytes())
         return digest.hexdigest()
 
     def replace(
@@ -125,8 +159,20 @@ class Dataset:
         images: np.ndarray | None = None,
     ) -> Dataset:
         """A new, validated Dataset with the given fields changed (this one never changes)."""
-        changes = {"name": name, "labels": labels, "images": images}
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return Dataset(
+            self.name if name is None else name,
+            self.width,
+            self.height,
+            self.labels if labels is None else labels,
+            self.pixels if images is None else images,
+        )
+
+
+def unit_floats(pixels: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """Pixels as floats in [0, 1]: uint8 k becomes k / 255 (rounded once); floats pass through."""
+    if pixels.dtype == np.uint8:
+        return np.divide(pixels, 255, dtype=dtype)
+    return np.asarray(pixels, dtype=dtype)
 
 
 def read_text(path: Path) -> str:

@@ -1,6 +1,7 @@
 """Glyph data sets by name or file: the built-in ones, the readable `resources/*.txt` format, and
-`load_dataset`, which takes a built-in name, a .txt glyph file or a JSON set file
-(`engine.data.dataset_json`).
+`load_dataset`, which takes a built-in name, a .txt glyph file, a JSON set file
+(`engine.data.dataset_json`), an MNIST-style IDX file (`engine.data.idx`), a .npy/.npz array
+(`engine.data.arrays`) or a folder of PNGs (`engine.data.image_folder`).
 
 Every loader ends in a validated, read-only `Dataset` (`engine.data.dataset`, re-exported here). Bad
 input raises `DatasetError` with a sentence that names the file, the glyph (its 0-based index in
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.data.arrays import load_npy, load_npz
 from engine.data.dataset import (
     MAX_SIZE,
     Dataset,
@@ -28,6 +30,8 @@ from engine.data.dataset import (
     read_text,
 )
 from engine.data.dataset_json import load_json
+from engine.data.idx import is_idx, load_idx
+from engine.data.image_folder import load_image_folder
 
 __all__ = [  # Dataset, DatasetError and MAX_SIZE are re-exported: most callers load and use both
     "BUILTIN_DATASETS",
@@ -45,6 +49,7 @@ BUILTIN_DATASETS: tuple[str, ...] = ("font5x7", "emoji12x12", "digits")
 # read through importlib.resources, the built-in sets are found in a wheel as in the checkout.
 RESOURCES_PACKAGE = "autoencoder_lab_resources"
 _SIZE_LINE = re.compile(r"size ([0-9]{1,9})x([0-9]{1,9})")
+FILE_LOADERS = {".npy": load_npy, ".npz": load_npz}  # by suffix; IDX files go by name
 
 
 # ---- built-in sets ----------------------------------------------------------------------------
@@ -99,7 +104,8 @@ def _load_digits() -> Dataset:
 
 
 def load_dataset(spec: str) -> Dataset:
-    """A built-in name, or a path to a .json set file or a resources-style .txt glyph file."""
+    """A built-in name, or a path to a .json set, a .txt glyph file, an MNIST-style IDX file
+    (gzip'd or not), a .npy/.npz array of images, or a folder of PNGs."""
     if spec in BUILTIN_DATASETS:
         return load_builtin(spec)
     path = Path(spec)
@@ -108,11 +114,20 @@ def load_dataset(spec: str) -> Dataset:
             f"{spec}: no such file, and not a built-in data set ({', '.join(BUILTIN_DATASETS)})"
         )
     suffix = path.suffix.lower()
+    if path.is_dir():
+        return load_image_folder(path)
     if suffix == ".json":
         return load_json(path)
     if suffix == ".txt":
         return _parse_glyph_text(read_text(path), path.stem, str(path))
-    raise DatasetError(f"{spec}: unknown kind of file; expected a .json set or a .txt glyph file")
+    if suffix in FILE_LOADERS:
+        return FILE_LOADERS[suffix](path)
+    if is_idx(path):
+        return load_idx(path)
+    raise DatasetError(
+        f"{spec}: unknown kind of file; expected a .json set, a .txt glyph file, an IDX file "
+        "(train-images-idx3-ubyte.gz), a .npy/.npz array or a folder of PNGs"
+    )
 
 
 # ---- the resources/*.txt format -----------------------------------------------------------------

@@ -36,6 +36,9 @@ from gui.data.image_import import ImportDialog, ImportOptions
 from gui.data.pixel_editor import PixelEditor
 from gui.widgets.flow_layout import FlowLayout
 
+# The gallery makes a widget per glyph: above this many (scikit-learn's 1797 digits fit) a set is
+# refused with a pointer to the command line until the gallery becomes a model/view list.
+WINDOW_MAX_IMAGES = 2000
 TIMES = "\u00d7"  # the multiplication sign of "5 by 7" (ruff flags the literal character)
 BUILTIN_TITLES = {
     "font5x7": f"Letters 5{TIMES}7",
@@ -185,19 +188,35 @@ class DataPanel(QWidget):
         """Open a .json or .txt set file (asking first about unsaved edits). True if opened."""
         # Only JSON is written back; a .txt set gets "Save As" so the text file is never clobbered.
         keep = path if Path(path).suffix.lower() == ".json" else None
-        return self._replace_set(lambda: load_dataset(path), keep, "Cannot open the file")
+        return self._replace_set(
+            lambda: load_dataset(path), keep, "Cannot open the file", source=path
+        )
 
     def import_images(self, options: ImportOptions) -> bool:
         """Replace the set by imported pictures; it counts as modified until saved."""
         return self._replace_set(options.load, None, "Cannot import the images", modified=True)
 
     def _replace_set(
-        self, load: Callable[[], Dataset], path: str | None, title: str, modified: bool = False
+        self,
+        load: Callable[[], Dataset],
+        path: str | None,
+        title: str,
+        modified: bool = False,
+        source: str | None = None,
     ) -> bool:
         try:
             dataset = load()  # first, so a bad file costs nothing, not even a question
         except DatasetError as error:
             self._show_error(title, str(error))
+            self._sync_combo()
+            return False
+        if len(dataset) > WINDOW_MAX_IMAGES:
+            self._show_error(
+                title,
+                f"{dataset.name!r} has {len(dataset):,} images; the window shows sets of at most "
+                f"{WINDOW_MAX_IMAGES:,} for now. Train on it from the command line: "
+                f"python main.py train --data {source or 'FILE'}",
+            )
             self._sync_combo()
             return False
         if self.glyph_set.modified and not self._confirm_discard():
@@ -264,7 +283,10 @@ class DataPanel(QWidget):
 
     def _ask_open_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open glyph set", "", "Glyph sets (*.json *.txt);;All files (*)"
+            self,
+            "Open glyph set",
+            "",
+            "Glyph sets (*.json *.txt);;Image arrays (*.npy *.npz *-ubyte *-ubyte.gz);;All files (*)",
         )
         return path or None
 

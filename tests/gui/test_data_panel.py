@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox
 
 from engine.data.dataset_json import load_json, save_json
 from engine.data.datasets import Dataset, load_builtin
-from gui.data.data_panel import DataPanel
+from gui.data.data_panel import WINDOW_MAX_IMAGES, DataPanel
 from gui.data.glyph_set import GlyphSet
 from gui.data.image_import import ImportOptions
 
@@ -242,6 +242,17 @@ def test_opening_a_bad_file_shows_the_reason_and_keeps_the_set(qtbot, panel, tmp
     assert panel.discard_questions == 0  # a bad file costs no question
     assert panel.glyph_set.name == "font5x7"
     assert panel.glyph_set.modified
+
+
+def test_a_set_too_large_for_the_window_is_refused_with_a_sentence(panel, tmp_path):
+    path = tmp_path / "many.npy"
+    np.save(path, np.zeros((WINDOW_MAX_IMAGES + 1, 2, 2), np.uint8))
+    assert not panel.open_file(str(path))
+    assert f"train --data {path}" in panel.errors[0][1]
+    assert panel.glyph_set.name == "font5x7"
+    np.save(path, np.zeros((WINDOW_MAX_IMAGES, 2, 2), np.uint8))  # negative control: fits
+    assert panel.open_file(str(path))
+    assert len(panel.glyph_set) == WINDOW_MAX_IMAGES
 
 
 def test_save_round_trip(qtbot, panel, tmp_path):
