@@ -38,12 +38,14 @@ KINDS = {"ae": ("font5x7", "ae"), "dae": ("font5x7", "dae"), "vae": ("emoji12x12
 
 
 def run_settings(kind: str):
-    """The window's own settings for this kind (its preset), without the stop rule and the
+    """The window's own settings for this kind (its preset), without the stop rules and the
     epoch limit, so both sides train the same model for the whole measurement."""
+    from engine.data.datasets import load_builtin
     from gui.run.run_settings import default_settings
 
     set_name, model_kind = KINDS[kind]
-    return default_settings(set_name, model_kind).replace(epochs=EPOCHS, stop_enabled=False)
+    settings = default_settings(set_name, len(load_builtin(set_name)), model_kind)
+    return settings.replace(epochs=EPOCHS, stop_enabled=False, plateau_epochs=0)
 
 
 def headless(kind: str, seconds: float) -> dict:
@@ -83,8 +85,9 @@ def window(kind: str, seconds: float) -> dict:
     win.show()
     app.processEvents()
     win.run.change_kind(KINDS[kind][1])  # as picking the kind in the panel does: its preset
-    win.run.update_settings(epochs=EPOCHS, stop_enabled=False)
-    assert win.run.settings == run_settings(kind), "the window must train what headless trains"
+    win.run.update_settings(epochs=EPOCHS, stop_enabled=False, plateau_epochs=0)
+    shown = win.run.settings.replace(by_hand=())  # the same values, only typed in by hand
+    assert shown == run_settings(kind), "the window must train what headless trains"
     redraws: list[float] = []
     scatter_set = win.latent_scatter.set_snapshot
 

@@ -31,7 +31,14 @@ from gui.run.run_files import (
     session_extra,
     settings_of_model,
 )
-from gui.run.run_settings import ARCHITECTURE_FIELDS, LIVE_FIELDS, RunSettings, with_kind_preset
+from gui.run.run_settings import (
+    ARCHITECTURE_FIELDS,
+    LIVE_FIELDS,
+    PRESET_FIELDS,
+    RunSettings,
+    sized_settings,
+    with_kind_preset,
+)
 from gui.run.settings_store import store_settings, stored_settings
 from gui.run.snapshot_pacer import SnapshotPacer
 from gui.run.training_threads import end_threads, forget_finished
@@ -57,7 +64,8 @@ class RunController(QObject):
         self._glyphs = glyph_set
         self._store = store
         self._set_key = self._key_of(glyph_set)
-        self._settings = stored_settings(store, glyph_set.name)
+        self._sized_for = len(glyph_set)  # the glyph count the preset fields were chosen for
+        self._settings = stored_settings(store, glyph_set.name, self._sized_for)
         self._state = "idle"
         self._dataset: Dataset = glyph_set.dataset()
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
@@ -109,12 +117,26 @@ class RunController(QObject):
 
     # --- settings -------------------------------------------------------------------------------
     def update_settings(self, **changes: object) -> bool:
-        """Change settings; returns False (and says why) if the values are not allowed.
+        """Change settings by hand; returns False (and says why) if the values are not allowed.
 
-        While a run is active only the learning rate and beta reach the trainer; the rest apply
-        to the next run. Otherwise a change to the architecture or the init seed builds new
-        initial weights at once, so the plots always show the model Start would train.
+        A preset field changed here is the person's choice (RunSettings.by_hand): a set of
+        another size keeps it. While a run is active only the learning rate and beta reach the
+        trainer; the rest apply to the next run. Otherwise a change to the architecture or the
+        init seed builds new initial weights at once, so the plots always show the model Start
+        would train.
         """
+        return self._change(changes, by_hand=True)
+
+    def restore_defaults(self) -> bool:
+        """The kind's preset for the set's size in every preset field, hand edits forgotten."""
+        new = with_kind_preset(self._settings, self._settings.kind, len(self._glyphs))
+        changes = {name: getattr(new, name) for name in RunSettings.__dataclass_fields__}
+        if not self._change(changes, by_hand=False):
+            return False
+        self.message_changed.emit(f"{self._preset_sentence()} restored.")
+        return True
+
+    def _change(self, changes: dict[str, object], by_hand: bool) -> bool:
         try:
             new = self._settings.replace(**changes)
             kind = "vae" if new.kind == "vae" else "ae"  # sizes bounded before a model is built
@@ -124,7 +146,10 @@ class RunController(QObject):
             self.error_occurred.emit(f"That setting cannot be used: {error}.")
             return False
         changed = {k for k in changes if getattr(new, k) != getattr(self._settings, k)}
-        if not changed:
+        changed.discard("by_hand")  # bookkeeping, never a reason to rebuild or to say anything
+        if by_hand:
+            new = new.replace(by_hand=(*new.by_hand, *(changed & set(PRESET_FIELDS))))
+        if not changed and new.by_hand == self._settings.by_hand:
             return True
         self._settings = new
         self._save_settings()
@@ -140,29 +165,36 @@ class RunController(QObject):
                 self.message_changed.emit("The new settings apply to the next run.")
         elif changed & set(ARCHITECTURE_FIELDS):
             self._make_idle(new_model=True)
-        elif self._state == "idle" and changed != {"pace"}:  # the speed never changes a result
+        elif self._state == "idle" and changed - {"pace"}:  # the speed never changes a result
             self._make_idle(new_model=False)
         return True
 
     def change_kind(self, kind: str) -> bool:
         """Pick another model kind. While no run is active this also applies the kind's measured
-        preset (layers, activation, lr, epochs, stop rule, noise, schedule): a DAE needs very
-        different settings from an AE to denoise well, and nobody would guess them."""
+        preset for the set's size (layers, activation, lr, epochs, batches, stop rules, noise,
+        schedule), hand edits included: a DAE needs very different settings from an AE to
+        denoise well, and nobody would guess them."""
         if self.is_active:
-            return self.update_settings(kind=kind)
+            return self._change({"kind": kind}, by_hand=False)
         try:
-            new = with_kind_preset(self._settings, kind, self._glyphs.name)
+            new = with_kind_preset(self._settings, kind, len(self._glyphs))
         except (KeyError, TypeError, ValueError) as error:
             self.error_occurred.emit(f"That model kind cannot be used: {error}.")
             return False
         changes = {name: getattr(new, name) for name in RunSettings.__dataclass_fields__}
-        if not self.update_settings(**changes):
+        if not self._change(changes, by_hand=False):
             return False
-        self.message_changed.emit(
-            f"{kind.upper()} preset: hidden layers {','.join(map(str, new.hidden))}, "
-            f"{new.activation}, learning rate {new.lr:g}, {new.epochs:,} epochs."
-        )
+        self.message_changed.emit(f"{self._preset_sentence()}.")
         return True
+
+    def _preset_sentence(self) -> str:
+        s, n = self._settings, len(self._glyphs)
+        batch = f"batches of {s.batch_size}" if s.batch_size else "full batch"
+        return (
+            f"{s.kind.upper()} preset for {n} glyphs: hidden layers "
+            f"{','.join(map(str, s.hidden))}, {s.activation}, learning rate {s.lr:g}, "
+            f"{s.epochs:,} epochs, {batch}"
+        )
 
     # --- run commands ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -323,6 +355,7 @@ class RunController(QObject):
         finally:
             self._opening = False
         self._set_key = self._key_of(self._glyphs)
+        self._sized_for = len(self._glyphs)  # the session's settings stay as they were saved
         self._settings = settings
         self._save_settings()
         self.settings_changed.emit(self._settings)
@@ -486,12 +519,30 @@ class RunController(QObject):
             return  # open_session installs the session's run itself
         key = self._key_of(self._glyphs)
         if key == self._set_key:
+            self._follow_size()
             self._on_data_edited()
             return
         self._set_key = key  # another set: its own stored settings, a new model
-        self._settings = stored_settings(self._store, self._glyphs.name)
+        self._sized_for = len(self._glyphs)
+        self._settings = stored_settings(self._store, self._glyphs.name, self._sized_for)
         self._make_idle(new_model=True)
         self.settings_changed.emit(self._settings)  # after: views read the new set's size
+
+    def _follow_size(self) -> None:
+        """Glyphs were added or removed: the preset fields not set by hand follow the new count
+        (a VAE's layers and batches depend on it), as `main.py train` would choose them."""
+        n = len(self._glyphs)
+        if n == self._sized_for:
+            return
+        self._sized_for = n
+        new = sized_settings(self._settings, n)
+        changes = {
+            k: getattr(new, k)
+            for k in PRESET_FIELDS
+            if getattr(new, k) != getattr(self._settings, k)
+        }
+        if changes and self._change(changes, by_hand=False):
+            self.message_changed.emit(f"{self._preset_sentence()}.")
 
     def _on_data_edited(self) -> None:
         if self._state == "idle":

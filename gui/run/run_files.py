@@ -15,7 +15,7 @@ from engine.data.datasets import Dataset
 from engine.models import Autoencoder
 from engine.session import Session, load_session
 from engine.training import Snapshot
-from gui.run.run_settings import RunSettings, default_settings
+from gui.run.run_settings import MODEL_KINDS, RunSettings, default_settings
 
 
 def model_metadata(
@@ -45,8 +45,13 @@ def settings_of_model(model: Autoencoder, meta: dict[str, Any], base: RunSetting
     # The file knows AE or VAE; whether it was trained on noisy inputs is in the metadata.
     noisy = "dae" if stored.get("kind") == "dae" else "ae"
     kind = "vae" if config["kind"] == "vae" else noisy
+    # The weights fix these: a set of another size must not swap in the preset's layers.
+    fixed = (
+        ("hidden", "activation", "free_bits", "beta") if kind == "vae" else ("hidden", "activation")
+    )
     return settings.replace(
         kind=kind,
+        by_hand=(*settings.by_hand, *fixed),
         hidden=tuple(config["hidden"]),
         latent=config["latent"],
         activation=config["activation"],
@@ -94,4 +99,9 @@ def read_session(path: str) -> tuple[Session, Dataset, RunSettings]:
     if isinstance(extra.get("edited_dataset"), dict):
         edited = dataset_from_json(extra["edited_dataset"], "the session's edited set")
     stored = extra.get("settings") if isinstance(extra.get("settings"), dict) else {}
-    return session, edited, RunSettings.from_dict(stored, base=default_settings(edited.name))
+    # A field the file lacks (a session from before it existed) gets the default of the
+    # session's model kind for its set's size.
+    kind = stored.get("kind")
+    kind = kind if isinstance(kind, str) and kind in MODEL_KINDS else None
+    base = default_settings(edited.name, len(edited), kind)
+    return session, edited, RunSettings.from_dict(stored, base=base)

@@ -27,10 +27,13 @@ MODEL_KINDS: dict[str, str] = {
 # The fields that shape the initial weights; changing one means a new model.
 ARCHITECTURE_FIELDS = ("kind", "hidden", "latent", "activation", "loss", "init_seed")
 LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accepts
-# The fields a model kind's preset sets (engine.presets) when a person picks that kind.
+# The fields a model kind's preset sets (engine.presets) for a set of a given size: picking a
+# kind, another set or another glyph count, or restoring the defaults, sets each of them that the
+# person has not set by hand (RunSettings.by_hand) to what `main.py train` uses on that set.
 PRESET_FIELDS = (
-    "hidden", "activation", "lr", "epochs", "stop_enabled", "stop_wrong",
-    "noise_kind", "noise_level", "noise_copies", "lr_schedule", "free_bits", "beta",
+    "hidden", "activation", "lr", "epochs", "batch_size", "stop_enabled", "stop_wrong",
+    "plateau_epochs", "plateau_tolerance", "noise_kind", "noise_level", "noise_copies",
+    "lr_schedule", "free_bits", "beta",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
 
@@ -59,7 +62,12 @@ class RunSettings:
     noise_seed: int = 0
     stop_enabled: bool = True
     stop_wrong: int = 0  # stop once every glyph has at most this many wrong pixels
+    # Stop once the loss has not improved by plateau_tolerance in plateau_epochs epochs (0: never).
+    plateau_epochs: int = 0
+    plateau_tolerance: float = TrainConfig.plateau_tolerance
     pace: float = 0.0  # epochs per second to train at, so a person can watch; 0: full speed
+    # The PRESET_FIELDS the person changed by hand: a set of another size keeps them as they are.
+    by_hand: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         checks = (
@@ -78,11 +86,15 @@ class RunSettings:
             (self.noise_copies >= 1, "at least 1 noisy copy per epoch"),
             (self.lr_schedule in LR_SCHEDULES, f"unknown schedule {self.lr_schedule!r}"),
             (self.pace >= 0, "the speed must be >= 0 epochs per second (0: full speed)"),
+            (self.plateau_epochs >= 0, "the plateau must be >= 0 epochs (0: no plateau stop)"),
+            (0 <= self.plateau_tolerance < 1, "the plateau tolerance must be in [0, 1)"),
+            (set(self.by_hand) <= set(PRESET_FIELDS), f"unknown preset fields {self.by_hand}"),
         )
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        object.__setattr__(self, "by_hand", tuple(sorted(set(self.by_hand))))
 
     def replace(self, **changes: Any) -> RunSettings:
         return dataclasses.replace(self, **changes)
@@ -119,6 +131,8 @@ class RunSettings:
             noise_copies=self.noise_copies,
             lr_schedule=self.lr_schedule,
             stop_max_wrong_pixels=self.stop_wrong if self.stop_enabled else None,
+            plateau_epochs=self.plateau_epochs,
+            plateau_tolerance=self.plateau_tolerance,
             batch_seed=self.batch_seed,
             noise_seed=self.noise_seed,
         )
@@ -134,6 +148,7 @@ class RunSettings:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["hidden"] = list(self.hidden)
+        data["by_hand"] = list(self.by_hand)
         return data
 
     @classmethod
@@ -145,7 +160,10 @@ class RunSettings:
                 continue
             default = getattr(settings, field.name)
             try:
-                value = _coerce(data[field.name], default)
+                if field.name == "by_hand":  # names, not sizes; unknown ones are dropped
+                    value = tuple(v for v in data["by_hand"] if v in PRESET_FIELDS)
+                else:
+                    value = _coerce(data[field.name], default)
                 settings = settings.replace(**{field.name: value})
             except (TypeError, ValueError):
                 continue
@@ -187,38 +205,53 @@ def format_hidden(hidden: tuple[int, ...]) -> str:
     return ",".join(str(h) for h in hidden)
 
 
-def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
-    """Settings that train each built-in set well in seconds; other sets start like the font.
+def preset_values(kind: str, n_images: int) -> dict[str, Any]:
+    """The PRESET_FIELDS of `kind`'s preset for a set of `n_images` images: what `main.py train`
+    gives a set of that size (engine.cli.commands.cmd_train), through the same Preset methods."""
+    preset = PRESETS[kind].for_set(n_images)
+    model = preset.model_kwargs(n_images)
+    sized = preset.train_kwargs(n_images)
+    noise = Noise.parse(preset.noise) if preset.noise else Noise("salt-pepper", 0.1)
+    stop = sized["stop_max_wrong_pixels"]
+    return {
+        "hidden": tuple(model["hidden"]),
+        "activation": model["activation"],
+        "lr": sized["lr"],
+        "epochs": sized["epochs"],
+        "batch_size": sized.get("batch_size", 0),
+        "stop_enabled": stop is not None,
+        "stop_wrong": stop or 0,
+        "plateau_epochs": sized.get("plateau_epochs", 0),
+        "plateau_tolerance": sized.get("plateau_tolerance", TrainConfig.plateau_tolerance),
+        "noise_kind": noise.kind,
+        "noise_level": noise.level,
+        "noise_copies": sized["noise_copies"],
+        "lr_schedule": sized["lr_schedule"],
+        "free_bits": model.get("free_bits", 0.0),
+        "beta": model.get("beta", 1.0),
+    }
 
-    Each kind starts from its measured preset (engine.presets); the emoji default to a VAE, and
-    the 1797 digits keep small batches, 200 epochs and no stop rule with any kind of model.
+
+def default_settings(dataset_name: str, n_images: int, kind: str | None = None) -> RunSettings:
+    """A set's settings before anyone changed them: its kind's preset for its size.
+
+    The emoji default to a VAE, every other set to an AE; the preset depends on the number of
+    images only, never on the name, so the window trains as `main.py train` does.
     """
     if kind is None:
         kind = "vae" if dataset_name == "emoji12x12" else "ae"
-    preset = PRESETS[kind]
-    noise = Noise.parse(preset.noise) if preset.noise else Noise("salt-pepper", 0.1)
-    settings = RunSettings(
-        kind=kind,
-        hidden=preset.hidden,
-        activation=preset.activation,
-        lr=preset.lr,
-        epochs=preset.epochs,
-        lr_schedule=preset.lr_schedule,
-        noise_kind=noise.kind,
-        noise_level=noise.level,
-        noise_copies=preset.noise_copies,
-        free_bits=preset.free_bits,
-        beta=preset.beta,
-        stop_enabled=preset.stop_max_wrong_pixels is not None,
-        stop_wrong=preset.stop_max_wrong_pixels or 0,
-    )
-    if dataset_name == "digits":
-        settings = settings.replace(batch_size=128, epochs=200, stop_enabled=False)
-    return settings
+    return RunSettings(kind=kind, **preset_values(kind, n_images))
 
 
-def with_kind_preset(settings: RunSettings, kind: str, dataset_name: str) -> RunSettings:
-    """`settings` with another model kind and that kind's preset (PRESET_FIELDS) for this set;
-    the latent size, loss, optimizer, batch size, seeds and speed stay as they were."""
-    preset = default_settings(dataset_name, kind)
-    return settings.replace(kind=kind, **{name: getattr(preset, name) for name in PRESET_FIELDS})
+def sized_settings(settings: RunSettings, n_images: int) -> RunSettings:
+    """`settings` with its kind's preset for `n_images` images in every PRESET_FIELD that was
+    not set by hand."""
+    values = preset_values(settings.kind, n_images)
+    return settings.replace(**{k: v for k, v in values.items() if k not in settings.by_hand})
+
+
+def with_kind_preset(settings: RunSettings, kind: str, n_images: int) -> RunSettings:
+    """`settings` with another model kind and that kind's whole preset for a set of `n_images`
+    images (no field counts as set by hand any more); the latent size, loss, optimizer, seeds and
+    speed stay as they were."""
+    return settings.replace(kind=kind, by_hand=(), **preset_values(kind, n_images))

@@ -11,12 +11,14 @@ import json
 
 from PySide6.QtCore import QSettings
 
-from gui.run.run_settings import RunSettings, default_settings
+from gui.run.run_settings import RunSettings, default_settings, sized_settings
 
 
-def stored_settings(store: QSettings | None, set_name: str) -> RunSettings:
-    """The settings last used with `set_name`, or its defaults (no store, nothing stored)."""
-    defaults = default_settings(set_name)
+def stored_settings(store: QSettings | None, set_name: str, n_images: int) -> RunSettings:
+    """The settings last used with `set_name`, or its defaults (no store, nothing stored), with
+    the preset for its `n_images` images in every preset field not set by hand (an entry from
+    before the window tracked hand edits gets the whole preset)."""
+    defaults = default_settings(set_name, n_images)
     if store is None:
         return defaults
     text = store.value(f"training/{set_name}", "")
@@ -24,7 +26,9 @@ def stored_settings(store: QSettings | None, set_name: str) -> RunSettings:
         data = json.loads(text) if isinstance(text, str) and text else {}
     except json.JSONDecodeError:
         data = {}
-    return RunSettings.from_dict(data, base=defaults) if isinstance(data, dict) else defaults
+    if not isinstance(data, dict):
+        return defaults
+    return sized_settings(RunSettings.from_dict(data, base=defaults), n_images)
 
 
 def store_settings(store: QSettings | None, set_name: str, settings: RunSettings) -> None:

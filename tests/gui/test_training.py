@@ -352,7 +352,7 @@ def test_loss_axis_labels_never_pile_up(qtbot):
     dataset = load_builtin("emoji12x12")
     # One point (what a fresh window shows), a narrow range, and four decades.
     for kind, epochs in (("ae", 0), ("ae", 30), ("vae", 300)):
-        settings = default_settings("emoji12x12", kind).replace(epochs=max(epochs, 1))
+        settings = default_settings("emoji12x12", len(dataset), kind).replace(epochs=max(epochs, 1))
         model = settings.build_model(dataset.n_pixels)
         trainer = Trainer(model, dataset.images, settings.train_config())
         snapshot = trainer.run() if epochs else trainer.snapshot()
