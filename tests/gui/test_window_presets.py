@@ -171,7 +171,7 @@ def test_sessions_keep_the_new_fields_and_old_ones_open_with_defaults(tmp_path, 
     with zipfile.ZipFile(tmp_path / "bad.aelab", "w") as zf:
         zf.writestr("session.json", json.dumps(meta))
         zf.writestr("arrays.npz", arrays)
-    with pytest.raises(SessionFileError, match="training.plateau_epochs"):
+    with pytest.raises(SessionFileError, match=r"training\.plateau_epochs"):
         load_session(tmp_path / "bad.aelab")
 
 
