@@ -30,6 +30,7 @@ from gui.controls.training_panel import STATE_COLOURS, TrainingPanel
 from gui.data.data_panel import DataPanel
 from gui.data.glyph_set import GlyphSet
 from gui.export_menu import ExportMenu
+from gui.help_menu import HelpMenu
 from gui.plots.loss_plot import LossPlot
 from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
@@ -207,6 +208,8 @@ class MainWindow(QMainWindow):
         menu.addActions([self.latent_tab.thumbnails_action, self.latent_tab.background_action])
         menu.addSeparator()
         menu.addActions([self.data_dock.toggleViewAction(), self.training_dock.toggleViewAction()])
+        self.help = HelpMenu(self)
+        self.help.add_to(self.menuBar().addMenu("&Help"))
 
     def _make_status_bar(self) -> None:
         self.state_label = QLabel()
@@ -219,6 +222,9 @@ class MainWindow(QMainWindow):
         self.sessions.error_occurred.connect(lambda message: self._show_error(message))
         self.exports.error_occurred.connect(lambda message: self._show_error(message))
         self.exports.written.connect(self._on_file_written)
+        self.interpolation_view.written.connect(self._on_file_written)
+        self.interpolation_view.error_occurred.connect(lambda message: self._show_error(message))
+        self.sweep_view.written.connect(self._on_file_written)
         run.snapshot_changed.connect(self._on_snapshot_changed)
         run.state_changed.connect(self._on_state_changed)
         run.settings_changed.connect(self._on_settings_changed)
