@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.run_history.error_occurred.connect(self._show_error)
         glyphs.glyphs_reset.connect(self._update_title)
         glyphs.modified_changed.connect(self._on_modified_changed)
+        glyphs.path_changed.connect(self._update_title)
         self.interpolation_view.path_changed.connect(self._on_interpolation_path_changed)
         self.tabs.view_changed.connect(self._on_current_view_changed)
         self.vae_panel.ellipses_toggled.connect(scatter.set_ellipses_visible)
@@ -313,9 +314,14 @@ class MainWindow(QMainWindow):
     def _on_modified_changed(self, _modified: bool) -> None:
         self._update_title()
 
+    @Slot()
     def _update_title(self) -> None:
-        mark = " *" if self.glyph_set.modified else ""
-        self.setWindowTitle(f"Autoencoder Lab — {self.glyph_set.name}{mark}")
+        """The file's name once the set has one (after Save As, the set's internal name was
+        still shown), else the set's name."""
+        glyphs = self.glyph_set
+        shown = Path(glyphs.path).name if glyphs.path else glyphs.name
+        mark = " *" if glyphs.modified else ""
+        self.setWindowTitle(f"Autoencoder Lab — {shown}{mark}")
 
     # --- settings and closing -------------------------------------------------------------------
     def _initial_set(self) -> tuple[Dataset, str | None]:

@@ -43,7 +43,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
     """Loss (log y) above, wrong pixels below (max left, total right), over the same epochs.
 
     The two plots are not x-linked: linked view boxes switch off each other's auto range in
-    pyqtgraph 0.14 when one is resized, and both auto-range to the same epochs anyway.
+    pyqtgraph 0.14 when one is resized. The wrong-pixel plot copies the loss plot's epochs
+    instead (their own auto ranges padded differently: -171..4279 above -179..4285 below).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -65,6 +66,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._loss_range = (1.0, 1.0)  # the smallest and largest loss shown, for the tick labels
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
+        self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
             live_axes(plot)
@@ -102,6 +104,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.total_curve.setClipToView(True)
         self.total_view.addItem(self.total_curve)
         self.wrong_plot.getViewBox().sigResized.connect(self._on_wrong_view_resized)
+        # The epochs below follow the loss plot's: one x range for both, zoomed from the top.
+        self.wrong_plot.enableAutoRange(x=False)
+        self.wrong_plot.setMouseEnabled(x=False)
+        self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_epochs_shown_changed)
         self.ci.layout.setRowStretchFactor(0, 1)
         self.ci.layout.setRowStretchFactor(1, 1)
         self.setToolTip(
@@ -135,6 +141,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         snapshot = self._snapshot
         history = snapshot.history
         epoch = history["epoch"]
+        last = int(epoch[-1]) if len(epoch) else -1
+        restarted = last < self._last_epoch  # Reset, a new set, a loaded model: start afresh
+        self._last_epoch = last
         variational = snapshot.logvar is not None
         if variational != self._variational:
             self._show_vae_terms(variational)
@@ -151,6 +160,20 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.total_view.setYRange(0, max(1.0, float(history["total_wrong"].max(initial=0))))
         self.best_line.setVisible(len(epoch) > 1)
         self.best_line.setValue(snapshot.best_epoch)
+        if restarted:
+            self._show_from_start(last)
+
+    def _show_from_start(self, last: int) -> None:
+        """The epochs of a run that starts again from 0..1 (or its last epoch): the old run's
+        range left a lone point at the edge of -1000..5000 after Reset."""
+        view = self.loss_plot.getViewBox()
+        if last <= 1:
+            view.setXRange(0, 1, padding=0)  # one point: no span to fit (the sticky auto
+        for plot in (self.loss_plot, self.wrong_plot):  # range keeps it until data leave it)
+            plot.getViewBox().enableAutoRange(y=True)
+        view.enableAutoRange(x=True)
+        if last > 1:
+            view.fit()
 
     def _label_decades(self, low: float, high: float) -> None:
         """Label as many of 1, 2, ... 9 x 10^k as fit LABEL_GAP pixels apart: 1..9 in a tall or
@@ -208,6 +231,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.kl_curve.setVisible(on)
         key = KEY_VAE if on else KEY_AE
         self.loss_plot.setTitle(key, size="8pt")
+
+    @Slot()
+    def _on_epochs_shown_changed(self) -> None:
+        low, high = self.loss_plot.getViewBox().viewRange()[0]
+        self.wrong_plot.setXRange(low, high, padding=0)
 
     @Slot()
     def _on_wrong_view_resized(self) -> None:
