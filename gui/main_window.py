@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
             self._readouts.flush()  # show the epoch the run paused or ended at, now
             self.loss_plot.flush()
         if state == "running":
+            self.loss_plot.set_running()
             self.message_area.hide()  # a new attempt: the last error no longer applies
         self._show_run_summary()
 

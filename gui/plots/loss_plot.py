@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QWidget
 
 from engine.training import Snapshot
@@ -26,6 +26,10 @@ REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
 # curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
 ROOM_AHEAD = 0.5
 TINY = 1e-12  # log axes cannot show 0
+# Room before epoch 0 while a run goes, as a fraction of its epochs: more than pyqtgraph's auto
+# range padding (at most 0.1), so the sticky view keeps the range this sets.
+EPOCH_MARGIN = 0.12
+AXIS_WIDTH = 60  # pixels of every y axis of both plots, so their epochs line up on screen
 MAX_EXTRA_DECADES = 10  # the loss axis gets ticks at most this far beyond the data
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
 # Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then 1-3 (two labels in a
@@ -67,6 +71,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
         self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
+        self._settled = True  # no run going: every redraw fits the curves tightly
+        self._floored_at = -1  # the last epoch when epoch 0 was last brought to the edge
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
             live_axes(plot)
@@ -108,6 +114,13 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.wrong_plot.enableAutoRange(x=False)
         self.wrong_plot.setMouseEnabled(x=False)
         self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_epochs_shown_changed)
+        # The loss plot gets an empty right axis as wide as the wrong plot's "all" axis: with
+        # the same x range, epoch 2000 was drawn 25 px apart in the two plots.
+        self.loss_plot.showAxis("right")
+        self.loss_plot.getAxis("right").setStyle(showValues=False)
+        for plot in (self.loss_plot, self.wrong_plot):
+            for side in ("left", "right"):
+                plot.getAxis(side).setWidth(AXIS_WIDTH)
         self.ci.layout.setRowStretchFactor(0, 1)
         self.ci.layout.setRowStretchFactor(1, 1)
         self.setToolTip(
@@ -132,8 +145,17 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     def flush(self) -> None:
         """Draw a waiting snapshot now and fit the curves tightly (the run paused or ended: show
-        where it stopped, without the room left for epochs to come)."""
+        where it stopped, without the room left for epochs to come). The run's last snapshot
+        may come a moment after its end: it is fitted too, until `set_running`."""
+        self._settled = True
         self._rate.flush()
+        self._fit()
+
+    def set_running(self) -> None:
+        """A run goes: leave room for the epochs to come instead of fitting every redraw."""
+        self._settled = False
+
+    def _fit(self) -> None:
         for plot in (self.loss_plot, self.wrong_plot):
             plot.getViewBox().fit()
 
@@ -162,6 +184,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.best_line.setValue(snapshot.best_epoch)
         if restarted:
             self._show_from_start(last)
+        elif self._settled:
+            self._fit()
 
     def _show_from_start(self, last: int) -> None:
         """The epochs of a run that starts again from 0..1 (or its last epoch): the old run's
@@ -234,8 +258,27 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     @Slot()
     def _on_epochs_shown_changed(self) -> None:
+        """The wrong-pixel plot shows the same epochs. And epoch 0 stays near the left edge: the
+        sticky auto range leaves room on the side data left through, and the padding of a run
+        that starts at 0..1 leaves through epoch 0 (the view reached 2800 epochs below 0)."""
         low, high = self.loss_plot.getViewBox().viewRange()[0]
         self.wrong_plot.setXRange(low, high, padding=0)
+        live = not self._settled and self._last_epoch > 0
+        if live and low < self._epoch_floor() and self._floored_at != self._last_epoch:
+            QTimer.singleShot(0, self._raise_epoch_floor)  # after the refit that is under way
+
+    def _epoch_floor(self) -> float:
+        return -EPOCH_MARGIN * self._last_epoch
+
+    @Slot()
+    def _raise_epoch_floor(self) -> None:
+        """Once per drawn epoch at most: a refit can never chase this one around."""
+        view = self.loss_plot.getViewBox()
+        low, high = view.viewRange()[0]
+        if low < self._epoch_floor() and view.autoRangeEnabled()[0]:  # not a person's zoom
+            self._floored_at = self._last_epoch
+            view.setXRange(self._epoch_floor(), high, padding=0)
+            view.enableAutoRange(x=True)  # sticky: keeps this range while the data fit it
 
     @Slot()
     def _on_wrong_view_resized(self) -> None:

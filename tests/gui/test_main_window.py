@@ -103,7 +103,7 @@ def test_clicking_the_latent_plane_shows_the_decoded_glyph(qtbot, window):
     expected = snapshot.model.decode(code[None, :])[0].reshape(7, 5)
     np.testing.assert_allclose(window.generator.grey_view.image, expected, rtol=1e-6)
     np.testing.assert_array_equal(window.generator.binary_view.image, expected >= 0.5)
-    assert "Nearest training glyph" in window.generator.nearest_label.text()
+    assert "Nearest glyph" in window.generator.nearest_label.text()
 
 
 def test_add_to_set_appends_the_generated_glyph(qtbot, window):

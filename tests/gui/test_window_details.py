@@ -52,11 +52,16 @@ def choose_set(qtbot, win, name: str) -> None:
 
 
 def test_reset_and_a_new_set_show_the_epochs_from_zero_in_both_plots(qtbot, window):
+    plot = window.loss_plot
     finish_a_run(qtbot, window)
     qtbot.waitUntil(lambda: window.loss_plot._last_epoch > 0)  # at most 5 redraws a second
     loss, wrong = epochs_shown(window)
     assert loss[1] > 100  # the finished run's epochs (the check below tells them apart)
+    assert -0.05 * loss[1] <= loss[0] <= 0  # epoch 0 at the left edge
     assert wrong == pytest.approx(loss)
+    # ...and the same epochs at the same place on screen (the axes beside them equally wide).
+    boxes = [p.getViewBox().sceneBoundingRect() for p in (plot.loss_plot, plot.wrong_plot)]
+    assert boxes[0].left() == boxes[1].left() and boxes[0].width() == boxes[1].width()
     qtbot.mouseClick(window.training_panel.reset_button, LEFT)
     qtbot.waitUntil(lambda: window.loss_plot._last_epoch == 0)  # redrawn (rate-limited)
     loss, wrong = epochs_shown(window)
