@@ -339,9 +339,11 @@ class MainWindow(QMainWindow):
         return load_builtin(DEFAULT_SET), None
 
     def _fit_to_screen(self) -> None:
-        """1400x900, or the screen's free area if smaller (there is no saved geometry yet)."""
+        """1400x900 or nine tenths of a larger screen, the whole free area of a smaller one
+        (there is no saved geometry yet)."""
         area = self.screen().availableGeometry()
-        self.resize(min(1400, area.width()), min(900, area.height()))
+        width, height = area.width(), area.height()
+        self.resize(min(width, max(1400, width * 9 // 10)), min(height, max(900, height * 9 // 10)))
 
     def _restore_window(self) -> None:
         geometry = self._store.value("window/geometry")

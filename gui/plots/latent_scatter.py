@@ -46,7 +46,8 @@ CROWDED = 200  # more glyphs than this get smaller symbols
 TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
 LABEL_INTERVAL_MS = 200  # word labels are re-placed at most 5 times a second (they move live)
-LABEL_GAP = 3  # pixels between a word label and its point
+LABEL_GAP = 4  # pixels between a word label and its point
+DOT_SIZE = 7  # pixels: the point drawn for a glyph with a word label
 # Half the size (pixels) of each marker, and the selection ring's: labels keep clear of them.
 PROBE_SIZE, SELECTED_SIZE, GENERATOR_SIZE = 20, 30, 26
 
@@ -305,7 +306,7 @@ class LatentScatter(pg.PlotWidget):
         if self._thumbnails:
             symbols, size = self._thumbnail_symbols, 16 if crowded else 26
         elif self._text_items or self._label_symbols == "o":
-            symbols, size = "o", 7
+            symbols, size = "o", DOT_SIZE
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
         self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
@@ -338,10 +339,14 @@ class LatentScatter(pg.PlotWidget):
             if code is not None and len(code) == self._projection.latent:
                 markers.append((self._to_screen(self._projection.to_plane(code))[0], size))
         avoid = np.array([[x - s / 2, y - s / 2, x + s / 2, y + s / 2] for (x, y), s in markers])
+        # Nor over another glyph's dot: "queasy •smile" read as the dot's label.
+        finite = screen[np.isfinite(screen).all(axis=1)]  # (m, 2)
+        dots = np.concatenate([finite - DOT_SIZE / 2, finite + DOT_SIZE / 2], axis=1)  # (m, 4)
+        avoid = np.concatenate([avoid.reshape(-1, 4), dots])
         gaps = np.full(n, float(LABEL_GAP))
         if selected is not None:  # clear of the ring and the star on its own point
             gaps[selected] = max(SELECTED_SIZE, PROBE_SIZE) / 2 + 1
-        place = place_labels(screen, self._label_sizes, gaps, avoid.reshape(-1, 4), selected)
+        place = place_labels(screen, self._label_sizes, gaps, avoid, selected)
         anchors = label_anchors(self._label_sizes, gaps, place).tolist()
         for item, side, anchor in zip(items, place.tolist(), anchors, strict=True):
             if side >= 0 and (item.anchor[0], item.anchor[1]) != tuple(anchor):

@@ -118,6 +118,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         # the same x range, epoch 2000 was drawn 25 px apart in the two plots.
         self.loss_plot.showAxis("right")
         self.loss_plot.getAxis("right").setStyle(showValues=False)
+        self.loss_plot.getAxis("right").setPen(None)  # room only: no line, no ticks
         for plot in (self.loss_plot, self.wrong_plot):
             for side in ("left", "right"):
                 plot.getAxis(side).setWidth(AXIS_WIDTH)
