@@ -57,8 +57,9 @@ def place_labels(
     """Greedy placement: (n,) index into PLACES for each label, or -1 to hide it.
 
     points (n, 2), sizes (n, 2) and gaps (n,) in screen pixels; avoid (k, 4) rectangles no
-    label may cover (the markers); `first` is placed before the others (the selected glyph). A
-    point that is not finite (a diverging run) gets no label."""
+    label may cover (markers, dots); `first` is placed before the others (the selected glyph)
+    and always shown: above its point if no side is free. A point that is not finite (a
+    diverging run) gets no label."""
     n = len(points)
     place = np.full(n, -1)
     order = list(range(n))
@@ -73,10 +74,16 @@ def place_labels(
     for i in order:
         if not finite[i]:
             continue
-        for k, rects in enumerate(candidates):
-            if not overlaps(rects[i], taken[:count]).any():
-                place[i] = k
-                taken[count] = rects[i]
-                count += 1
-                break
+        side = next(
+            (
+                k
+                for k, rects in enumerate(candidates)
+                if not overlaps(rects[i], taken[:count]).any()
+            ),
+            0 if i == first else -1,
+        )
+        if side >= 0:
+            place[i] = side
+            taken[count] = candidates[side][i]
+            count += 1
     return place
