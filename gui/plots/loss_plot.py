@@ -71,7 +71,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
         self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
-        self._settled = True  # no run going: every redraw fits the curves tightly
+        self._settled = False  # True once no run goes (`flush`): every redraw fits tightly
         self._floored_at = -1  # the last epoch when epoch 0 was last brought to the edge
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
