@@ -193,6 +193,11 @@ class VariationalAutoencoder(Autoencoder):
 
     KL(N(mu, sigma^2) || N(0, 1)) = -1/2 sum(1 + logvar - mu^2 - exp(logvar)) per image. The
     reparametrization gradients are written out in `loss_and_grad`.
+
+    Free bits (Kingma et al. 2016): with `free_bits` > 0 each latent axis is charged
+    max(free_bits, its KL averaged over the batch), so an axis under the floor feels no pull
+    towards the prior. On sets of near-identical glyphs the plain KL otherwise pushes one of two
+    axes out of use and the latent plane decodes to one line of glyphs (issue 14).
     """
 
     kind = "vae"
@@ -206,17 +211,21 @@ class VariationalAutoencoder(Autoencoder):
         loss: str = "bce",
         seed: int = 0,
         beta: float = 1.0,
+        free_bits: float = 0.0,
         dtype: type = np.float32,
         params: np.ndarray | None = None,
     ) -> None:
+        if not (np.isfinite(free_bits) and free_bits >= 0):
+            raise ValueError(f"free bits must be a number >= 0, got {free_bits}")
         self.beta = float(beta)
+        self.free_bits = float(free_bits)
         super().__init__(n_inputs, hidden, latent, activation, loss, seed, dtype, params)
 
     def _encoder_outputs(self) -> int:
         return 2 * self.latent
 
     def config(self) -> dict[str, Any]:
-        return {**super().config(), "beta": self.beta}
+        return {**super().config(), "beta": self.beta, "free_bits": self.free_bits}
 
     def encode_distribution(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(n, d) -> mu (n, latent), log-variance (n, latent)."""
@@ -237,7 +246,10 @@ class VariationalAutoencoder(Autoencoder):
             LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean()
         )
         kl = float(kl_divergence(mu, logvar).mean())
-        return LossParts(recon + self.beta * kl, recon, kl), sigmoid(logits)
+        charged = kl
+        if self.free_bits > 0:
+            charged = float(np.maximum(kl_per_axis(mu, logvar), self.free_bits).sum())
+        return LossParts(recon + self.beta * charged, recon, kl), sigmoid(logits)
 
     def loss_and_grad(
         self,
@@ -277,21 +289,31 @@ class VariationalAutoencoder(Autoencoder):
         kl_terms += var_m1
         kl_terms -= logvar
         kl = 0.5 * float(np.add.reduce(kl_terms, axis=None))
+        charged, free, mu_kl = kl, None, mu
+        if self.free_bits > 0:
+            # Free bits: an axis whose mean KL is under the floor is charged the floor and gets
+            # no KL gradient, so the prior cannot push an axis out of use.
+            kl_axes = np.add.reduce(kl_terms, axis=0) * (0.5 / n)  # (L,) mean KL of each axis
+            free = kl_axes < self.free_bits  # (L,)
+            charged = float(np.maximum(kl_axes, self.free_bits).sum()) * n
+            mu_kl = np.where(free, 0.0, mu)  # (n, L)
         replay(w["decode_back"])
         dz = w["dz"]  # (n, L)
         scale = self.beta / n
         # dz/dmu = 1, dz/dlogvar = eps * sigma / 2;  dKL/dmu = mu, dKL/dlogvar = (exp(logvar) - 1) / 2
         dh = w["dh"]  # (n, 2L)
         dmu, dlogvar = dh[:, :L], dh[:, L:]
-        np.multiply(mu, scale, out=dmu)
+        np.multiply(mu_kl, scale, out=dmu)
         dmu += dz
         np.multiply(dz, noise, out=dlogvar)
         var_m1 *= scale
+        if free is not None:
+            var_m1[:, free] = 0.0
         dlogvar += var_m1
         dlogvar *= 0.5
         replay(w["encode_back"])
         recon_mean, kl_mean = recon / n, kl / n
-        return LossParts(recon_mean + self.beta * kl_mean, recon_mean, kl_mean), output
+        return LossParts(recon_mean + self.beta * charged / n, recon_mean, kl_mean), output
 
     def _make_work(self, n: int) -> dict[str, Any]:
         L, d, dtype = self.latent, self.n_inputs, self.dtype
@@ -326,6 +348,12 @@ class VariationalAutoencoder(Autoencoder):
 def kl_divergence(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
     """KL(N(mu, exp(logvar)) || N(0, I)) per row.  (n, L) -> (n,)"""
     return -0.5 * (1.0 + logvar - mu * mu - np.exp(logvar)).sum(axis=1)
+
+
+def kl_per_axis(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
+    """KL(N(mu, exp(logvar)) || N(0, 1)) of each latent axis, averaged over the rows.
+    (n, L), (n, L) -> (L,) nats"""
+    return -0.5 * (1.0 + logvar - mu * mu - np.exp(logvar)).mean(axis=0)
 
 
 MODELS: dict[str, type[Autoencoder]] = {"ae": Autoencoder, "vae": VariationalAutoencoder}

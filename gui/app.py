@@ -1,4 +1,4 @@
-"""Start the window: the QApplication, pyqtgraph's look, and the event loop.
+"""Start the window: the QApplication, pyqtgraph's look, closing on SIGTERM, and the event loop.
 
 PySide6 is imported before pyqtgraph so pyqtgraph binds to it rather than to another Qt binding
 that happens to be installed.
@@ -6,17 +6,26 @@ that happens to be installed.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import socket
 import sys
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg  # isort: skip  (after PySide6, see above)
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 ORGANIZATION = "AutoencoderLab"
 APPLICATION = "Autoencoder Lab"
 GC_INTERVAL = 0.5  # seconds between the GUI thread's garbage collection checks
 
 _collector = None  # the GarbageCollector once installed
+_termination_watch: tuple[socket.socket, socket.socket, QSocketNotifier] | None = None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -60,6 +69,36 @@ def configure_process() -> None:
     collect_garbage_in_gui_thread()
 
 
+def close_on_termination(window: MainWindow) -> None:
+    """SIGTERM (logout, shutdown, `kill`) closes `window` as its close button does, so the session
+    is autosaved and the process ends with status 0. Python runs a signal handler only between
+    bytecodes, and the event loop is C++: so the C-level handler also writes to a socket
+    (`signal.set_wakeup_fd`), a QSocketNotifier on its other end wakes the GUI thread into
+    Python, the handler runs and asks the event loop to close the window. Unix only: Windows
+    does not send SIGTERM to a GUI program (it ends one with window messages)."""
+    global _termination_watch
+    if sys.platform == "win32":
+        return
+    receiver, sender = socket.socketpair()
+    sender.setblocking(False)
+    receiver.setblocking(False)
+    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:  # the handler does the work; this only lets Python run
+        with contextlib.suppress(BlockingIOError):
+            receiver.recv(64)
+
+    notifier.activated.connect(drain)
+
+    def on_terminate(signum: int, frame: object) -> None:
+        window.ask_before_closing = False  # nobody to answer; edits stay in the autosave
+        QTimer.singleShot(0, window.close)
+
+    signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    signal.signal(signal.SIGTERM, on_terminate)
+    _termination_watch = (receiver, sender, notifier)  # alive as long as the process
+
+
 def run_app(argv: list[str] | None = None) -> int:
     """Show the main window and run until it closes; returns the exit code."""
     app = make_application(argv)
@@ -68,4 +107,5 @@ def run_app(argv: list[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    close_on_termination(window)
     return app.exec()

@@ -64,6 +64,10 @@ class MainWindow(QMainWindow):
     `data_dir` is where the autosaved session and the run history live: the app's data folder,
     or beside the store's file when a store is given (so tests never touch the user's files)."""
 
+    # False when the system closes the window (SIGTERM, gui/app.py): nobody is there to answer,
+    # and unsaved glyph edits live on in the autosaved session.
+    ask_before_closing = True
+
     def __init__(
         self,
         store: QSettings | None = None,
@@ -365,7 +369,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved glyphs, stop training and wait for it (within a second), then keep
         the whole session in the data folder (File > Restore last session brings it back)."""
-        if not self.data_panel.maybe_save():
+        if self.ask_before_closing and not self.data_panel.maybe_save():
             event.ignore()
             return
         # A paused (or idle, or ended) run is saved as it is, so it resumes exactly; a running

@@ -1,5 +1,8 @@
 """The headless command line: train, evaluate, generate and sweep without a window.
 
+`report` is listed here too, so `--help` and a mistyped command name it, but the launcher runs
+it (`gui.report`: it draws its figures with Qt, offscreen).
+
 Bad input ends with one line on stderr and exit code 2, never a traceback: every error the
 engine raises for a user's input is a ValueError subclass with a sentence for a person.
 """
@@ -18,9 +21,11 @@ import numpy as np
 from engine.atomic import write_text_atomic
 from engine.cli.common import Parser, ProgressBar, UsageError, load_matching
 from engine.cli.sweep_command import cmd_sweep
-from engine.data.datasets import Dataset, load_dataset
+from engine.data.dataset_json import dataset_to_json
+from engine.data.datasets import BUILTIN_DATASETS, Dataset, load_builtin, load_dataset
 from engine.data.noise import Noise
 from engine.denoising import model_wrong_pixels, noisy_copies
+from engine.generation import GridQuality, collapse_report, score_grid
 from engine.latent import latent_grid
 from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
@@ -37,13 +42,8 @@ from engine.training import Trainer
 # Defaults per model kind; every one is a flag. The AE's reach 0 wrong pixels on the 5x7 font.
 
 
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="main.py",
-        description="Autoencoder Lab. Without a command, opens the window.",
-        epilog="report: `main.py report --out DIR` retrains with fixed seeds and writes the "
-        "write-up's figures (PNG) and report.md, offscreen (see `main.py report --help`).",
-    )
+def build_parser(prog: str = "main.py") -> Parser:
+    parser = Parser(prog=prog, description="Autoencoder Lab. Without a command, opens the window.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     train = sub.add_parser("train", help="train a model and write DIR/model.npz and metrics.json")
@@ -63,6 +63,9 @@ def build_parser() -> Parser:
     train.add_argument("--noise-copies", type=int, help="noisy copies of every image per epoch")
     train.add_argument("--lr-schedule", choices=LR_SCHEDULES, help="constant or cosine decay")
     train.add_argument("--beta", type=float, default=1.0, help="KL weight of the VAE")
+    train.add_argument(
+        "--free-bits", type=float, help="VAE: KL floor per latent axis in nats (default per model)"
+    )
     train.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     train.add_argument("--batch-seed", type=int, help="seed of the batch order (default: --seed)")
     train.add_argument("--noise-seed", type=int, help="seed of the noise (default: --seed)")
@@ -87,6 +90,11 @@ def build_parser() -> Parser:
     gen.add_argument("--range", default="-2:2", help="LOW:HIGH of both latent axes")
     gen.add_argument("--out", required=True, help="FILE.png (a sheet) or FILE.json (a set)")
     gen.add_argument("--scale", type=int, default=4, help="screen pixels per image pixel (PNG)")
+    gen.add_argument(
+        "--data",
+        help="the training set, for the new and nearest-glyph counts (default: the built-in set "
+        "the model file names)",
+    )
 
     sw = sub.add_parser("sweep", help="wrong pixels per glyph against the noise level, as CSV")
     sw.add_argument("--data", default="font5x7")
@@ -99,13 +107,20 @@ def build_parser() -> Parser:
     sw.add_argument("--latent", type=int, default=2, help="latent size of models trained here")
     sw.add_argument("--out", default="sweep.csv", help="the CSV file (default sweep.csv)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser(  # run by the launcher before this parser sees it; listed for --help
+        "report",
+        help="retrain with fixed seeds; write every figure and report.md (see report --help)",
+        add_help=False,
+    )
     return parser
 
 
-def run_cli(argv: list[str]) -> int:
-    """Entry point of `python main.py COMMAND ...`; returns the exit code."""
+def run_cli(argv: list[str], prog: str = "main.py") -> int:
+    """Entry point of `python main.py COMMAND ...` (`prog` names it in usage lines); returns the
+    exit code."""
     try:
-        args = build_parser().parse_args(_join_negative_values(argv))
+        args = build_parser(prog).parse_args(_join_negative_values(argv))
         commands = {
             "train": cmd_train,
             "evaluate": cmd_evaluate,
@@ -167,8 +182,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     noise = Noise.parse(noise_text) if noise_text else None
     activation = args.activation or preset.activation
     if args.model == "vae":
+        free_bits = args.free_bits if args.free_bits is not None else preset.free_bits
         model: Autoencoder = VariationalAutoencoder(
-            data.n_pixels, hidden, args.latent, activation, args.loss, args.seed, args.beta
+            data.n_pixels,
+            hidden,
+            args.latent,
+            activation,
+            args.loss,
+            args.seed,
+            args.beta,
+            free_bits,
         )
     else:
         model = Autoencoder(data.n_pixels, hidden, args.latent, activation, args.loss, args.seed)
@@ -212,6 +235,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{final.message} max wrong pixels {metrics['max_wrong_pixels']}, total "
         f"{metrics['total_wrong_pixels']}, {seconds:.2f} s. Wrote {out / 'model.npz'}\n"
     )
+    warning = collapse_report(model, data.images)
+    if warning:
+        sys.stderr.write(f"warning: {warning}\n")
     return 0
 
 
@@ -303,16 +329,59 @@ def cmd_generate(args: argparse.Namespace) -> int:
     width, height = int(info.get("width", 0)), int(info.get("height", 0))
     if width * height != model.n_inputs:
         raise UsageError(f"{args.model}: the metadata does not say the image size")
+    training = generation_training_set(args.data, meta)
     codes = latent_grid(model, args.grid, lo, hi)
     images = model.decode(codes)  # (grid*grid, d)
+    quality = None
+    if training is not None:
+        if training.n_pixels != model.n_inputs:
+            raise UsageError(
+                f"--data: {training.name!r} has {training.width}x{training.height} images but "
+                f"the model makes {model.n_inputs} pixels"
+            )
+        quality = score_grid(
+            images, training.images, args.grid, lo, hi, codes, min(model.latent, 2)
+        )
     if out.suffix.lower() == ".png":
         save_png(out, image_sheet(images, width, height, args.grid, args.scale))
     else:
-        from engine.data.dataset_json import save_json
-
         labels = tuple(f"z=({c[0]:.2f},{c[1] if len(c) > 1 else 0:.2f})" for c in codes)
         binary = (images >= 0.5).astype(np.float32)
         name = f"generated from {Path(args.model).name}"
-        save_json(Dataset(name, width, height, labels, binary), out)
+        document = dataset_to_json(Dataset(name, width, height, labels, binary))
+        if quality is not None:  # extra keys: a set loader ignores them
+            document["generation"] = generation_json(quality, training)
+        write_text_atomic(out, json.dumps(document, indent=1) + "\n")
     sys.stderr.write(f"Wrote {args.grid * args.grid} decoded images to {out}\n")
+    if quality is None:
+        sys.stdout.write(
+            "Give the training set with --data to count new images and nearest glyphs.\n"
+        )
+    else:
+        sys.stdout.write(quality.summary() + "\n")
+        warning = collapse_report(model, training.images, quality)
+        if warning:
+            sys.stdout.write(f"warning: {warning}\n")
     return 0
+
+
+def generation_training_set(spec: str | None, meta: dict[str, Any]) -> Dataset | None:
+    """The set a generated grid is compared with: --data, else the built-in set the model file
+    names (if its pixels still match), else None."""
+    if spec:
+        return load_dataset(spec)
+    info = meta.get("dataset", {})
+    name = info.get("name")
+    if name not in BUILTIN_DATASETS:
+        return None
+    data = load_builtin(name)
+    return data if data.pixel_hash() == info.get("hash") else None
+
+
+def generation_json(quality: GridQuality, training: Dataset) -> dict[str, Any]:
+    """The grid's numbers with each image's nearest training glyph named."""
+    keys = glyph_keys(training.labels)
+    return {
+        **quality.to_dict(),
+        "nearest_glyph": [keys[i] for i in quality.nearest.tolist()],
+    }

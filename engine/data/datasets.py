@@ -11,6 +11,7 @@ line.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import importlib.util
 import re
 from pathlib import Path
@@ -40,7 +41,9 @@ __all__ = [  # Dataset, DatasetError and MAX_SIZE are re-exported: most callers 
 ]
 
 BUILTIN_DATASETS: tuple[str, ...] = ("font5x7", "emoji12x12", "digits")
-_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+# The checkout's top-level resources/ folder, installed as this package (pyproject.toml maps it):
+# read through importlib.resources, the built-in sets are found in a wheel as in the checkout.
+RESOURCES_PACKAGE = "autoencoder_lab_resources"
 _SIZE_LINE = re.compile(r"size ([0-9]{1,9})x([0-9]{1,9})")
 
 
@@ -60,8 +63,14 @@ def load_builtin(name: str) -> Dataset:
 def _load_builtin_cached(name: str) -> Dataset:
     if name == "digits":
         return _load_digits()
-    path = _RESOURCES / f"{name}.txt"
-    return _parse_glyph_text(read_text(path), name, str(path))
+    try:
+        resource = importlib.resources.files(RESOURCES_PACKAGE) / f"{name}.txt"
+    except ModuleNotFoundError:
+        raise DatasetError(
+            f"the built-in data set {name!r} is not installed (no package {RESOURCES_PACKAGE}); "
+            "install Autoencoder Lab with `pip install .` or run `bash scripts/setup.sh`"
+        ) from None
+    return _parse_glyph_text(resource.read_text(encoding="utf-8"), name, str(resource))
 
 
 def _sklearn_digits_csv() -> Path | None:

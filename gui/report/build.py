@@ -38,9 +38,9 @@ from gui.report.report_models import (
 REPORT_DAE_EPOCHS = PRESETS["dae"].epochs
 
 
-def build_parser() -> Parser:
+def build_parser(prog: str = "main.py") -> Parser:
     parser = Parser(
-        prog="main.py report",
+        prog=f"{prog} report",
         description="Retrain with fixed seeds and write the write-up's figures and report.md.",
     )
     parser.add_argument("--out", required=True, help="output folder (created if missing)")
@@ -57,10 +57,11 @@ def build_parser() -> Parser:
     return parser
 
 
-def run_report(argv: list[str]) -> int:
-    """Entry point of `python main.py report ...`; returns the exit code."""
+def run_report(argv: list[str], prog: str = "main.py") -> int:
+    """Entry point of `python main.py report ...` (`prog` names it in usage lines); returns the
+    exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(prog).parse_args(argv)
         if args.dae_epochs < 1 or args.jobs < 1:
             raise UsageError("--dae-epochs and --jobs must be at least 1")
         out = Path(args.out)

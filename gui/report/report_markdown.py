@@ -6,7 +6,10 @@ write-up can be read and changed on its own.
 
 from __future__ import annotations
 
+import numpy as np
+
 from engine.data.datasets import Dataset
+from engine.generation import COLLAPSED_RATIO
 from engine.presets import PRESETS
 from engine.sweep import SweepRow
 from engine.training import Snapshot
@@ -72,6 +75,11 @@ def markdown(
         f"| {_holds(vae.distinct >= 20)} |",
         f"| VAE: new images (>= {NEW_DISTANCE} px from every emoji) | draws new emojis | >= 5 "
         f"| {vae.new} | {_holds(vae.new >= 5)} |",
+        f"| VAE: change along the quieter latent axis / the busier one (no collapsed axis) "
+        f"| | >= {COLLAPSED_RATIO:g} | {vae.quality.axis_ratio:.2f} (z1 "
+        f"{vae.quality.axis_change[0]:.3f}, z2 {vae.quality.axis_change[1]:.3f} per step; "
+        f"nearest emoji median {float(np.median(vae.quality.distance)):g} px) "
+        f"| {_holds(vae.quality.axis_ratio >= COLLAPSED_RATIO)} |",
         "",
         f"DAE numbers: {settings.repeats} fresh noisy copies of each of the {len(font)} glyphs, "
         'the output thresholded at 0.5 and compared with the clean glyph. "Best possible" is '

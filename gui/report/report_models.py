@@ -17,7 +17,7 @@ import numpy as np
 from engine.data.datasets import Dataset, load_builtin
 from engine.data.noise import Noise
 from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
-from engine.latent import latent_grid, nearest_glyphs
+from engine.generation import GRID, GRID_RANGE, NEW_PIXELS, GridQuality, grid_quality
 from engine.metrics import evaluate
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.pca import fit_pca
@@ -29,7 +29,7 @@ from engine.training import Trainer
 # DAEs trained for the report: the noise each one sees, and what it is used for.
 DAE_NOISES = ("salt-pepper:0.1", "salt-pepper:0.2", "bitflip:0.1", "gaussian:0.3")
 SWEEP_DAE = {"salt-pepper": "salt-pepper:0.2", "bitflip": "bitflip:0.1", "gaussian": "gaussian:0.3"}
-GRID, GRID_RANGE, NEW_DISTANCE = 10, (-2.0, 2.0), 3  # the VAE's generated grid
+NEW_DISTANCE = NEW_PIXELS  # the VAE's generated grid: GRID x GRID points over GRID_RANGE^2
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Trained:
 def _build(kind: str, n_pixels: int, seed: int) -> Autoencoder:
     preset = PRESETS[kind]
     cls = VariationalAutoencoder if kind == "vae" else Autoencoder
-    return cls(n_pixels, preset.hidden, 2, preset.activation, "bce", seed)
+    return cls(n_pixels, latent=2, loss="bce", seed=seed, **preset.model_kwargs())
 
 
 def make_trainer(
@@ -152,10 +152,25 @@ class VaeScore:
     trained: Trained
     wrong: np.ndarray  # (n,) from mu
     kl: float
-    grid: np.ndarray  # (GRID*GRID, d) decoded grey levels
-    is_new: np.ndarray  # (GRID*GRID,) bool: at least NEW_DISTANCE pixels from every emoji
-    distinct: int
-    new: int
+    quality: GridQuality  # the decoded grid, scored as `main.py generate` and the VAE tab do
+
+    @property
+    def grid(self) -> np.ndarray:
+        """(GRID*GRID, d) decoded grey levels."""
+        return self.quality.images
+
+    @property
+    def is_new(self) -> np.ndarray:
+        """(GRID*GRID,) bool: at least NEW_DISTANCE pixels from every emoji."""
+        return self.quality.distance >= NEW_DISTANCE
+
+    @property
+    def distinct(self) -> int:
+        return self.quality.distinct
+
+    @property
+    def new(self) -> int:
+        return self.quality.new
 
 
 def score_vae(trained: Trained, emoji: Dataset, seed: int) -> VaeScore:
@@ -164,13 +179,8 @@ def score_vae(trained: Trained, emoji: Dataset, seed: int) -> VaeScore:
     assert isinstance(model, VariationalAutoencoder)
     model.params[...] = trained.params
     ev = evaluate(model, emoji.images)
-    grid = model.decode(latent_grid(model, GRID, *GRID_RANGE))  # (g*g, d)
-    ink = grid >= 0.5
-    distinct = np.unique(ink, axis=0)
-    _, distance = nearest_glyphs(distinct.astype(np.float32), emoji.images)
-    _, each = nearest_glyphs(grid, emoji.images)
-    new = int((distance >= NEW_DISTANCE).sum())
-    return VaeScore(model, trained, ev.wrong, ev.kl, grid, each >= NEW_DISTANCE, len(distinct), new)
+    quality = grid_quality(model, emoji.images, GRID, *GRID_RANGE)
+    return VaeScore(model, trained, ev.wrong, ev.kl, quality)
 
 
 def sweep_rows(

@@ -53,6 +53,7 @@ def settings_of_model(model: Autoencoder, meta: dict[str, Any], base: RunSetting
         loss=config["loss"],
         init_seed=config["seed"],
         beta=config.get("beta", settings.beta),
+        free_bits=config.get("free_bits", settings.free_bits),
     )
 
 

@@ -30,7 +30,7 @@ LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accept
 # The fields a model kind's preset sets (engine.presets) when a person picks that kind.
 PRESET_FIELDS = (
     "hidden", "activation", "lr", "epochs", "stop_enabled", "stop_wrong",
-    "noise_kind", "noise_level", "noise_copies", "lr_schedule",
+    "noise_kind", "noise_level", "noise_copies", "lr_schedule", "free_bits",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
 
@@ -50,6 +50,7 @@ class RunSettings:
     epochs: int = PRESETS["ae"].epochs
     lr_schedule: str = "constant"  # or "cosine": decays to lr / 20 at the epoch limit
     beta: float = 1.0  # VAE only
+    free_bits: float = 0.0  # VAE only: KL floor per latent axis (engine.models)
     noise_kind: str = "salt-pepper"  # DAE only
     noise_level: float = 0.1
     noise_copies: int = 1  # DAE only: noisy copies of every glyph per epoch
@@ -72,6 +73,7 @@ class RunSettings:
             (self.lr > 0, "the learning rate must be positive"),
             (self.batch_size >= 0 and self.epochs >= 1, "batch size >= 0 and epochs >= 1"),
             (self.beta >= 0 and self.noise_level >= 0, "beta and the noise level must be >= 0"),
+            (self.free_bits >= 0, "free bits must be >= 0"),
             (self.stop_wrong >= 0, "the wrong-pixel limit must be >= 0"),
             (self.noise_copies >= 1, "at least 1 noisy copy per epoch"),
             (self.lr_schedule in LR_SCHEDULES, f"unknown schedule {self.lr_schedule!r}"),
@@ -99,6 +101,7 @@ class RunSettings:
         }
         if self.kind == "vae":
             config["beta"] = self.beta
+            config["free_bits"] = self.free_bits
         return config
 
     def build_model(self, n_inputs: int) -> Autoencoder:
@@ -204,6 +207,7 @@ def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
         noise_kind=noise.kind,
         noise_level=noise.level,
         noise_copies=preset.noise_copies,
+        free_bits=preset.free_bits,
         stop_enabled=preset.stop_max_wrong_pixels is not None,
         stop_wrong=preset.stop_max_wrong_pixels or 0,
     )

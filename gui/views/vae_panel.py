@@ -1,9 +1,12 @@
 """What a VAE adds: a prior to sample from, a spread (sigma) per glyph, and beta to trade them off.
 
 Samples are codes drawn from N(0, I) with a numbered seed, decoded by the latest snapshot's copy
-of the model and scored against the nearest real glyph. When the KL term collapses, every code
-decodes to nearly the same image; the panel says so in plain words, because the loss curve alone
-looks fine then.
+of the model and scored against the nearest real glyph. The panel also scores the decoded 10x10
+grid over [-2, 2]^2 as `main.py generate` does (engine.generation): distinct and new images,
+how much each latent axis changes the picture, the nearest glyph's distance. When the latent
+space collapses (most of the grid decodes to one image, a latent axis with no KL, an axis that
+changes nothing) the panel says so and what to change, because the loss curve alone looks fine
+then; a low total KL alone is no sign of it (near-identical glyphs need little).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.generation import collapse_report, grid_quality
 from engine.latent import nearest_glyphs, sample_prior
+from engine.models import kl_per_axis
 from engine.training import Snapshot
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
@@ -29,26 +34,10 @@ from gui.run.run_settings import RunSettings
 from gui.views.interpolation_view import GlyphListStrip
 from gui.widgets.flow_layout import FlowLayout
 
-KL_COLLAPSE = 0.05  # nats per image: below this the posterior is the prior for every glyph
-ALIKE = 0.08  # mean absolute pixel difference under which two decoded samples count as the same
 DEFAULT_SAMPLES = 16
 MAX_SAMPLES = 100
 REFRESH_MS = 150  # new snapshots redraw the samples at most ~7 times a second
-COLLAPSE_TEXT = (
-    "The KL term has collapsed: every latent point decodes to nearly the same image. "
-    "Lower beta (e.g. to 0.1) and train again, or train longer."
-)
 WARNING_STYLE = "QLabel { color: #b00000; font-weight: bold; }"
-
-
-def samples_alike(images: np.ndarray) -> bool:
-    """True when at least two images are given and every two differ by at most ALIKE per pixel
-    on average (grey levels: a collapsed decoder gives the same blur for every code).  (m, d)"""
-    if len(images) < 2:
-        return False
-    images = np.asarray(images, np.float64)
-    spread = np.abs(images[:, None, :] - images[None, :, :]).mean(axis=2)  # (m, m)
-    return float(spread.max()) <= ALIKE
 
 
 class VAEInsightPanel(QWidget):
@@ -92,6 +81,13 @@ class VAEInsightPanel(QWidget):
         self.beta_spin.setKeyboardTracking(False)
         self.beta_spin.setToolTip("Weight of the KL term; takes effect at once, also mid-run")
         self.kl_label = QLabel()
+        self.kl_label.setWordWrap(True)
+        self.grid_label = QLabel()
+        self.grid_label.setWordWrap(True)
+        self.grid_label.setToolTip(
+            "The 10x10 grid of latent points over [-2, 2]^2 (other axes 0), decoded and "
+            "thresholded, as `main.py generate` reports it"
+        )
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet(WARNING_STYLE)
@@ -128,6 +124,7 @@ class VAEInsightPanel(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(controls)
         inner.addWidget(self.kl_label)
+        inner.addWidget(self.grid_label)
         inner.addWidget(self.warning_label)
         inner.addWidget(self.samples_label)
         inner.addWidget(self.strip, 1)
@@ -204,11 +201,21 @@ class VAEInsightPanel(QWidget):
             self.strip.clear()
             self.samples_changed.emit(None)
         kl = snapshot.evaluation.kl
+        axes = ""
+        if snapshot.logvar is not None and model.latent > 1:
+            per_axis = kl_per_axis(snapshot.latent, snapshot.logvar)  # (L,)
+            axes = " (" + ", ".join(f"z{i + 1} {v:.2g}" for i, v in enumerate(per_axis)) + ")"
         self.kl_label.setText(
-            f"Epoch {snapshot.epoch}: KL per image <b>{kl:.3g}</b> nats, reconstruction "
+            f"Epoch {snapshot.epoch}: KL per image <b>{kl:.3g}</b> nats{axes}, reconstruction "
             f"{snapshot.evaluation.recon:.4g}, beta {model.beta:g}."
         )
-        alike = False
+        warning = None
+        if model.n_inputs == dataset.n_pixels:
+            quality = grid_quality(model, dataset.images)
+            self.grid_label.setText(quality.summary().replace("\n", "<br>"))
+            warning = collapse_report(model, dataset.images, quality)
+        else:
+            self.grid_label.clear()
         if self.codes is not None and model.n_inputs == dataset.n_pixels:
             self.samples = model.decode(self.codes)  # (N, d)
             self.nearest, self.distance = nearest_glyphs(self.samples, dataset.images)
@@ -222,7 +229,6 @@ class VAEInsightPanel(QWidget):
             ]
             shape = (len(self.samples), dataset.height, dataset.width)
             self.strip.set_images(self.samples.reshape(shape), captions, tips)
-            alike = samples_alike(self.samples)
             self.samples_label.setText(
                 f"Draw #{self.draw}: {len(self.samples)} codes from N(0, I), decoded. Under each: "
                 f"pixels from the nearest real glyph, and that glyph; "
@@ -230,6 +236,5 @@ class VAEInsightPanel(QWidget):
             )
         else:
             self.samples_label.setText("Press <b>Sample from the prior</b> to decode N codes.")
-        collapsed = snapshot.epoch > 0 and kl < KL_COLLAPSE
-        self.warning_label.setText(COLLAPSE_TEXT)
-        self.warning_label.setVisible(collapsed or alike)
+        self.warning_label.setText(warning or "")
+        self.warning_label.setVisible(snapshot.epoch > 0 and warning is not None)

@@ -10,6 +10,8 @@ import pytest
 
 from engine.cli.commands import run_cli
 from engine.data.dataset_json import load_json
+from engine.data.datasets import load_dataset
+from engine.generation import grid_quality
 from engine.serialization import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +74,44 @@ def test_generate_png_and_json(trained, tmp_path):
     assert np.array_equal(generated.images[0], corner[0].astype(np.float32))
 
 
+def test_generate_prints_the_grid_numbers_and_writes_them_to_json(trained, tmp_path, capsys):
+    model_path = str(trained / "model.npz")
+    out = tmp_path / "grid.json"
+    assert run_cli(["generate", "--model", model_path, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    document = json.loads(out.read_text())
+    numbers = document["generation"]
+    assert f"{numbers['distinct']} of 100 images distinct, {numbers['new']} new" in printed
+    assert "along z1" in printed and "along z2" in printed
+    assert len(numbers["nearest_distance"]) == len(numbers["nearest_glyph"]) == 100
+    model, _ = load_model(model_path)
+    font = load_dataset("font5x7")
+    expected = grid_quality(model, font.images)
+    assert numbers["distinct"] == expected.distinct and numbers["new"] == expected.new
+    assert numbers["axis_change"]["z1"] == pytest.approx(expected.axis_change[0])
+    assert numbers["nearest_distance"] == expected.distance.tolist()
+    assert len(load_json(out)) == 100  # still a set the window can open
+
+
+def test_generate_needs_a_matching_training_set(trained, tmp_path, capsys):
+    model_path = str(trained / "model.npz")
+    args = ["generate", "--model", model_path, "--out", str(tmp_path / "g.png")]
+    assert run_cli([*args, "--data", "emoji12x12"]) == 2
+    assert "--data" in capsys.readouterr().err
+    assert run_cli([*args, "--data", "font5x7"]) == 0
+    assert "distinct" in capsys.readouterr().out
+
+
+def test_train_warns_of_a_posterior_collapse_and_says_what_to_change(tmp_path, capsys):
+    args = ["train", "--model", "vae", "--data", "emoji12x12", "--epochs", "300", "--quiet"]
+    old = ["--activation", "tanh", "--free-bits", "0"]  # the preset before issue 14
+    assert run_cli([*args, *old, "--beta", "30", "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: Posterior collapse" in err and "lower beta" in err
+    assert run_cli([*args, *old, "--beta", "1", "--out", str(tmp_path / "b")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 BAD_SETS = {
     "malformed.json": ('{"name": "x", "width": 5', "not valid JSON"),
     "short_row.json": (
@@ -130,7 +170,11 @@ def test_real_process_help_and_error_without_traceback(tmp_path):
     main = str(ROOT / "main.py")
     shown = subprocess.run([sys.executable, main, "--help"], capture_output=True, text=True)
     assert shown.returncode == 0
-    assert all(word in shown.stdout for word in ("train", "evaluate", "generate"))
+    commands = ("train", "evaluate", "generate", "sweep", "report")
+    assert all(f"\n    {word} " in shown.stdout for word in commands), shown.stdout
+    mistyped = subprocess.run([sys.executable, main, "trian"], capture_output=True, text=True)
+    assert mistyped.returncode == 2
+    assert all(repr(word) in mistyped.stderr for word in commands), mistyped.stderr
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2")
     failed = subprocess.run(

@@ -1,6 +1,7 @@
 """Data sets: the built-in glyphs, both file formats, and error messages a user can act on."""
 
 import copy
+import importlib.resources
 import json
 import subprocess
 import sys
@@ -425,5 +426,6 @@ def test_glyph_text_refuses_what_it_cannot_write():
 def test_builtin_names_match_the_resources():
     assert BUILTIN_DATASETS == ("font5x7", "emoji12x12", "digits")
     for name in BUILTIN_DATASETS[:2]:
-        text = (datasets._RESOURCES / f"{name}.txt").read_text()
+        resource = importlib.resources.files(datasets.RESOURCES_PACKAGE) / f"{name}.txt"
+        text = resource.read_text(encoding="utf-8")
         assert text.startswith(";"), "the format is documented at the top of the file"

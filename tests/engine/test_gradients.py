@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.models import Autoencoder, VariationalAutoencoder
+from engine.models import Autoencoder, VariationalAutoencoder, kl_per_axis
 from engine.nn.activations import ACTIVATIONS, DERIVATIVES
 from engine.nn.layers import Dense
 from engine.nn.losses import LOSS_FUNCTIONS, LOSS_GRADIENTS
@@ -153,3 +153,45 @@ def test_recorded_passes_are_kept_apart_per_batch_size(kind):
     assert model.loss_and_grad(x, x, eps=eps6)[0].total == first
     np.testing.assert_array_equal(model.grads, grads)
     assert _model_loss_check(model, x, eps6) < 1e-6
+
+
+def _free_bits_vae(free_bits_between: bool):
+    """A VAE whose free-bits floor lies between its two axes' KLs (or below both): one axis is
+    charged the floor and gets no KL gradient, the other is charged its KL."""
+    x = RNG.integers(0, 2, (6, 10)).astype(float)
+    model = VariationalAutoencoder(10, (8, 5), 2, "tanh", "bce", seed=6, beta=2.0, dtype=np.float64)
+    eps = RNG.standard_normal((6, 2))
+    mu, logvar = model.encode_distribution(x)
+    kl = kl_per_axis(mu, logvar)  # (2,)
+    assert abs(kl[0] - kl[1]) > 1e-3  # the floor sits well away from both: no kink in reach
+    model.free_bits = float(kl.mean()) if free_bits_between else float(kl.min()) / 2
+    return model, x, eps
+
+
+def test_vae_gradient_with_free_bits_on_one_axis():
+    model, x, eps = _free_bits_vae(free_bits_between=True)
+    assert _model_loss_check(model, x, eps) < 1e-6
+    free = VariationalAutoencoder(10, (8, 5), 2, "tanh", "bce", seed=6, beta=2.0, dtype=np.float64)
+    free.loss_and_grad(x, x, eps=eps)
+    model.loss_and_grad(x, x, eps=eps)
+    assert not np.allclose(free.grads, model.grads)  # the floor really changed the gradient
+
+
+def test_negative_control_free_bits_with_the_plain_kl_gradient_fails():
+    """The plain KL gradient where one axis is under the floor: the check catches it."""
+    model, x, eps = _free_bits_vae(free_bits_between=True)
+    plain = VariationalAutoencoder(10, (8, 5), 2, "tanh", "bce", seed=6, beta=2.0, dtype=np.float64)
+    plain.loss_and_grad(x, x, eps=eps)
+
+    def f():
+        return model.loss_and_grad(x, x, eps=eps)[0].total
+
+    assert not gradcheck(f, model.params, plain.grads.copy())
+
+
+def test_free_bits_below_every_axis_change_nothing():
+    model, x, eps = _free_bits_vae(free_bits_between=False)
+    plain = VariationalAutoencoder(10, (8, 5), 2, "tanh", "bce", seed=6, beta=2.0, dtype=np.float64)
+    assert model.loss_and_grad(x, x, eps=eps)[0] == plain.loss_and_grad(x, x, eps=eps)[0]
+    np.testing.assert_array_equal(model.grads, plain.grads)
+    assert model.evaluation_loss(x, x)[0] == plain.evaluation_loss(x, x)[0]

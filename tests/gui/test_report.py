@@ -46,6 +46,7 @@ def test_quick_report_writes_every_figure_and_the_numbers(qapp, tmp_path, capsys
         r"\| font AE: wrong pixels per glyph \(worst\) \| at most 1 \| 0 \| \d+", report
     )
     assert "distinct images in the 10x10 grid" in report
+    assert re.search(r"quieter latent axis / the busier one .* \| \d\.\d\d \(z1 0\.\d+", report)
     for name in FIGURES:
         assert f"]({name})" in report, name
     assert "](sweep.csv)" in report
