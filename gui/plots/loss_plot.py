@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QWidget
 
 from engine.training import Snapshot
@@ -26,8 +26,8 @@ REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
 # curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
 ROOM_AHEAD = 0.5
 TINY = 1e-12  # log axes cannot show 0
-# Room before epoch 0 while a run goes, as a fraction of its epochs: more than pyqtgraph's auto
-# range padding (at most 0.1), so the sticky view keeps the range this sets.
+# Room before epoch 0, as a fraction of the last epoch shown: more than pyqtgraph's auto range
+# padding (at most 0.1), so the sticky view keeps the range this leaves.
 EPOCH_MARGIN = 0.12
 AXIS_WIDTH = 60  # pixels of every y axis of both plots, so their epochs line up on screen
 MAX_EXTRA_DECADES = 10  # the loss axis gets ticks at most this far beyond the data
@@ -43,6 +43,32 @@ KEY_VAE = (
 )
 
 
+class _EpochsFromZero(pg.ViewBox):
+    """Every x range the auto range sets starts at most EPOCH_MARGIN of its right end below
+    epoch 0. The sticky auto range leaves room on the side the data left through, and the
+    padding of a run shown from 0..1 leaves through epoch 0: the view reached 2800 epochs below
+    0. Epochs never go there; the room belongs ahead. (After StickyViewBox in `_EpochView`'s
+    bases, it clamps the range that view settles on.)"""
+
+    def setRange(
+        self,
+        rect=None,
+        xRange=None,
+        yRange=None,
+        padding=None,
+        update=True,
+        disableAutoRange=True,
+    ) -> None:
+        if rect is None and xRange is not None and padding == 0:
+            low, high = xRange
+            xRange = (max(low, -EPOCH_MARGIN * max(high, 1.0)), high)
+        super().setRange(rect, xRange, yRange, padding, update, disableAutoRange)
+
+
+class _EpochView(StickyViewBox, _EpochsFromZero):
+    """The loss plot's view: a sticky auto range over epochs that start at 0."""
+
+
 class LossPlot(pg.GraphicsLayoutWidget):
     """Loss (log y) above, wrong pixels below (max left, total right), over the same epochs.
 
@@ -56,7 +82,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.setMinimumHeight(180)
         self.loss_plot = self.addPlot(
-            row=0, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD, grow_y=ROOM_AHEAD)
+            row=0, col=0, viewBox=_EpochView(grow_x=ROOM_AHEAD, grow_y=ROOM_AHEAD)
         )
         self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD))
         self.loss_plot.setLogMode(y=True)
@@ -72,7 +98,6 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._snapshot: Snapshot | None = None
         self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
         self._settled = False  # True once no run goes (`flush`): every redraw fits tightly
-        self._floored_at = -1  # the last epoch when epoch 0 was last brought to the edge
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
             live_axes(plot)
@@ -259,27 +284,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     @Slot()
     def _on_epochs_shown_changed(self) -> None:
-        """The wrong-pixel plot shows the same epochs. And epoch 0 stays near the left edge: the
-        sticky auto range leaves room on the side data left through, and the padding of a run
-        that starts at 0..1 leaves through epoch 0 (the view reached 2800 epochs below 0)."""
+        """The wrong-pixel plot shows the same epochs."""
         low, high = self.loss_plot.getViewBox().viewRange()[0]
         self.wrong_plot.setXRange(low, high, padding=0)
-        live = not self._settled and self._last_epoch > 0
-        if live and low < self._epoch_floor() and self._floored_at != self._last_epoch:
-            QTimer.singleShot(0, self._raise_epoch_floor)  # after the refit that is under way
-
-    def _epoch_floor(self) -> float:
-        return -EPOCH_MARGIN * self._last_epoch
-
-    @Slot()
-    def _raise_epoch_floor(self) -> None:
-        """Once per drawn epoch at most: a refit can never chase this one around."""
-        view = self.loss_plot.getViewBox()
-        low, high = view.viewRange()[0]
-        if low < self._epoch_floor() and view.autoRangeEnabled()[0]:  # not a person's zoom
-            self._floored_at = self._last_epoch
-            view.setXRange(self._epoch_floor(), high, padding=0)
-            view.enableAutoRange(x=True)  # sticky: keeps this range while the data fit it
 
     @Slot()
     def _on_wrong_view_resized(self) -> None:

@@ -138,3 +138,27 @@ def test_the_generator_decodes_the_origin_until_a_point_is_clicked(qtbot, window
     assert generator.generated.reshape(-1) == pytest.approx(origin, abs=1e-6)
     generator.set_code([0.5, -0.5])  # what a click on the plane does
     assert "the origin" not in generator.code_label.text()
+
+
+def test_a_run_keeps_epoch_0_near_the_left_edge(qtbot):
+    """The sticky auto range grew a run shown from 0..1 on both sides: -2800..7500 epochs."""
+    from gui.plots.loss_plot import EPOCH_MARGIN, LossPlot
+
+    font = load_builtin("font5x7")
+    trainer = Trainer(Autoencoder(font.n_pixels, (16,)), font.images, TrainConfig(epochs=4000))
+    snapshots = []
+    trainer.run(epochs=400, on_snapshot=snapshots.append, snapshot_every=10)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    view, lows = plot.loss_plot.getViewBox(), []
+    for snapshot in snapshots:
+        plot.set_snapshot(snapshot)
+        plot._rate.run_now()
+        qtbot.wait(2)  # painted: the auto range has had its say
+        low, high = view.viewRange()[0]
+        lows.append(low / high)
+    assert min(lows) >= -EPOCH_MARGIN - 1e-9
+    assert max(lows) < 0  # epoch 0 is inside the view, not at its very edge
