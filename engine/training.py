@@ -309,7 +309,7 @@ class Trainer:
                 (
                     "No image has a wrong pixel"
                     if limit == 0
-                    else f"Every image has at most {limit} wrong pixels"
+                    else f"Every image has at most {limit} wrong pixel{'s' * (limit != 1)}"
                 )
                 + f" (epoch {self.epoch}).",
             )
