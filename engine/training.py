@@ -386,10 +386,15 @@ class Trainer:
             return False
         cfg = self.config
         if cfg.stop_max_wrong_pixels is not None and ev.max_wrong <= cfg.stop_max_wrong_pixels:
+            limit = cfg.stop_max_wrong_pixels  # 0: "at most 0 wrong pixels" read oddly
             self._end(
                 "finished",
-                f"Every image has at most {cfg.stop_max_wrong_pixels} wrong pixels "
-                f"(epoch {self.epoch}).",
+                (
+                    "No image has a wrong pixel"
+                    if limit == 0
+                    else f"Every image has at most {limit} wrong pixel{'s' * (limit != 1)}"
+                )
+                + f" (epoch {self.epoch}).",
             )
             return True
         if cfg.loss_threshold is not None and ev.loss <= cfg.loss_threshold:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from gui.controls.training_panel import STATE_COLOURS, TrainingPanel
 from gui.data.data_panel import DataPanel
 from gui.data.glyph_set import GlyphSet
 from gui.export_menu import ExportMenu
+from gui.help_menu import HelpMenu
 from gui.plots.loss_plot import LossPlot
 from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
@@ -46,13 +46,17 @@ from gui.views.vae_panel import VAEInsightPanel
 from gui.widgets.file_dialogs import FileDialogs
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.rate_limit import RateLimit
+from gui.widgets.view_tabs import ViewTabs
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
 PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
 READOUT_MS = 100  # the generator, the editor's round trip and the summary: <= 10 times a second
 AUTOSAVE_NAME = "autosave.aelab"
-TAB_MIN_WIDTH = 420  # pixels: a wider tab scrolls sideways rather than squeeze the docks
+RECONSTRUCT = "Reconstruct && denoise"  # groups of centre views ("&&": a literal ampersand)
+EXPLORE = "Explore"
+DOCK_SHARE = 0.22  # of the window's width, for each side panel
+DOCK_MIN_WIDTH = 270  # pixels
 
 
 class MainWindow(QMainWindow):
@@ -92,21 +96,18 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot()
         self.run_history = RunHistory(self.data_dir / "runs.json", parent=self)
         self.run_history_view = RunHistoryView(self.run_history)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        # Nine tabs must not widen the centre and squeeze the data panel: scroll them instead.
-        self.tabs.setUsesScrollButtons(True)
+        self.tabs = ViewTabs()
         self._path_wanted = False  # set when the Interpolation tab is first opened
         self.add_tab(self.latent_tab, "Latent space")
-        self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions")
-        self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising")
-        self.pca_view = PCAView(self.run, self.glyph_set)
-        self.add_tab(self.pca_view, "PCA vs AE")
+        self.add_tab(ReconstructionView(self.run, self.glyph_set), "Reconstructions", RECONSTRUCT)
+        self.add_tab(DenoisingView(self.run, self.glyph_set), "Denoising", RECONSTRUCT)
         self.sweep_view = SweepView(self.run, self.glyph_set)
-        self.add_tab(self.sweep_view, "Noise sweep")
+        self.add_tab(self.sweep_view, "Noise sweep", RECONSTRUCT)
+        self.pca_view = PCAView(self.run, self.glyph_set)
+        self.add_tab(self.pca_view, "PCA vs AE", EXPLORE)
         self.interpolation_view = InterpolationView(self.run, self.glyph_set)
+        self.add_tab(self.interpolation_view, "Interpolation", EXPLORE)
         self.vae_panel = VAEInsightPanel(self.run, self.glyph_set)
-        self.add_tab(self.interpolation_view, "Interpolation")
         self.add_tab(self.vae_panel, "VAE")
         self.add_tab(self.run_history_view, "Runs")
         self.setCentralWidget(self._make_centre())
@@ -127,17 +128,10 @@ class MainWindow(QMainWindow):
             self._show_error(self.run_history.load_error)
 
     # --- extension point --------------------------------------------------------------------------
-    def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a centre tab (e.g. "Reconstructions"); returns its index.
-
-        Each tab sits in a scroll area, so one wide tab cannot widen the centre and squeeze the
-        data panel: on a narrow window the tab scrolls instead."""
-        scroll = QScrollArea()
-        scroll.setWidget(widget)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(min(widget.minimumSizeHint().width(), TAB_MIN_WIDTH))
-        return self.tabs.addTab(scroll, title)
+    def add_tab(self, widget: QWidget, title: str, group: str | None = None) -> int:
+        """Add a centre view (e.g. "Reconstructions"), on its own top tab or in a `group`'s
+        inner tabs; returns its index in that tab bar. `tabs.show_view(widget)` brings it up."""
+        return self.tabs.add_view(widget, title, group)
 
     # --- building ---------------------------------------------------------------------------------
     def _make_centre(self) -> QWidget:
@@ -157,28 +151,30 @@ class MainWindow(QMainWindow):
         return centre
 
     def _make_docks(self) -> None:
-        data_scroll = QScrollArea()  # a narrow screen scrolls the panel rather than clip the window
-        data_scroll.setWidget(self.data_panel)
-        data_scroll.setWidgetResizable(True)
-        data_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.data_dock = QDockWidget("Data", self)
-        self.data_dock.setObjectName("data_dock")
-        self.data_dock.setWidget(data_scroll)
+        """Data on the left, training on the right, each about a fifth of the window: at 1280
+        px the centre keeps ~700 px and the latent plane ~470 (the docks took two thirds)."""
+        self.data_dock = self._dock("Data", "data_dock", self.data_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
+        self.training_dock = self._dock("Training", "training_dock", self.training_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
+        width = max(DOCK_MIN_WIDTH, int(DOCK_SHARE * self.width()))
+        self.resizeDocks(
+            [self.data_dock, self.training_dock], [width, width], Qt.Orientation.Horizontal
+        )
+
+    def _dock(self, title: str, name: str, panel: QWidget) -> QDockWidget:
+        """A dock holding `panel` in a scroll area: a screen smaller than the panel scrolls it
+        up and down rather than clip it; it never scrolls sideways."""
         scroll = QScrollArea()
-        scroll.setWidget(self.training_panel)
+        scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(self.training_panel.sizeHint().width() + 20)
-        self.training_dock = QDockWidget("Training", self)
-        self.training_dock.setObjectName("training_dock")
-        self.training_dock.setWidget(scroll)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
-        # The centre (latent plane) matters most: the data panel gets at most ~36% of the width.
-        data_width = self.data_panel.preferred_width() + 4
-        data_width = min(data_width, int(0.36 * self.width()))
-        self.resizeDocks([self.data_dock], [data_width], Qt.Orientation.Horizontal)
+        scroll.setMinimumWidth(panel.minimumSizeHint().width())
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(scroll)
+        return dock
 
     def _make_menus(self) -> None:
         data, panel = self.data_panel, self.training_panel
@@ -216,6 +212,8 @@ class MainWindow(QMainWindow):
         menu.addActions([self.latent_tab.thumbnails_action, self.latent_tab.background_action])
         menu.addSeparator()
         menu.addActions([self.data_dock.toggleViewAction(), self.training_dock.toggleViewAction()])
+        self.help = HelpMenu(self)
+        self.help.add_to(self.menuBar().addMenu("&Help"))
 
     def _make_status_bar(self) -> None:
         self.state_label = QLabel()
@@ -228,6 +226,9 @@ class MainWindow(QMainWindow):
         self.sessions.error_occurred.connect(lambda message: self._show_error(message))
         self.exports.error_occurred.connect(lambda message: self._show_error(message))
         self.exports.written.connect(self._on_file_written)
+        self.interpolation_view.written.connect(self._on_file_written)
+        self.interpolation_view.error_occurred.connect(lambda message: self._show_error(message))
+        self.sweep_view.written.connect(self._on_file_written)
         run.snapshot_changed.connect(self._on_snapshot_changed)
         run.state_changed.connect(self._on_state_changed)
         run.settings_changed.connect(self._on_settings_changed)
@@ -238,8 +239,9 @@ class MainWindow(QMainWindow):
         self.run_history_view.load_requested.connect(run.load_weights)
         glyphs.glyphs_reset.connect(self._update_title)
         glyphs.modified_changed.connect(self._on_modified_changed)
+        glyphs.path_changed.connect(self._update_title)
         self.interpolation_view.path_changed.connect(self._on_interpolation_path_changed)
-        self.tabs.currentChanged.connect(self._on_current_tab_changed)
+        self.tabs.view_changed.connect(self._on_current_view_changed)
         self.vae_panel.ellipses_toggled.connect(scatter.set_ellipses_visible)
         self.vae_panel.samples_changed.connect(scatter.set_samples)
 
@@ -249,9 +251,9 @@ class MainWindow(QMainWindow):
         """An unexplained orange line on a new user's plane would only puzzle them."""
         self.latent_scatter.set_path(codes if self._path_wanted else None)
 
-    @Slot(int)
-    def _on_current_tab_changed(self, _index: int) -> None:
-        showing = self.tabs.currentWidget().widget() is self.interpolation_view
+    @Slot()
+    def _on_current_view_changed(self) -> None:
+        showing = self.tabs.current_view() is self.interpolation_view
         if showing and not self._path_wanted:
             self._path_wanted = True
             self._on_interpolation_path_changed(self.interpolation_view.path)
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
             self._readouts.flush()  # show the epoch the run paused or ended at, now
             self.loss_plot.flush()
         if state == "running":
+            self.loss_plot.set_running()
             self.message_area.hide()  # a new attempt: the last error no longer applies
         self._show_run_summary()
 
@@ -318,9 +321,14 @@ class MainWindow(QMainWindow):
     def _on_modified_changed(self, _modified: bool) -> None:
         self._update_title()
 
+    @Slot()
     def _update_title(self) -> None:
-        mark = " *" if self.glyph_set.modified else ""
-        self.setWindowTitle(f"Autoencoder Lab — {self.glyph_set.name}{mark}")
+        """The file's name once the set has one (after Save As, the set's internal name was
+        still shown), else the set's name."""
+        glyphs = self.glyph_set
+        shown = Path(glyphs.path).name if glyphs.path else glyphs.name
+        mark = " *" if glyphs.modified else ""
+        self.setWindowTitle(f"Autoencoder Lab — {shown}{mark}")
 
     # --- settings and closing -------------------------------------------------------------------
     def _initial_set(self) -> tuple[Dataset, str | None]:
@@ -337,9 +345,11 @@ class MainWindow(QMainWindow):
         return load_builtin(DEFAULT_SET), None
 
     def _fit_to_screen(self) -> None:
-        """1400x900, or the screen's free area if smaller (there is no saved geometry yet)."""
+        """1400x900 or nine tenths of a larger screen, the whole free area of a smaller one
+        (there is no saved geometry yet)."""
         area = self.screen().availableGeometry()
-        self.resize(min(1400, area.width()), min(900, area.height()))
+        width, height = area.width(), area.height()
+        self.resize(min(width, max(1400, width * 9 // 10)), min(height, max(900, height * 9 // 10)))
 
     def _restore_window(self) -> None:
         geometry = self._store.value("window/geometry")

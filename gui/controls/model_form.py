@@ -107,7 +107,7 @@ class ModelForm(QGroupBox):
         noise.addWidget(self.noise_combo, 1)
         noise.addWidget(self.noise_spin)
         form.addRow("Noise (DAE)", noise)
-        form.addRow("Noisy copies per epoch", self.noise_copies_spin)
+        form.addRow("Noisy copies", self.noise_copies_spin)
         form.addRow("Init seed", self.init_seed_spin)
         controller.settings_changed.connect(self._on_settings_changed)
         controller.state_changed.connect(self._on_state_changed)

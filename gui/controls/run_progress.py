@@ -15,6 +15,7 @@ from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
 from gui.widgets.rate_limit import RateLimit
 
+ENDED = ("finished", "stopped", "failed")  # run states after which the run is complete
 READOUT_MS = 100  # the progress bar and speed are refreshed at most 10 times a second
 # Epochs per second; 0 trains as fast as the machine can. Pacing never changes a run's result.
 SPEEDS = {0.0: "full speed", 1000.0: "1000 epochs/s", 300.0: "300 epochs/s",
@@ -40,6 +41,7 @@ class RunProgress(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setToolTip("Epochs trained out of the epoch limit.")
         self.speed_label = QLabel(" ")
+        self.speed_label.setWordWrap(True)  # an ended run's reason is a sentence
         self.pace_combo = QComboBox()
         for pace, text in SPEEDS.items():
             self.pace_combo.addItem(text, pace)
@@ -84,12 +86,19 @@ class RunProgress(QWidget):
         snapshot = self._run.snapshot
         if snapshot is None:
             return
-        epochs = self._run.settings.epochs
+        epochs, state = self._run.settings.epochs, self._run.state
+        text = f"{snapshot.steps_per_second:,.0f} steps/s" if snapshot.steps_per_second else ""
+        if state in ENDED:
+            # A run that ended early is complete: a bar left at 239 / 5000 looked stuck.
+            self.progress_bar.setMaximum(max(snapshot.epoch, 1))
+            self.progress_bar.setValue(max(snapshot.epoch, 1))
+            self.progress_bar.setFormat(f"{state} at epoch {snapshot.epoch}")
+            self.speed_label.setText(snapshot.message or text or " ")
+            return
         self.progress_bar.setMaximum(max(epochs, snapshot.epoch))
         self.progress_bar.setValue(snapshot.epoch)
         self.progress_bar.setFormat(f"epoch {snapshot.epoch} / {epochs}")
-        text = f"{snapshot.steps_per_second:,.0f} steps/s" if snapshot.steps_per_second else ""
-        if self._run.state == "running" and snapshot.elapsed > 0 and snapshot.epoch > 0:
+        if state == "running" and snapshot.elapsed > 0 and snapshot.epoch > 0:
             rate = snapshot.epoch / snapshot.elapsed  # epochs per second, all runs together
             if self._run.settings.pace > 0:
                 rate = min(rate, self._run.settings.pace)

@@ -75,7 +75,7 @@ class TrainingForm(QGroupBox):
         self.noise_seed_spin.valueChanged.connect(self._on_noise_seed_changed)
         form.addRow("Optimizer", self.optimizer_combo)
         form.addRow("Learning rate", self.lr_spin)
-        form.addRow("Learning-rate schedule", self.schedule_combo)
+        form.addRow("LR schedule", self.schedule_combo)
         form.addRow("Batch size", self.batch_spin)
         form.addRow("Epochs", self.epochs_spin)
         form.addRow(self.stop_check)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -50,10 +51,18 @@ class TrainingPanel(QWidget):
         self.run_progress = RunProgress(controller)
         self.model_form = ModelForm(controller)
         self.training_form = TrainingForm(controller)
+        # The settings are set before a run and read rarely: as two tabs under the Run box they
+        # fit a 768 px high screen without scrolling (stacked, they needed ~1000 px).
+        self.settings_tabs = QTabWidget()
+        self.settings_tabs.setDocumentMode(True)
+        for form in (self.training_form, self.model_form):
+            self.settings_tabs.addTab(form, form.title())
+            form.setTitle("")  # the tab says it
+            form.setFlat(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._make_run_box())
-        layout.addWidget(self.model_form)
-        layout.addWidget(self.training_form)
+        layout.addWidget(self.settings_tabs)
         layout.addStretch(1)
         # The controls the tests drive by name, as before the forms had modules of their own.
         progress, model, training = self.run_progress, self.model_form, self.training_form

@@ -34,7 +34,6 @@ from gui.data.glyph_gallery import GlyphGallery
 from gui.data.glyph_set import GlyphSet
 from gui.data.image_import import ImportDialog, ImportOptions
 from gui.data.pixel_editor import PixelEditor
-from gui.widgets.flow_layout import FlowLayout
 
 # The gallery makes a widget per glyph: above this many (scikit-learn's 1797 digits fit) a set is
 # refused with a pointer to the command line until the gallery becomes a model/view list.
@@ -129,14 +128,18 @@ class DataPanel(QWidget):
         self.delete_button.clicked.connect(self._on_delete_clicked)
         self.clear_button.clicked.connect(self._on_clear_clicked)
 
-        # With the glyph buttons in two rows, this row sets the panel's width; on a narrow
-        # screen it wraps rather than make the dock scroll sideways.
-        actions = (self.open_action, self.import_action, self.save_action, self.save_as_action)
-        top = self._tool_row = FlowLayout(
-            (QLabel("Data set:"), self.set_combo, *map(_tool_button, actions)), spacing=4
-        )
-        # Two rows under the editor: what to do with this glyph, then clearing and undo. In one
-        # row the seven buttons made the panel ~690 px wide and the window's dock clipped it.
+        # The set on one row, the file buttons sharing the next: at the ~290 px a laptop
+        # screen gives the panel, one flowing row left "Save As…" alone on a line.
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Data set:"))
+        chooser.addWidget(self.set_combo, 1)
+        files = QHBoxLayout()
+        files.setSpacing(4)
+        for action in (self.open_action, self.import_action, self.save_action, self.save_as_action):
+            button = _tool_button(action)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            files.addWidget(button)
+        # Two rows under the editor: what to do with this glyph, then clearing and undo.
         glyph_buttons = QVBoxLayout()
         glyph_buttons.setSpacing(4)
         for buttons in (
@@ -147,22 +150,26 @@ class DataPanel(QWidget):
             for button in buttons:
                 row.addWidget(button)
             glyph_buttons.addLayout(row)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.glyph_label)
-        right_layout.addWidget(self.editor, 1)
-        right_layout.addLayout(glyph_buttons)
-        splitter = QSplitter()
-        splitter.addWidget(self.gallery)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.glyph_label)
+        editor_layout.addWidget(self.editor, 1)
+        editor_layout.addLayout(glyph_buttons)
+        # The gallery above the editor: side by side, a narrow panel gave each a thin column
+        # and left most of the panel empty around a 5x7 editor.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.gallery)
+        self.splitter.addWidget(editor)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(chooser)
+        layout.addLayout(files)
         layout.addWidget(self.status_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
         glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
         glyph_set.current_changed.connect(self._on_current_changed)
@@ -251,12 +258,6 @@ class DataPanel(QWidget):
             return False
         self._show_set()  # the file shown may have changed even if nothing was modified
         return True
-
-    def preferred_width(self) -> int:
-        """The width that keeps the tool row on one line (the window sizes its dock to it)."""
-        margins = self.layout().contentsMargins()
-        row = self._tool_row.sizeHint().width() + margins.left() + margins.right()
-        return max(row, self.minimumSizeHint().width())
 
     def maybe_save(self) -> bool:
         """For the window's closeEvent: True when nothing unsaved would be lost."""

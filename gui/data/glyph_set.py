@@ -25,6 +25,7 @@ class GlyphSet(QObject):
     glyphs_reset = Signal()  # glyphs added/removed/renamed/reordered or whole set replaced
     current_changed = Signal(int)  # the selected glyph (never -1: a set keeps at least one glyph)
     modified_changed = Signal(bool)
+    path_changed = Signal(str)  # saved to another file (Save As): the file's path
 
     def __init__(self, dataset: Dataset, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -93,8 +94,10 @@ class GlyphSet(QObject):
         if target is None:
             raise ValueError(f"the set {self._name!r} has no file yet; give a path to save it")
         save_json(self.dataset(), target)
-        self._path = target
+        moved, self._path = target != self._path, target
         self.undo_stack.setClean()
+        if moved:
+            self.path_changed.emit(target)
 
     def __len__(self) -> int:
         return len(self._images)

@@ -42,7 +42,8 @@ class PixelEditor(QWidget):
         glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
 
     def sizeHint(self) -> QSize:
-        return QSize(360, 360)
+        """Room for ~40 px cells of a 5x7 glyph: the gallery above it gets the rest."""
+        return QSize(240, 240)
 
     # ---- geometry --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from engine.data.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
 from gui.plots.glyph_points import GlyphPoints
+from gui.plots.label_layout import label_anchors, place_labels
 from gui.plots.latent_plane import (
     Projection,
     class_brushes,
@@ -44,6 +45,11 @@ PICK_RADIUS = 12  # screen pixels: a click this close to a point selects its gly
 CROWDED = 200  # more glyphs than this get smaller symbols
 TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
+LABEL_INTERVAL_MS = 200  # word labels are re-placed at most 5 times a second (they move live)
+LABEL_GAP = 4  # pixels between a word label and its point
+DOT_SIZE = 7  # pixels: the point drawn for a glyph with a word label
+# Half the size (pixels) of each marker, and the selection ring's: labels keep clear of them.
+PROBE_SIZE, SELECTED_SIZE, GENERATOR_SIZE = 20, 30, 26
 
 
 class _LatentViewBox(StickyViewBox):
@@ -104,9 +110,13 @@ class LatentScatter(pg.PlotWidget):
         self._background.setZValue(-10)
         self._background.setVisible(False)
         self._points = GlyphPoints()
-        self._selected_item = GlyphPoints(symbol="o", size=30, pen=SELECTED_PEN)
-        self._probe_item = GlyphPoints(symbol="star", size=20, pen=pg.mkPen("k"), brush=PROBE_BRUSH)
-        self._generator_item = GlyphPoints(symbol="crosshair", size=26, pen=GENERATOR_PEN)
+        self._selected_item = GlyphPoints(symbol="o", size=SELECTED_SIZE, pen=SELECTED_PEN)
+        self._probe_item = GlyphPoints(
+            symbol="star", size=PROBE_SIZE, pen=pg.mkPen("k"), brush=PROBE_BRUSH
+        )
+        self._generator_item = GlyphPoints(
+            symbol="crosshair", size=GENERATOR_SIZE, pen=GENERATOR_PEN
+        )
         self._path: np.ndarray | None = None  # (k, L) interpolation path codes
         self._samples: np.ndarray | None = None  # (m, L) prior samples
         self._ellipses: tuple[np.ndarray, np.ndarray] | None = None  # mu, sigma (n, L) each
@@ -128,10 +138,17 @@ class LatentScatter(pg.PlotWidget):
         for z, item in enumerate((self._selected_item, self._probe_item, self._generator_item)):
             item.setZValue(5 + z)
             self._view.addItem(item, ignoreBounds=True)
+        # The star marks where the editor's glyph encodes: on the selected glyph's own point.
+        # Under the points, the glyph's letter is drawn over it and stays readable.
+        self._probe_item.setZValue(-1)
+        self._label_timer = QTimer(self, singleShot=True, interval=LABEL_INTERVAL_MS)
+        self._label_timer.timeout.connect(self.place_labels)
+        self._label_sizes = np.zeros((0, 2))  # (n, 2) pixel width, height of each word label
         self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_INTERVAL_MS)
         self._background_timer.timeout.connect(self._on_background_timeout)
         self._view.sigRangeChanged.connect(self._on_range_changed)
         self._view.picked.connect(self._on_picked)
+        self._view.sigResized.connect(self._schedule_labels)
         self._set_axis_labels()
         self.setToolTip(
             "Each glyph sits where the encoder puts it.\n"
@@ -262,6 +279,12 @@ class LatentScatter(pg.PlotWidget):
         symbols = label_symbols(labels)
         self._label_symbols = "o" if symbols is None else symbols
         self._text_items = text_labels(self._view, labels) if symbols is None else []
+        self._label_sizes = np.array(
+            [
+                [item.boundingRect().width(), item.boundingRect().height()]
+                for item in self._text_items
+            ]
+        ).reshape(-1, 2)
         self._show_text_labels()
         self._brushes = class_brushes(labels)
         images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
@@ -272,6 +295,7 @@ class LatentScatter(pg.PlotWidget):
         every Qt call in a snapshot's redraw is taken from the training thread)."""
         for item in self._text_items:
             item.setVisible(not self._thumbnails)
+        self._schedule_labels()
 
     def _redraw_points(self) -> None:
         n = len(self._plane)
@@ -282,7 +306,7 @@ class LatentScatter(pg.PlotWidget):
         if self._thumbnails:
             symbols, size = self._thumbnail_symbols, 16 if crowded else 26
         elif self._text_items or self._label_symbols == "o":
-            symbols, size = "o", 7
+            symbols, size = "o", DOT_SIZE
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
         self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
@@ -291,6 +315,56 @@ class LatentScatter(pg.PlotWidget):
         if self._text_items:  # long labels beside the points (none when labels are symbols)
             for item, px, py in zip(self._text_items, x, y, strict=True):
                 item.setPos(px, py)
+            self._schedule_labels()
+
+    # --- word labels ----------------------------------------------------------------------------
+    def _schedule_labels(self) -> None:
+        if self._text_items and not self._label_timer.isActive():
+            self._label_timer.start()
+
+    @Slot()
+    def place_labels(self) -> None:
+        """Put each word label beside its point where it overlaps no other label and no marker;
+        hide those with no room (`gui.plots.label_layout`). Rate-limited by `_schedule_labels`:
+        the labels move with their points on every snapshot, only their sides are chosen here."""
+        items, n = self._text_items, len(self._plane)
+        if not items or n != len(items) or self._thumbnails:
+            return
+        screen = self._to_screen(self._plane)  # (n, 2)
+        markers = []
+        selected = self._selected if self._selected is not None and self._selected < n else None
+        if selected is not None:
+            markers.append((screen[selected], SELECTED_SIZE))
+        for code, size in ((self._probe, PROBE_SIZE), (self._generator, GENERATOR_SIZE)):
+            if code is not None and len(code) == self._projection.latent:
+                markers.append((self._to_screen(self._projection.to_plane(code))[0], size))
+        avoid = np.array([[x - s / 2, y - s / 2, x + s / 2, y + s / 2] for (x, y), s in markers])
+        # Nor over another glyph's dot: "queasy •smile" read as the dot's label.
+        finite = screen[np.isfinite(screen).all(axis=1)]  # (m, 2)
+        dots = np.concatenate([finite - DOT_SIZE / 2, finite + DOT_SIZE / 2], axis=1)  # (m, 4)
+        avoid = np.concatenate([avoid.reshape(-1, 4), dots])
+        gaps = np.full(n, float(LABEL_GAP))
+        if selected is not None:  # clear of the ring and the star on its own point
+            gaps[selected] = max(SELECTED_SIZE, PROBE_SIZE) / 2 + 1
+        place = place_labels(screen, self._label_sizes, gaps, avoid, selected)
+        anchors = label_anchors(self._label_sizes, gaps, place).tolist()
+        for item, side, anchor in zip(items, place.tolist(), anchors, strict=True):
+            if side >= 0 and (item.anchor[0], item.anchor[1]) != tuple(anchor):
+                item.setAnchor(anchor)
+            item.setVisible(side >= 0)
+
+    def _to_screen(self, plane: np.ndarray) -> np.ndarray:
+        """Plane points (k, 2) -> the view's pixels (k, 2), y down."""
+        rect = self._view.viewRect()
+        width, height = max(rect.width(), 1e-12), max(rect.height(), 1e-12)
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = (plane[:, 0] - rect.left()) / width * self._view.width()
+            y = (rect.bottom() - plane[:, 1]) / height * self._view.height()
+        return np.column_stack([x, y])
+
+    def label_rects(self) -> list[QRectF | None]:
+        """Each word label's rectangle in scene pixels, None where hidden (for tests)."""
+        return [item.sceneBoundingRect() if item.isVisible() else None for item in self._text_items]
 
     def _redraw_markers(self) -> None:
         def place(item: GlyphPoints, code: np.ndarray | None) -> None:
@@ -307,6 +381,7 @@ class LatentScatter(pg.PlotWidget):
             place(self._selected_item, None)
         place(self._probe_item, self._probe)
         place(self._generator_item, self._generator)
+        self._schedule_labels()
 
     def _on_plane(self, codes: np.ndarray | None) -> np.ndarray | None:
         """Codes (k, L) -> plane points (k, 2); None if they do not fit this latent space."""
@@ -365,6 +440,7 @@ class LatentScatter(pg.PlotWidget):
     @Slot()
     def _on_range_changed(self) -> None:
         self._schedule_background()
+        self._schedule_labels()  # zoomed in: room for labels that were hidden
 
     # --- picking ----------------------------------------------------------------------------------
     @Slot(QPointF, bool)

@@ -26,6 +26,10 @@ REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
 # curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
 ROOM_AHEAD = 0.5
 TINY = 1e-12  # log axes cannot show 0
+# Room before epoch 0, as a fraction of the last epoch shown: more than pyqtgraph's auto range
+# padding (at most 0.1), so the sticky view keeps the range this leaves.
+EPOCH_MARGIN = 0.12
+AXIS_WIDTH = 60  # pixels of every y axis of both plots, so their epochs line up on screen
 MAX_EXTRA_DECADES = 10  # the loss axis gets ticks at most this far beyond the data
 LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two labels overlap
 # Mantissas to label in each decade, densest first: 1..9, then 1-2-5, then 1-3 (two labels in a
@@ -39,11 +43,38 @@ KEY_VAE = (
 )
 
 
+class _EpochsFromZero(pg.ViewBox):
+    """Every x range the auto range sets starts at most EPOCH_MARGIN of its right end below
+    epoch 0. The sticky auto range leaves room on the side the data left through, and the
+    padding of a run shown from 0..1 leaves through epoch 0: the view reached 2800 epochs below
+    0. Epochs never go there; the room belongs ahead. (After StickyViewBox in `_EpochView`'s
+    bases, it clamps the range that view settles on.)"""
+
+    def setRange(
+        self,
+        rect=None,
+        xRange=None,
+        yRange=None,
+        padding=None,
+        update=True,
+        disableAutoRange=True,
+    ) -> None:
+        if rect is None and xRange is not None and padding == 0:
+            low, high = xRange
+            xRange = (max(low, -EPOCH_MARGIN * max(high, 1.0)), high)
+        super().setRange(rect, xRange, yRange, padding, update, disableAutoRange)
+
+
+class _EpochView(StickyViewBox, _EpochsFromZero):
+    """The loss plot's view: a sticky auto range over epochs that start at 0."""
+
+
 class LossPlot(pg.GraphicsLayoutWidget):
     """Loss (log y) above, wrong pixels below (max left, total right), over the same epochs.
 
     The two plots are not x-linked: linked view boxes switch off each other's auto range in
-    pyqtgraph 0.14 when one is resized, and both auto-range to the same epochs anyway.
+    pyqtgraph 0.14 when one is resized. The wrong-pixel plot copies the loss plot's epochs
+    instead (their own auto ranges padded differently: -171..4279 above -179..4285 below).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -51,7 +82,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.setMinimumHeight(180)
         self.loss_plot = self.addPlot(
-            row=0, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD, grow_y=ROOM_AHEAD)
+            row=0, col=0, viewBox=_EpochView(grow_x=ROOM_AHEAD, grow_y=ROOM_AHEAD)
         )
         self.wrong_plot = self.addPlot(row=1, col=0, viewBox=StickyViewBox(grow_x=ROOM_AHEAD))
         self.loss_plot.setLogMode(y=True)
@@ -65,6 +96,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._loss_range = (1.0, 1.0)  # the smallest and largest loss shown, for the tick labels
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
+        self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
+        self._settled = False  # True once no run goes (`flush`): every redraw fits tightly
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
             live_axes(plot)
@@ -102,6 +135,18 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.total_curve.setClipToView(True)
         self.total_view.addItem(self.total_curve)
         self.wrong_plot.getViewBox().sigResized.connect(self._on_wrong_view_resized)
+        # The epochs below follow the loss plot's: one x range for both, zoomed from the top.
+        self.wrong_plot.enableAutoRange(x=False)
+        self.wrong_plot.setMouseEnabled(x=False)
+        self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_epochs_shown_changed)
+        # The loss plot gets an empty right axis as wide as the wrong plot's "all" axis: with
+        # the same x range, epoch 2000 was drawn 25 px apart in the two plots.
+        self.loss_plot.showAxis("right")
+        self.loss_plot.getAxis("right").setStyle(showValues=False)
+        self.loss_plot.getAxis("right").setPen(None)  # room only: no line, no ticks
+        for plot in (self.loss_plot, self.wrong_plot):
+            for side in ("left", "right"):
+                plot.getAxis(side).setWidth(AXIS_WIDTH)
         self.ci.layout.setRowStretchFactor(0, 1)
         self.ci.layout.setRowStretchFactor(1, 1)
         self.setToolTip(
@@ -126,8 +171,17 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     def flush(self) -> None:
         """Draw a waiting snapshot now and fit the curves tightly (the run paused or ended: show
-        where it stopped, without the room left for epochs to come)."""
+        where it stopped, without the room left for epochs to come). The run's last snapshot
+        may come a moment after its end: it is fitted too, until `set_running`."""
+        self._settled = True
         self._rate.flush()
+        self._fit()
+
+    def set_running(self) -> None:
+        """A run goes: leave room for the epochs to come instead of fitting every redraw."""
+        self._settled = False
+
+    def _fit(self) -> None:
         for plot in (self.loss_plot, self.wrong_plot):
             plot.getViewBox().fit()
 
@@ -135,6 +189,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         snapshot = self._snapshot
         history = snapshot.history
         epoch = history["epoch"]
+        last = int(epoch[-1]) if len(epoch) else -1
+        restarted = last < self._last_epoch  # Reset, a new set, a loaded model: start afresh
+        self._last_epoch = last
         variational = snapshot.logvar is not None
         if variational != self._variational:
             self._show_vae_terms(variational)
@@ -151,6 +208,22 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.total_view.setYRange(0, max(1.0, float(history["total_wrong"].max(initial=0))))
         self.best_line.setVisible(len(epoch) > 1)
         self.best_line.setValue(snapshot.best_epoch)
+        if restarted:
+            self._show_from_start(last)
+        elif self._settled:
+            self._fit()
+
+    def _show_from_start(self, last: int) -> None:
+        """The epochs of a run that starts again from 0..1 (or its last epoch): the old run's
+        range left a lone point at the edge of -1000..5000 after Reset."""
+        view = self.loss_plot.getViewBox()
+        if last <= 1:
+            view.setXRange(0, 1, padding=0)  # one point: no span to fit (the sticky auto
+        for plot in (self.loss_plot, self.wrong_plot):  # range keeps it until data leave it)
+            plot.getViewBox().enableAutoRange(y=True)
+        view.enableAutoRange(x=True)
+        if last > 1:
+            view.fit()
 
     def _label_decades(self, low: float, high: float) -> None:
         """Label as many of 1, 2, ... 9 x 10^k as fit LABEL_GAP pixels apart: 1..9 in a tall or
@@ -208,6 +281,12 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.kl_curve.setVisible(on)
         key = KEY_VAE if on else KEY_AE
         self.loss_plot.setTitle(key, size="8pt")
+
+    @Slot()
+    def _on_epochs_shown_changed(self) -> None:
+        """The wrong-pixel plot shows the same epochs."""
+        low, high = self.loss_plot.getViewBox().viewRange()[0]
+        self.wrong_plot.setXRange(low, high, padding=0)
 
     @Slot()
     def _on_wrong_view_resized(self) -> None:

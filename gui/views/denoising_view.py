@@ -56,6 +56,7 @@ class DenoisingView(QWidget):
         self.kind_combo = QComboBox()
         for key in NOISES:
             self.kind_combo.addItem(NOISE_LABELS[key], key)
+        self.kind_combo.setToolTip("The kind of noise put on the glyphs before they are denoised")
         self.level_slider = QSlider(Qt.Orientation.Horizontal)
         self.level_slider.setRange(0, int(MAX_LEVEL * LEVEL_STEPS))
         self.level_slider.setPageStep(5)

@@ -30,6 +30,7 @@ from gui.data.glyph_set import GlyphSet
 
 FRAME = QColor(150, 150, 150)
 NO_POINT = "Click or drag on the latent plane to decode a point."
+ORIGIN = "the origin. Click the plane for another point."
 
 
 class GlyphView(QWidget):
@@ -98,6 +99,9 @@ class GeneratorCanvas(QWidget):
         self.nearest_view.setToolTip("The training glyph closest to the thresholded output.")
         self.nearest_label = QLabel("")
         self.nearest_label.setWordWrap(True)
+        self.nearest_label.setToolTip(
+            "The training glyph closest to the thresholded output, and how many pixels differ."
+        )
         self.add_button = QPushButton("Add to set")
         self.add_button.setEnabled(False)
         self.add_button.setToolTip(
@@ -148,7 +152,11 @@ class GeneratorCanvas(QWidget):
 
     # --- internals --------------------------------------------------------------------------------
     def _redecode(self) -> None:
+        """Decode the chosen point; before any is chosen, the origin (the centre of a VAE's
+        prior), so the generator shows what it does rather than two empty frames."""
         snapshot, dataset, code = self._snapshot, self._dataset, self._code
+        if snapshot is not None and code is None:
+            code = np.zeros(snapshot.model.latent)
         if snapshot is None or dataset is None or code is None:
             self._grey = None
             self.grey_view.set_image(None)
@@ -163,14 +171,13 @@ class GeneratorCanvas(QWidget):
         self.grey_view.set_image(self._grey)
         self.binary_view.set_image((self._grey >= THRESHOLD).astype(np.float32))
         shown = ", ".join(f"{v:.2f}" for v in code[:8]) + (", ..." if len(code) > 8 else "")
-        self.code_label.setText(f"z = ({shown})")
+        self.code_label.setText(f"z = ({shown})" + (f", {ORIGIN}" if self._code is None else ""))
         found, distances = nearest_glyphs(self._grey.reshape(1, -1), dataset.images)
         index, distance = int(found[0]), int(distances[0])
         self.nearest_view.set_image(dataset.image(index))
         pixels = "pixel differs" if distance == 1 else "pixels differ"
         self.nearest_label.setText(
-            f"Nearest training glyph: <b>{dataset.labels[index]}</b><br>"
-            f"{distance} {pixels} (thresholded)"
+            f"Nearest glyph: <b>{dataset.labels[index]}</b><br>{distance} {pixels}"
         )
         self.add_button.setEnabled(True)
 

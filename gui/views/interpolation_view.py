@@ -98,6 +98,8 @@ class InterpolationView(QWidget):
     """Two glyphs, K frames between their codes, an animation and the strip as a PNG."""
 
     path_changed = Signal(object)  # np.ndarray (K, L) codes of the path, or None to hide it
+    written = Signal(str)  # the path of an exported strip
+    error_occurred = Signal(str)  # a sentence: the strip could not be written
 
     def __init__(self, run: RunController, glyph_set: GlyphSet, parent: QWidget | None = None):
         super().__init__(parent)
@@ -113,6 +115,8 @@ class InterpolationView(QWidget):
         for combo in (self.start_combo, self.end_combo):
             combo.setMaxVisibleItems(20)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.start_combo.setToolTip("The glyph the path starts from (its code is frame 1)")
+        self.end_combo.setToolTip("The glyph the path ends at (its code is the last frame)")
         self.frames_spin = QSpinBox()
         self.frames_spin.setRange(2, MAX_FRAMES)
         self.frames_spin.setValue(DEFAULT_FRAMES)
@@ -121,10 +125,12 @@ class InterpolationView(QWidget):
         self.play_button.setCheckable(True)
         self.play_button.setToolTip("Animate the frames in the large view (again and again)")
         self.export_button = QPushButton("Export strip PNG…")
+        self.export_button.setToolTip("Save every frame side by side as one PNG image")
         self.add_button = QPushButton("Add frame to set")
         self.add_button.setToolTip("Append the frame shown large to the glyph set")
         self.path_check = QCheckBox("Show path on the latent plot")
         self.path_check.setChecked(True)
+        self.path_check.setToolTip("Draw the path's codes as an orange line on the latent plane")
         self.canvas = QLabel()
         self.canvas.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.canvas.setMinimumSize(CANVAS_SIDE + 20, CANVAS_SIDE + 20)
@@ -269,8 +275,14 @@ class InterpolationView(QWidget):
         if self.frames is None:
             return
         path = self._ask_save_path()
-        if path:
+        if not path:
+            return
+        try:
             self.export_strip(path)
+        except OSError as error:
+            self.error_occurred.emit(f"Could not write {path}: {error.strerror or error}.")
+            return
+        self.written.emit(path)
 
     @Slot()
     def _on_add_clicked(self) -> None:

@@ -35,6 +35,7 @@ from gui.widgets.rate_limit import RefreshThrottle
 
 DATA_DEBOUNCE_MS = 300  # refit once a burst of pixel edits has settled
 REFRESH_MS = 500  # two planes and a table of up to 1797 rows: at most twice a second
+PLANE_MIN_HEIGHT = 160  # pixels: both planes and the summary fit a 768 px high laptop screen
 
 
 class _FitSignals(QObject):
@@ -99,8 +100,9 @@ class PCAView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         planes = QSplitter(Qt.Orientation.Vertical)
-        planes.addWidget(self.pca_scatter)
-        planes.addWidget(self.ae_scatter)
+        for scatter in (self.pca_scatter, self.ae_scatter):
+            scatter.setMinimumHeight(PLANE_MIN_HEIGHT)
+            planes.addWidget(scatter)
         scores = QWidget()
         scores_layout = QVBoxLayout(scores)
         scores_layout.setContentsMargins(0, 0, 0, 0)

@@ -167,6 +167,7 @@ class SweepView(QWidget):
     """Controls above, one plot per noise kind below."""
 
     sweep_finished = Signal(str)  # "finished", "cancelled" or "failed", after the plots are drawn
+    written = Signal(str)  # the path of an exported CSV
 
     def __init__(self, run: RunController, glyph_set: GlyphSet, parent: QWidget | None = None):
         super().__init__(parent)
@@ -184,14 +185,23 @@ class SweepView(QWidget):
         self.kind_combo.addItem("all three", ALL_KINDS)
         for key in SWEEP_LEVELS:
             self.kind_combo.addItem(NOISE_LABELS[key], key)
+        self.kind_combo.setToolTip("Which noise to sweep over its levels, or all three in turn")
         self.repeats_spin = QSpinBox()
         self.repeats_spin.setRange(1, 100)
         self.repeats_spin.setValue(5)
         self.repeats_spin.setToolTip("Noisy copies of the whole set per level; error bars: std")
         self.run_button = QPushButton("Run sweep")
         self.cancel_button = QPushButton("Cancel")
+        self.run_button.setToolTip(
+            "Measure wrong pixels per glyph at each noise level for this model, a plain AE, "
+            "PCA and the Bayes bound (runs in the background)"
+        )
+        self.cancel_button.setToolTip("Stop the sweep after the level being measured")
         self.cancel_button.setEnabled(False)
         self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip(
+            "Save the measured rows (noise, level, method, mean and std of wrong pixels) as CSV"
+        )
         self.export_button.setEnabled(False)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, PROGRESS_STEPS)
@@ -354,6 +364,7 @@ class SweepView(QWidget):
             self.status_label.setText(f"Could not write {path}: {error.strerror or error}.")
             return
         self.status_label.setText(f"Wrote {len(self.rows)} rows to {path}.")
+        self.written.emit(path)
 
     def _ask_save_path(self) -> str:
         """The CSV file to write, or '' (tests override this to avoid the modal dialog)."""

@@ -65,6 +65,7 @@ class VAEInsightPanel(QWidget):
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, MAX_SAMPLES)
         self.count_spin.setValue(DEFAULT_SAMPLES)
+        self.count_spin.setToolTip("How many codes to draw from the prior and decode")
         self.sample_button = QPushButton("Sample from the prior")
         self.sample_button.setToolTip("Decode N codes drawn from N(0, I); each click draws anew")
         self.add_button = QPushButton("Add selected to set")

@@ -103,7 +103,7 @@ def test_clicking_the_latent_plane_shows_the_decoded_glyph(qtbot, window):
     expected = snapshot.model.decode(code[None, :])[0].reshape(7, 5)
     np.testing.assert_allclose(window.generator.grey_view.image, expected, rtol=1e-6)
     np.testing.assert_array_equal(window.generator.binary_view.image, expected >= 0.5)
-    assert "Nearest training glyph" in window.generator.nearest_label.text()
+    assert "Nearest glyph" in window.generator.nearest_label.text()
 
 
 def test_add_to_set_appends_the_generated_glyph(qtbot, window):
@@ -219,14 +219,14 @@ def test_the_model_readout_follows_a_new_set(window):
 
 
 def test_a_tab_is_one_line(window):
-    index = window.add_tab(QLabel("later"), "PCA")
+    later = QLabel("later")
+    index = window.add_tab(later, "PCA")
     assert window.tabs.tabText(0) == "Latent space"
     assert window.tabs.tabText(index) == "PCA"
-
-
-def test_the_data_dock_holds_the_whole_panel_on_a_1400_px_window(window):
-    # MainWindow gives the data dock the panel's minimum width, capped at 36% of the window.
-    assert window.data_panel.minimumSizeHint().width() + 4 <= int(0.36 * 1400)
+    inner = window.add_tab(QLabel("grouped"), "Inner", "Explore")
+    assert window.tabs.group("Explore").tabText(inner) == "Inner"
+    assert window.tabs.show_view(later) and window.tabs.current_view() is later
+    assert not window.tabs.show_view(QLabel("never added"))
 
 
 def test_the_generator_uses_the_engines_nearest_glyph(qtbot, window):
@@ -250,14 +250,12 @@ def test_every_tab_fits_a_1400_by_900_window(window, qtbot):
     its preferred height, and the PCA tab's plots asked for ~1000 pixels, which put its second
     plane below the fold."""
     window.resize(1400, 900)
-    for i in range(window.tabs.count()):
-        scroll = window.tabs.widget(i)
-        tab = scroll.widget()  # each tab sits in a scroll area
-        title = window.tabs.tabText(i)
+    for title, page in window.tabs.views():
+        tab = page.view  # each view sits in a scroll area of its own
         assert tab.minimumSizeHint().width() <= 500, title
-        window.tabs.setCurrentIndex(i)
-        qtbot.waitUntil(lambda scroll=scroll: scroll.widget().height() > 0)
-        assert tab.height() <= scroll.viewport().height(), title
+        window.tabs.show_view(tab)
+        qtbot.waitUntil(lambda tab=tab: tab.height() > 0)
+        assert tab.height() <= page.viewport().height(), title
     # The VAE tab's controls show only for a VAE; they must fit as well.
     assert window.vae_panel.content.minimumSizeHint().width() <= 500
     window.pca_view.wait_for_fit()
@@ -277,8 +275,7 @@ def test_closing_lets_a_running_pca_fit_end_first(window, qtbot, monkeypatch):
         return result
 
     monkeypatch.setattr(gui.views.pca_view, "fit_pca", slow_fit)
-    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    window.tabs.setCurrentIndex(titles.index("PCA vs AE"))  # showing the tab starts a fit
+    window.tabs.show_view(window.pca_view)  # showing the tab starts a fit
     qtbot.waitUntil(lambda: not window.pca_view.wait_for_fit(0))  # it is running
     window.close()
     assert ended  # close returned only after the fit

@@ -67,7 +67,7 @@ def test_start_trains_until_the_stop_rule_and_reads_finished(qtbot, panel):
     assert run.snapshot.evaluation.max_wrong == 0  # the stop rule: every glyph exact
     assert run.snapshot.epoch > 0
     assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
-    assert f"epoch {run.snapshot.epoch} /" in panel.progress_bar.text()
+    assert panel.progress_bar.text() == f"finished at epoch {run.snapshot.epoch}"
 
 
 def test_pause_then_resume(qtbot, panel):
