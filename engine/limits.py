@@ -25,6 +25,7 @@ MAX_SIDE = 64  # widest and tallest glyph: the models and the editor are for sma
 MAX_GLYPHS = 1_000_000  # images in one set
 MAX_DATASET_VALUES = 256 * 1024**2  # pixels in a whole set (1 GiB as float32)
 MAX_JSON_BYTES = 1024**3  # a JSON set file (read glyph by glyph)
+MAX_TEXT_BYTES = 64 * 1024**2  # a .txt glyph file (read whole: the format is for readable sets)
 MAX_SESSION_JSON_BYTES = 256 * 1024**2  # a session's session.json (decoded whole)
 MAX_JSON_DEPTH = 32  # nesting of any JSON we read (our formats need at most 6)
 MAX_LABEL_CHARS = 1000  # one glyph label

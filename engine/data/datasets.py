@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import limits
 from engine.data.arrays import load_npy, load_npz
 from engine.data.dataset import (
     MAX_SIZE,
@@ -119,6 +120,10 @@ def load_dataset(spec: str) -> Dataset:
     if suffix == ".json":
         return load_json(path)
     if suffix == ".txt":
+        size = path.stat().st_size  # checked before the file is read whole
+        limits.check_count(
+            size, limits.MAX_TEXT_BYTES, "the file size in bytes", spec, DatasetError
+        )
         return _parse_glyph_text(read_text(path), path.stem, str(path))
     if suffix in FILE_LOADERS:
         return FILE_LOADERS[suffix](path)
@@ -185,6 +190,7 @@ def _parse_glyph_text(text: str, name: str, source: str) -> Dataset:
     width, height = size
     if not blocks:
         raise DatasetError(f"{source}: the set has no glyphs")
+    limits.check_count(len(blocks), limits.MAX_GLYPHS, "the number of glyphs", source, DatasetError)
     images = np.empty((len(blocks), height, width), np.float32)
     for index, (label, number, glyph_rows) in enumerate(blocks):
         if len(glyph_rows) != height:

@@ -77,3 +77,15 @@ def test_zip_member_sizes_come_from_the_directory():
         with pytest.raises(limits.LimitError, match=r"'session\.json' unpacks to 2 MiB"):
             limits.check_zip_member_sizes(zf, "s.session", limits={"session.json": 1_000_000})
         assert limits.check_zip_member_sizes(zf, "s.session") == 2_000_000
+
+
+def test_a_glyph_text_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from engine.data.datasets import DatasetError, format_glyph_text, load_builtin, load_dataset
+
+    file = tmp_path / "font.txt"
+    file.write_text(format_glyph_text(load_builtin("font5x7")))
+    assert len(load_dataset(str(file))) == 32  # control: under the limit it loads
+    monkeypatch.setattr(limits, "MAX_TEXT_BYTES", file.stat().st_size - 1)
+    monkeypatch.setattr("engine.data.datasets.read_text", lambda path: pytest.fail("read whole"))
+    with pytest.raises(DatasetError, match=r"font\.txt: the file size in bytes is [\d,]+; at most"):
+        load_dataset(str(file))

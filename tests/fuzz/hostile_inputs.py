@@ -33,7 +33,13 @@ from hypothesis import strategies as st
 from engine import Autoencoder, TrainConfig, Trainer, limits
 from engine.cli.commands import run_cli
 from engine.data.dataset_json import dataset_to_json, load_json, save_json
-from engine.data.datasets import Dataset, DatasetError, load_builtin
+from engine.data.datasets import (
+    Dataset,
+    DatasetError,
+    format_glyph_text,
+    load_builtin,
+    load_dataset,
+)
 from engine.limits import LimitError
 from engine.serialization import ModelFileError, load_model, save_model
 from engine.session import Session, SessionFileError, load_session, save_session
@@ -139,6 +145,7 @@ class Originals:
         save_json(small, folder / "set.json")
         self.set_text = (folder / "set.json").read_text()
         self.set_obj = json.loads(self.set_text)
+        self.glyph_text = format_glyph_text(small)  # the resources/*.txt format
         grey = Dataset("grey", 3, 2, ("a", "b"), np.linspace(0, 1, 12).reshape(2, 6))
         self.grey_obj = json.loads(json.dumps(dataset_to_json(grey)))
         model = Autoencoder(small.n_pixels, (8,), 2, seed=1)
@@ -201,6 +208,20 @@ def run_all(examples: int, seed: int | None = None) -> None:
         file = folder / "case.json"
         file.write_bytes(data)
         _check("data set (JSON bytes)", repr(data[:200]), lambda: load_json(file))
+
+    @common
+    @given(
+        st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=4),
+        st.none() | st.integers(0, 10**6),
+        st.sampled_from(["", "size 64x64\n", "= x\n" + "#" * 10**5, "\x00", "\ud800", "size 0x9"]),
+    )
+    def glyph_text_bytes(edits, cut, tail):
+        data = _corrupt(good.glyph_text.encode(), edits, cut) + tail.encode(
+            "utf-8", "surrogatepass"
+        )
+        file = folder / "case.txt"
+        file.write_bytes(data)
+        _check("data set (text bytes)", repr(data[:200]), lambda: load_dataset(str(file)))
 
     @common
     @given(
@@ -384,6 +405,7 @@ def run_all(examples: int, seed: int | None = None) -> None:
     for prop in (
         data_set_fields,
         data_set_bytes,
+        glyph_text_bytes,
         model_files,
         model_bytes,
         session_fields,
