@@ -45,3 +45,8 @@ PRESETS: dict[str, Preset] = {
     ),
     "vae": Preset(hidden=(64, 32), activation="tanh", epochs=5000, lr=0.005, stop_max_wrong_pixels=None),
 }  # fmt: skip
+
+
+def preset_for(kind: str, n_images: int, n_pixels: int) -> Preset:
+    """The defaults of `kind` for a set of `n_images` glyphs of `n_pixels` pixels each."""
+    return PRESETS[kind]
