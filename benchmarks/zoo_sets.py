@@ -125,6 +125,50 @@ def kanji_like(count: int = 32, side: int = 10, seed: int = 0) -> Dataset:
     return Dataset(f"kanji-like {side}x{side}", side, side, labels, np.asarray(glyphs))
 
 
+# The upper page (0x40..0x5F) of the HD44780 LCD character ROM, as most 5x7 LCD fonts draw it:
+# a 5x7 font of another hand than ours (our font5x7 is that ROM's lower page), rows top first.
+LCD_UPPER = {
+    '@': '.###. #...# ....# .##.# #.#.# #.#.# .###.',
+    'A': '.###. #...# #...# #...# ##### #...# #...#',
+    'B': '####. #...# #...# ####. #...# #...# ####.',
+    'C': '.###. #...# #.... #.... #.... #...# .###.',
+    'D': '###.. #..#. #...# #...# #...# #..#. ###..',
+    'E': '##### #.... #.... ####. #.... #.... #####',
+    'F': '##### #.... #.... ####. #.... #.... #....',
+    'G': '.###. #...# #.... #.### #...# #...# .####',
+    'H': '#...# #...# #...# ##### #...# #...# #...#',
+    'I': '.###. ..#.. ..#.. ..#.. ..#.. ..#.. .###.',
+    'J': '..### ...#. ...#. ...#. ...#. #..#. .##..',
+    'K': '#...# #..#. #.#.. ##... #.#.. #..#. #...#',
+    'L': '#.... #.... #.... #.... #.... #.... #####',
+    'M': '#...# ##.## #.#.# #.#.# #...# #...# #...#',
+    'N': '#...# #...# ##..# #.#.# #..## #...# #...#',
+    'O': '.###. #...# #...# #...# #...# #...# .###.',
+    'P': '####. #...# #...# ####. #.... #.... #....',
+    'Q': '.###. #...# #...# #...# #.#.# #..#. .##.#',
+    'R': '####. #...# #...# ####. #.#.. #..#. #...#',
+    'S': '.#### #.... #.... .###. ....# ....# ####.',
+    'T': '##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#..',
+    'U': '#...# #...# #...# #...# #...# #...# .###.',
+    'V': '#...# #...# #...# #...# #...# .#.#. ..#..',
+    'W': '#...# #...# #...# #.#.# #.#.# #.#.# .#.#.',
+    'X': '#...# #...# .#.#. ..#.. .#.#. #...# #...#',
+    'Y': '#...# #...# #...# .#.#. ..#.. ..#.. ..#..',
+    'Z': '##### ....# ...#. ..#.. .#... #.... #####',
+    '[': '###.. #.... #.... #.... #.... #.... ###..',
+    '\\': '..... #.... .#... ..#.. ...#. ....# .....',
+    ']': '..### ....# ....# ....# ....# ....# ..###',
+    '^': '..#.. .#.#. #...# ..... ..... ..... .....',
+    '_': '..... ..... ..... ..... ..... ..... #####',
+}  # fmt: skip
+
+
+def lcd_upper() -> Dataset:
+    """The LCD ROM's capitals: dense glyphs with close pairs (B D O Q, E F, P R, H M N)."""
+    images = [[c == "#" for c in rows.replace(" ", "")] for rows in LCD_UPPER.values()]
+    return Dataset("lcd-upper5x7", 5, 7, tuple(LCD_UPPER), np.asarray(images, np.float32))
+
+
 def digits_slice(count: int = 256) -> Dataset:
     """The first `count` of scikit-learn's 8x8 grey digits (all 1797 make a slow zoo)."""
     digits = load_builtin("digits")
@@ -134,6 +178,7 @@ def digits_slice(count: int = 256) -> Dataset:
 # name -> maker; the names are the zoo's row titles and its --sets choices.
 ZOO: dict[str, Callable[[], Dataset]] = {
     "font5x7": lambda: load_builtin("font5x7"),
+    "lcd-upper5x7": lcd_upper,
     "mono-upper5x7": lambda: _font_set("mono-upper5x7", UPPER, "DejaVu Sans Mono", 8, 5, 7),
     "mono-punct5x7": lambda: _font_set("mono-punct5x7", PUNCT, "DejaVu Sans Mono", 8, 5, 7),
     "sans-upper5x7": lambda: _font_set("sans-upper5x7", UPPER, "DejaVu Sans", 8, 5, 7),

@@ -23,6 +23,7 @@ class Preset:
     noise: str | None = None
     noise_copies: int = 1
     lr_schedule: str = "constant"
+    batch_size: int = 0  # 0: the whole set (times its noisy copies) in one batch
 
     def model_kwargs(self) -> dict[str, Any]:
         return {"hidden": self.hidden, "activation": self.activation}
@@ -34,11 +35,12 @@ class Preset:
             "stop_max_wrong_pixels": self.stop_max_wrong_pixels,
             "noise_copies": self.noise_copies,
             "lr_schedule": self.lr_schedule,
+            "batch_size": self.batch_size,
         }
 
 
 PRESETS: dict[str, Preset] = {
-    "ae": Preset(hidden=(64, 32), activation="tanh", epochs=5000, lr=0.01, stop_max_wrong_pixels=0),
+    "ae": Preset(hidden=(64, 32), activation="relu", epochs=5000, lr=0.01, stop_max_wrong_pixels=0),
     "dae": Preset(
         hidden=(128, 64), activation="relu", epochs=10000, lr=0.005, stop_max_wrong_pixels=None,
         noise="salt-pepper:0.1", noise_copies=16, lr_schedule="cosine",

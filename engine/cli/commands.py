@@ -56,7 +56,7 @@ def build_parser() -> Parser:
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
     train.add_argument("--lr", type=float, help="learning rate (default per model)")
     train.add_argument("--epochs", type=int, help="at most this many epochs (default per model)")
-    train.add_argument("--batch-size", type=int, default=0, help="0 = the full set (default)")
+    train.add_argument("--batch-size", type=int, help="0 = the full set (default per model)")
     train.add_argument(
         "--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05"
     )
@@ -174,7 +174,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         model = Autoencoder(data.n_pixels, hidden, args.latent, activation, args.loss, args.seed)
     config = TrainConfig(
         epochs=args.epochs if args.epochs is not None else preset.epochs,
-        batch_size=args.batch_size,
+        batch_size=args.batch_size if args.batch_size is not None else preset.batch_size,
         optimizer=args.optimizer,
         lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,

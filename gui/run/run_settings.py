@@ -30,7 +30,7 @@ LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accept
 # The fields a model kind's preset sets (engine.presets) when a person picks that kind.
 PRESET_FIELDS = (
     "hidden", "activation", "lr", "epochs", "stop_enabled", "stop_wrong",
-    "noise_kind", "noise_level", "noise_copies", "lr_schedule",
+    "noise_kind", "noise_level", "noise_copies", "lr_schedule", "batch_size",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
 
@@ -201,6 +201,7 @@ def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
         lr=preset.lr,
         epochs=preset.epochs,
         lr_schedule=preset.lr_schedule,
+        batch_size=preset.batch_size,
         noise_kind=noise.kind,
         noise_level=noise.level,
         noise_copies=preset.noise_copies,
@@ -214,6 +215,6 @@ def default_settings(dataset_name: str, kind: str | None = None) -> RunSettings:
 
 def with_kind_preset(settings: RunSettings, kind: str, dataset_name: str) -> RunSettings:
     """`settings` with another model kind and that kind's preset (PRESET_FIELDS) for this set;
-    the latent size, loss, optimizer, batch size, seeds and speed stay as they were."""
+    the latent size, loss, optimizer, seeds and speed stay as they were."""
     preset = default_settings(dataset_name, kind)
     return settings.replace(kind=kind, **{name: getattr(preset, name) for name in PRESET_FIELDS})

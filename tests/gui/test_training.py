@@ -223,7 +223,7 @@ def test_choosing_dae_in_the_kind_combo_applies_its_preset(qtbot, panel):
     assert config.noise_copies == 16 and config.lr_schedule == "cosine"
     # and back to the AE preset
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("ae"))
-    assert run.settings.hidden == (64, 32) and run.settings.activation == "tanh"
+    assert run.settings.hidden == (64, 32) and run.settings.activation == "relu"
     assert run.settings.stop_enabled and run.settings.lr_schedule == "constant"
     assert not panel.noise_copies_spin.isEnabled()
 
