@@ -42,8 +42,8 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "ae": Preset(hidden=(64, 32), activation="relu", epochs=5000, lr=0.01, stop_max_wrong_pixels=0),
     "dae": Preset(
-        hidden=(128, 64), activation="relu", epochs=10000, lr=0.005, stop_max_wrong_pixels=None,
-        noise="salt-pepper:0.1", noise_copies=16, lr_schedule="cosine",
+        hidden=(96, 48), activation="relu", epochs=3500, lr=0.006, stop_max_wrong_pixels=None,
+        noise="salt-pepper:0.1", noise_copies=16, lr_schedule="cosine", batch_size=128,
     ),
     "vae": Preset(hidden=(64, 32), activation="tanh", epochs=5000, lr=0.005, stop_max_wrong_pixels=None),
 }  # fmt: skip
