@@ -31,7 +31,7 @@ from engine import Autoencoder, Noise, TrainConfig, Trainer, VariationalAutoenco
 from engine.data.dataset import Dataset
 from engine.denoising import bound_wrong_pixels, model_wrong_pixels, noisy_copies
 from engine.metrics import THRESHOLD, evaluate
-from engine.presets import preset_for
+from engine.presets import PRESETS
 
 KINDS = ("ae", "dae", "vae")
 REPEATS, EVAL_SEED = 20, 12345  # noisy copies per glyph for the DAE's score, as denoise_table
@@ -41,7 +41,7 @@ DAE_BAR_NOISES = ("salt-pepper:0.1", "salt-pepper:0.2", "bitflip:0.1")
 
 def train(kind: str, data: Dataset, seed: int, noise: str | None = None) -> tuple[object, dict]:
     """A model of kind's defaults for `data`, trained as `main.py train --seed` would."""
-    preset = preset_for(kind, len(data.images), data.n_pixels)
+    preset = PRESETS[kind]
     cls = VariationalAutoencoder if kind == "vae" else Autoencoder
     model = cls(data.n_pixels, seed=seed, **preset.model_kwargs())
     noise_text = noise or preset.noise
@@ -92,7 +92,7 @@ def job(set_name: str, kind: str, seed: int, noise: str | None = None) -> dict:
     model, row = train(kind, data, seed, noise)
     row.update(set=set_name, kind=kind, seed=seed, noise=noise)
     if kind == "dae":
-        noise_text = noise or preset_for(kind, len(data.images), data.n_pixels).noise
+        noise_text = noise or PRESETS[kind].noise
         row["dae"], row["bound"] = dae_ratio(model, data, noise_text)
     if kind == "vae":
         row.update(grid_figures(model, data))
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         sys.stderr.write(f"error: unknown set or kind: {', '.join(unknown)}\n")
         return 2
-    jobs = [(s, k, seed) for s in sets for k in kinds for seed in seeds]
+    jobs = [(s, k, seed, None) for s in sets for k in kinds for seed in seeds]
     fonts = [s for s in sets if (zoo_set(s).width, zoo_set(s).height) == (5, 7)]
     if args.dae_bars:
         jobs += [(f, "dae", seed, n) for f in fonts for n in DAE_BAR_NOISES for seed in seeds]

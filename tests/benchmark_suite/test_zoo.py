@@ -27,7 +27,7 @@ def test_ae_defaults_reconstruct_dense_kanji_like_glyphs(monkeypatch):
     assert row["worst"] <= 1 and row["epochs"] < 1500  # ended by the stop rule
     # Negative control: the former default (tanh) in 1500 epochs is far from it (at 5000, 14 px).
     old = dataclasses.replace(PRESETS["ae"], activation="tanh", epochs=1500)
-    monkeypatch.setattr(zoo, "preset_for", lambda kind, n, d: old)
+    monkeypatch.setitem(PRESETS, "ae", old)
     _, row = zoo.train("ae", data, seed=0)
     assert row["worst"] > 1
 
