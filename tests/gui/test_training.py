@@ -204,29 +204,28 @@ def test_choosing_dae_in_the_kind_combo_applies_its_preset(qtbot, panel):
     qtbot.keyClicks(panel.kind_combo, "DAE")  # like typing in the closed combo
     settings = run.settings
     assert settings.kind == "dae"
-    assert settings.hidden == (96, 48)
+    assert settings.hidden == (128, 64)
     assert settings.activation == "relu"
-    assert settings.lr == pytest.approx(0.006)
-    assert settings.epochs == 3500 and settings.batch_size == 128
+    assert settings.lr == pytest.approx(0.005)
+    assert settings.epochs == 10_000
     assert not settings.stop_enabled
     assert settings.noise_copies == 16
     assert settings.lr_schedule == "cosine"
     # the widgets show the preset, and the model Start would train has its layers
-    assert panel.hidden_edit.text() == "96,48"
+    assert panel.hidden_edit.text() == "128,64"
     assert panel.activation_combo.currentData() == "relu"
-    assert panel.epochs_spin.value() == 3500
+    assert panel.epochs_spin.value() == 10_000
     assert not panel.stop_check.isChecked()
     assert panel.noise_copies_spin.isEnabled() and panel.noise_copies_spin.value() == 16
     assert panel.schedule_combo.currentData() == "cosine"
-    assert run.snapshot.model.hidden == (96, 48)
+    assert run.snapshot.model.hidden == (128, 64)
     config = settings.train_config()
     assert config.noise_copies == 16 and config.lr_schedule == "cosine"
-    assert config.batch_size == 128
+    assert config.batch_size == 0
     # and back to the AE preset
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("ae"))
     assert run.settings.hidden == (64, 32) and run.settings.activation == "relu"
     assert run.settings.stop_enabled and run.settings.lr_schedule == "constant"
-    assert run.settings.batch_size == 0
     assert not panel.noise_copies_spin.isEnabled()
 
 
