@@ -97,3 +97,25 @@ def test_the_checks_see_arrows_and_clipping(qtbot, window):
         window.add_tab(QScrollArea(), f"Another view {i}")
     qtbot.wait(1)
     assert tab_bars_with_arrows(window) != []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_the_runs_table_fits_its_tab_without_scrolling_sideways(qtbot, window, size):
+    show_at(qtbot, window, *size)
+    view = window.run_history_view
+    click_to(qtbot, window, view)
+    window.run.update_settings(epochs=30, stop_enabled=False)
+    with qtbot.waitSignal(window.run_history.runs_changed, timeout=10_000):
+        window.run.start()
+    qtbot.waitUntil(lambda: not window.run.is_active)
+    table = view.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1)
+    qtbot.wait(1)
+    assert not table.horizontalScrollBar().isVisible()
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(widths) <= table.viewport().width()
+    # Nothing is lost with the width: the row's tooltip has what the cells shorten or leave out.
+    run = window.run_history.runs[-1]
+    tip = table.item(0, 0).toolTip()
+    assert run["time"] in tip and "seeds init/batch/noise 0/0/0" in tip
+    assert f"worst glyph {run['max_wrong']}, all glyphs {run['total_wrong']}" in tip
