@@ -63,6 +63,9 @@ HEADER_TIPS = (
 WEIGHT_NAMES = {"best": "best", "final": "last epoch"}
 SHORT_WEIGHT_NAMES = {"best": "best", "final": "last"}
 MIN_COLUMN_WIDTH = 28  # px: a narrowed column still shows a letter or two and its elision
+# Where the tab is too narrow for every column, these are hidden first (their values stay in the
+# row's tooltip), so the rest keep readable widths rather than all eliding to a letter or two.
+HIDE_FIRST = ("Seconds", "Set", "Weights", "lr", "Epochs")
 CURVE_COLOURS = (
     "#1f4fd8",
     "#d0401b",
@@ -234,6 +237,19 @@ def _details(run: dict[str, Any]) -> str:
     )
 
 
+def fit_columns(wanted: list[int], available: int) -> list[int | None]:
+    """Column widths for a table `available` px wide (None: the column is hidden): the columns
+    of HIDE_FIRST are hidden in turn while the rest do not fit, then the widest give way."""
+    hidden: set[int] = set()
+    for name in HIDE_FIRST:
+        if sum(w for c, w in enumerate(wanted) if c not in hidden) <= available:
+            break
+        hidden.add(COLUMNS.index(name))
+    shown = [c for c in range(len(wanted)) if c not in hidden]
+    widths = dict(zip(shown, fit_widths([wanted[c] for c in shown], available), strict=True))
+    return [widths.get(c) for c in range(len(wanted))]
+
+
 def fit_widths(wanted: list[int], available: int, least: int = MIN_COLUMN_WIDTH) -> list[int]:
     """Column widths that fit `available` px: each column its `wanted` width, but none wider than
     the one cap that makes them fit (the widest give way first, down to `least`)."""
@@ -285,10 +301,12 @@ class RunHistoryView(QWidget):
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)  # one line a run: "12-06 05:37" never breaks in two
         self.table.viewport().installEventFilter(self)  # refit the columns as the tab resizes
         self.table.setToolTip(
-            "Every run that ended. Select two or more (Ctrl+click) to compare; right-click a run "
-            "to load its weights."
+            "Every run that ended; hover over a run for all it kept (a narrow tab hides some "
+            "columns). Select two or more (Ctrl+click) to compare; right-click a run to load "
+            "its weights."
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu_requested)
@@ -370,15 +388,18 @@ class RunHistoryView(QWidget):
         self._on_selection_changed()
 
     def _fit_columns(self) -> None:
-        """Every column as wide as its contents and header, narrowed to fit the table's width
-        (no sideways scrolling; the cells elide, the row's tooltip has it all)."""
+        """Every column as wide as its contents and header; in a tab too narrow for them, the
+        HIDE_FIRST columns hidden and the widest narrowed (no sideways scrolling; the cells
+        elide, the row's tooltip has it all)."""
         header = self.table.horizontalHeader()
         wanted = [
             max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
             for c in range(len(COLUMNS))
         ]
-        for col, width in enumerate(fit_widths(wanted, self.table.viewport().width())):
-            self.table.setColumnWidth(col, width)
+        for col, width in enumerate(fit_columns(wanted, self.table.viewport().width())):
+            self.table.setColumnHidden(col, width is None)
+            if width is not None:
+                self.table.setColumnWidth(col, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
