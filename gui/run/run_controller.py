@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal, Slot
 
 from engine.data.datasets import Dataset, DatasetError
-from engine.limits import check_architecture
+from engine.limits import check_architecture, check_memory
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, image_size, load_model, save_model
 from engine.session import Session, SessionFileError, save_session
@@ -142,6 +142,10 @@ class RunController(QObject):
             kind = "vae" if new.kind == "vae" else "ae"  # sizes bounded before a model is built
             where = f"{self._dataset.width}x{self._dataset.height} images"
             check_architecture(self._dataset.n_pixels, new.hidden, new.latent, kind, where)
+            if new.kind == "dae":  # the trainer tiles inputs, targets and a noisy copy of them
+                values = new.noise_copies * len(self._dataset) * self._dataset.n_pixels
+                copies = f"{new.noise_copies} noisy copies of {len(self._dataset)} {where}"
+                check_memory(3 * 4 * values, copies)
         except (TypeError, ValueError) as error:
             self.error_occurred.emit(f"That setting cannot be used: {error}.")
             return False

@@ -11,7 +11,7 @@ def test_vae_preset_sizes_the_decoder_and_the_batches_by_the_set():
     assert small["hidden"] == (32,) and small["beta"] == 0.1 and small["free_bits"] == 1.0
     assert grey["hidden"] == digits["hidden"] == (64, 32)
     full = vae.train_kwargs(100)  # up to 128 images: the full set in one batch
-    assert "batch_size" not in full and full["epochs"] == 5000 and full["plateau_epochs"] == 500
+    assert full["batch_size"] == 0 and full["epochs"] == 5000 and full["plateau_epochs"] == 500
     batched = vae.train_kwargs(1797)  # 15 batches of 128 an epoch, as many steps as 5000 epochs
     assert batched["batch_size"] == 128
     assert batched["epochs"] == 334 and batched["plateau_epochs"] == 34

@@ -94,6 +94,15 @@ def test_huge_layer_settings_are_refused_with_a_sentence(win):
     assert win.run.settings.hidden == hidden
 
 
+def test_noisy_copies_beyond_the_machines_memory_are_refused_with_a_sentence(win, monkeypatch):
+    assert win.run.update_settings(kind="dae", noise_copies=16)  # control: a normal choice
+    monkeypatch.setattr("engine.limits.memory_budget", lambda: 3 * 4 * 16 * 32 * 35)
+    assert win.run.update_settings(noise_copies=16)  # just fits the (patched) budget
+    assert not win.run.update_settings(noise_copies=17)
+    assert len(win.errors) == 1 and "17 noisy copies of 32 5x7 images needs about" in win.errors[0]
+    assert win.run.settings.noise_copies == 16
+
+
 def test_a_diverging_run_ends_with_a_sentence_and_the_best_weights(win, qtbot):
     messages = []
     win.run.message_changed.connect(messages.append)

@@ -136,8 +136,12 @@ def test_step_after_the_end_trains_on_from_the_weights_shown(qtbot, panel):
         assert shown.evaluation.max_wrong <= 5  # fresh weights get about 30 wrong
         assert shown.history["epoch"][0] == 0 and ended.epoch in shown.history["epoch"]
     with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb=is_state("finished")):
-        click(qtbot, panel.start_button)  # Start obeys the stop rule again: it ends at once
-    assert run.snapshot.epoch <= ended.epoch + 20 + run.settings.train_config().eval_every
+        click(qtbot, panel.start_button)  # Start resumes the paused run under its stop rule
+    resumed = run.snapshot
+    # It ends as soon as every glyph is right again (the Steps may have left one pixel wrong),
+    # and it is the same run: its history still holds the first end.
+    assert resumed.evaluation.max_wrong == 0 and resumed.epoch <= ended.epoch + 20 + 50
+    assert ended.epoch in resumed.history["epoch"]
 
 
 def test_start_after_the_end_is_a_new_run_and_says_where_the_old_weights_are(qtbot, panel):
@@ -265,9 +269,10 @@ def test_choosing_dae_in_the_kind_combo_applies_its_preset(qtbot, panel):
     assert run.snapshot.model.hidden == (128, 64)
     config = settings.train_config()
     assert config.noise_copies == 16 and config.lr_schedule == "cosine"
+    assert config.batch_size == 0
     # and back to the AE preset
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("ae"))
-    assert run.settings.hidden == (64, 32) and run.settings.activation == "tanh"
+    assert run.settings.hidden == (64, 32) and run.settings.activation == "relu"
     assert run.settings.stop_enabled and run.settings.lr_schedule == "constant"
     assert not panel.noise_copies_spin.isEnabled()
 
