@@ -41,14 +41,16 @@ DAE_BAR_NOISES = ("salt-pepper:0.1", "salt-pepper:0.2", "bitflip:0.1")
 
 
 def train(kind: str, data: Dataset, seed: int, noise: str | None = None) -> tuple[object, dict]:
-    """A model of kind's defaults for `data`, trained as `main.py train --seed` would."""
-    preset = PRESETS[kind]
+    """A model of kind's defaults for `data`, trained as `main.py train --seed` would (the
+    preset as it applies to the set's size; the zoo's sets are small: nothing is held out)."""
+    n = len(data.images)
+    preset = PRESETS[kind].for_set(n)
     cls = VariationalAutoencoder if kind == "vae" else Autoencoder
-    model = cls(data.n_pixels, seed=seed, **preset.model_kwargs())
+    model = cls(data.n_pixels, seed=seed, **preset.model_kwargs(n))
     noise_text = noise or preset.noise
     config = TrainConfig(
         noise=Noise.parse(noise_text) if noise_text else None,
-        batch_seed=seed, noise_seed=seed, **preset.train_kwargs(),
+        batch_seed=seed, noise_seed=seed, **preset.train_kwargs(n),
     )  # fmt: skip
     trainer = Trainer(model, data.images, config)
     start = time.process_time()  # CPU time: one BLAS thread, so one core's seconds

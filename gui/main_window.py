@@ -57,6 +57,9 @@ RECONSTRUCT = "Reconstruct && denoise"  # groups of centre views ("&&": a litera
 EXPLORE = "Explore"
 DOCK_SHARE = 0.22  # of the window's width, for each side panel
 DOCK_MIN_WIDTH = 270  # pixels
+# Saved dock layouts carry this number; one saved by an older layout (the docks took two thirds
+# of a laptop's width) is ignored rather than restored. Raise it when the docks change.
+WINDOW_STATE_VERSION = 2
 
 
 class MainWindow(QMainWindow):
@@ -357,12 +360,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = self._store.value("window/state")
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.restoreState(state, WINDOW_STATE_VERSION)
 
     def _save_window(self) -> None:
         store, glyphs = self._store, self.glyph_set
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
+        store.setValue("window/state", self.saveState(WINDOW_STATE_VERSION))
         store.setValue("data/path", glyphs.path or "")
         if glyphs.path is None and glyphs.name in BUILTIN_DATASETS:
             store.setValue("data/builtin", glyphs.name)

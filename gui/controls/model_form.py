@@ -28,7 +28,8 @@ from gui.widgets.settings_inputs import MAX_SEED, combo_box, show_choice, show_v
 
 
 class ModelForm(QGroupBox):
-    """Kind, layers, code size, activation, loss, the VAE's beta, the DAE's noise, init seed."""
+    """Kind, layers, code size, activation, loss, the VAE's beta and free bits, the DAE's noise,
+    init seed."""
 
     def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
         super().__init__("Model", parent)
@@ -74,6 +75,18 @@ class ModelForm(QGroupBox):
             "normal (smoother plane, blurrier glyphs). Can be changed while training."
         )
         self.beta_spin.valueChanged.connect(self._on_beta_changed)
+        self.free_bits_spin = QDoubleSpinBox()
+        self.free_bits_spin.setRange(0.0, 10.0)
+        self.free_bits_spin.setDecimals(2)
+        self.free_bits_spin.setSingleStep(0.05)
+        self.free_bits_spin.setKeyboardTracking(False)
+        self.free_bits_spin.setSuffix(" nats")
+        self.free_bits_spin.setSpecialValueText("off")
+        self.free_bits_spin.setToolTip(
+            "VAE only: a KL floor per latent axis. An axis whose KL is under it feels no pull "
+            "towards the prior, which keeps axes from collapsing at a high beta; 0: off."
+        )
+        self.free_bits_spin.valueChanged.connect(self._on_free_bits_changed)
         self.noise_combo = combo_box(NOISE_LABELS, "DAE only: how inputs are corrupted each epoch.")
         self.noise_combo.currentIndexChanged.connect(self._on_noise_kind_changed)
         self.noise_spin = QDoubleSpinBox()
@@ -103,6 +116,7 @@ class ModelForm(QGroupBox):
         form.addRow("Activation", self.activation_combo)
         form.addRow("Loss", self.loss_combo)
         form.addRow("Beta (VAE)", self.beta_spin)
+        form.addRow("Free bits (VAE)", self.free_bits_spin)
         noise = QHBoxLayout()
         noise.addWidget(self.noise_combo, 1)
         noise.addWidget(self.noise_spin)
@@ -126,6 +140,7 @@ class ModelForm(QGroupBox):
             self._mark_hidden(None)
         show_value(self.latent_spin, settings.latent)
         show_value(self.beta_spin, settings.beta)
+        show_value(self.free_bits_spin, settings.free_bits)
         show_value(self.noise_spin, settings.noise_level)
         show_value(self.noise_copies_spin, settings.noise_copies)
         show_value(self.init_seed_spin, settings.init_seed)
@@ -149,6 +164,7 @@ class ModelForm(QGroupBox):
         for widget in fixed_while_active:
             widget.setEnabled(not active)
         self.beta_spin.setEnabled(settings.kind == "vae")
+        self.free_bits_spin.setEnabled(not active and settings.kind == "vae")  # not live
         self.noise_combo.setEnabled(not active and settings.kind == "dae")
         self.noise_spin.setEnabled(not active and settings.kind == "dae")
         self.noise_copies_spin.setEnabled(not active and settings.kind == "dae")
@@ -205,6 +221,10 @@ class ModelForm(QGroupBox):
     @Slot(float)
     def _on_beta_changed(self, value: float) -> None:
         self._run.update_settings(beta=value)
+
+    @Slot(float)
+    def _on_free_bits_changed(self, value: float) -> None:
+        self._run.update_settings(free_bits=value)
 
     @Slot(int)
     def _on_noise_kind_changed(self, _index: int) -> None:

@@ -1,5 +1,5 @@
 """The training panel's Training box: optimizer, learning rate and its schedule, batches, epoch
-limit, stop rule and the seeds of batching and noise.
+limit, the stop rules (wrong pixels, loss plateau) and the seeds of batching and noise.
 
 A form of its own because it needs nothing else of the panel: every control writes one RunSettings
 field to the RunController and redraws from `settings_changed`.
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QWidget,
 )
 
@@ -21,6 +22,10 @@ from engine.nn.optimizers import OPTIMIZERS
 from gui.run.run_controller import RunController
 from gui.run.run_settings import LR_SCHEDULE_NAMES, RunSettings
 from gui.widgets.settings_inputs import MAX_SEED, combo_box, show_choice, show_value, spin_box
+
+# The plateau length the box offers when the plateau stop is off (plateau_epochs 0) and is
+# switched on: long enough not to end a run that is still slowly improving.
+DEFAULT_PLATEAU_EPOCHS = 500
 
 
 class TrainingForm(QGroupBox):
@@ -67,6 +72,30 @@ class TrainingForm(QGroupBox):
         self.stop_spin = spin_box(0, 999, "Wrong pixels allowed per glyph by the stop rule.")
         self.stop_spin.setSuffix(" wrong px")
         self.stop_spin.valueChanged.connect(self._on_stop_wrong_changed)
+        self.plateau_check = QCheckBox("Stop when the loss stops improving")
+        self.plateau_check.setToolTip(
+            "Plateau stop: end the run once the loss has not fallen by the given fraction of its "
+            "best in the given number of epochs; ends runs that will not reach the pixel target."
+        )
+        self.plateau_check.toggled.connect(self._on_plateau_enabled_changed)
+        self.plateau_tolerance_spin = QDoubleSpinBox()
+        self.plateau_tolerance_spin.setRange(0.0, 99.0)
+        self.plateau_tolerance_spin.setDecimals(2)
+        self.plateau_tolerance_spin.setSingleStep(0.1)
+        self.plateau_tolerance_spin.setKeyboardTracking(False)
+        self.plateau_tolerance_spin.setPrefix("by ")
+        self.plateau_tolerance_spin.setSuffix(" %")
+        self.plateau_tolerance_spin.setToolTip(
+            "How much the loss must fall below its best (in % of it) to count as improving."
+        )
+        self.plateau_tolerance_spin.valueChanged.connect(self._on_plateau_tolerance_changed)
+        self.plateau_spin = spin_box(
+            1, 1_000_000, "Epochs without such an improvement before the run stops."
+        )
+        self.plateau_spin.setPrefix("in ")
+        self.plateau_spin.setSuffix(" epochs")
+        self.plateau_spin.setValue(DEFAULT_PLATEAU_EPOCHS)
+        self.plateau_spin.valueChanged.connect(self._on_plateau_epochs_changed)
         self.batch_seed_spin = spin_box(0, MAX_SEED, "Seed of the order glyphs are batched in.")
         self.batch_seed_spin.valueChanged.connect(self._on_batch_seed_changed)
         self.noise_seed_spin = spin_box(
@@ -80,6 +109,11 @@ class TrainingForm(QGroupBox):
         form.addRow("Epochs", self.epochs_spin)
         form.addRow(self.stop_check)
         form.addRow("", self.stop_spin)
+        form.addRow(self.plateau_check)
+        plateau = QHBoxLayout()
+        plateau.addWidget(self.plateau_tolerance_spin)
+        plateau.addWidget(self.plateau_spin)
+        form.addRow(plateau)  # the whole row: with a label column it widened the panel
         form.addRow("Batch seed", self.batch_seed_spin)
         form.addRow("Noise seed", self.noise_seed_spin)
         controller.settings_changed.connect(self._on_settings_changed)
@@ -97,8 +131,13 @@ class TrainingForm(QGroupBox):
         show_value(self.stop_spin, settings.stop_wrong)
         show_value(self.batch_seed_spin, settings.batch_seed)
         show_value(self.noise_seed_spin, settings.noise_seed)
+        show_value(self.plateau_tolerance_spin, 100 * settings.plateau_tolerance)
+        if settings.plateau_epochs:  # off (0) keeps the last length shown, to switch back on
+            show_value(self.plateau_spin, settings.plateau_epochs)
         with QSignalBlocker(self.stop_check):
             self.stop_check.setChecked(settings.stop_enabled)
+        with QSignalBlocker(self.plateau_check):
+            self.plateau_check.setChecked(settings.plateau_epochs > 0)
         self._update_enabled()
 
     @Slot(str)
@@ -113,6 +152,9 @@ class TrainingForm(QGroupBox):
             self.epochs_spin,
             self.stop_check,
             self.stop_spin,
+            self.plateau_check,
+            self.plateau_spin,
+            self.plateau_tolerance_spin,
             self.batch_seed_spin,
             self.noise_seed_spin,
             self.schedule_combo,
@@ -120,6 +162,9 @@ class TrainingForm(QGroupBox):
         for widget in fixed_while_active:
             widget.setEnabled(not active)
         self.stop_spin.setEnabled(not active and settings.stop_enabled)
+        plateau_on = not active and settings.plateau_epochs > 0
+        self.plateau_spin.setEnabled(plateau_on)
+        self.plateau_tolerance_spin.setEnabled(plateau_on)
 
     # --- widgets -> controller --------------------------------------------------------------------
     @Slot(int)
@@ -149,6 +194,19 @@ class TrainingForm(QGroupBox):
     @Slot(int)
     def _on_stop_wrong_changed(self, value: int) -> None:
         self._run.update_settings(stop_wrong=value)
+
+    @Slot(bool)
+    def _on_plateau_enabled_changed(self, on: bool) -> None:
+        self._run.update_settings(plateau_epochs=self.plateau_spin.value() if on else 0)
+
+    @Slot(int)
+    def _on_plateau_epochs_changed(self, value: int) -> None:
+        if self.plateau_check.isChecked():
+            self._run.update_settings(plateau_epochs=value)
+
+    @Slot(float)
+    def _on_plateau_tolerance_changed(self, percent: float) -> None:
+        self._run.update_settings(plateau_tolerance=percent / 100)
 
     @Slot(int)
     def _on_batch_seed_changed(self, value: int) -> None:

@@ -59,6 +59,16 @@ class TrainingPanel(QWidget):
             self.settings_tabs.addTab(form, form.title())
             form.setTitle("")  # the tab says it
             form.setFlat(True)
+        self.restore_defaults_button = self._button(self.restore_defaults_action)
+        self.restore_defaults_button.setSizePolicy(
+            QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed
+        )
+        # Beside the tabs it costs no height; the margin keeps it off the panel's edge.
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 6, 2)
+        corner_layout.addWidget(self.restore_defaults_button)
+        self.settings_tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._make_run_box())
@@ -73,7 +83,8 @@ class TrainingPanel(QWidget):
         self.noise_copies_spin = model.noise_copies_spin
         self.optimizer_combo, self.lr_spin = training.optimizer_combo, training.lr_spin
         self.schedule_combo, self.epochs_spin = training.schedule_combo, training.epochs_spin
-        self.stop_check = training.stop_check
+        self.stop_check, self.plateau_check = training.stop_check, training.plateau_check
+        self.free_bits_spin = model.free_bits_spin
         controller.state_changed.connect(self._on_state_changed)
         self._on_state_changed(controller.state)
 
@@ -116,6 +127,14 @@ class TrainingPanel(QWidget):
             "Forget the run and rebuild the model from the init seed: the same "
             "initial weights as before.",
             run.reset,
+        )
+        self.restore_defaults_action = self._action(
+            "Restore defaults",
+            "Set every preset setting (layers, activation, learning rate, epochs, batches, stop "
+            "rules, noise, schedule, beta, free bits) to the current kind's preset for this "
+            "set's size, forgetting your edits to them; the latent size, loss, optimizer and "
+            "seeds stay.",
+            run.restore_defaults,
         )
         self.save_model_action = self._action(
             "Save model…",
@@ -186,6 +205,7 @@ class TrainingPanel(QWidget):
             action.setEnabled(state != "running")
         self.stop_action.setEnabled(active)
         self.load_model_action.setEnabled(not active)
+        self.restore_defaults_action.setEnabled(not active)
 
     # --- model files ------------------------------------------------------------------------------
     @Slot()

@@ -24,14 +24,15 @@ from engine.training import Snapshot
 from gui.plots.glyph_points import GlyphPoints
 from gui.plots.label_layout import label_anchors, place_labels
 from gui.plots.latent_plane import (
+    TEXT_LABELS_UP_TO,
     Projection,
     class_brushes,
     glyph_symbol,
     label_symbols,
-    text_labels,
 )
 from gui.plots.live_axes import live_axes
 from gui.plots.sticky_view import StickyViewBox
+from gui.plots.word_labels import WordLabels
 
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
 PROBE_BRUSH = pg.mkBrush(255, 150, 0)
@@ -102,7 +103,8 @@ class LatentScatter(pg.PlotWidget):
         self._label_symbols: list[QPainterPath] | str = "o"
         self._thumbnail_symbols: list[QPainterPath] = []
         self._brushes: list = []
-        self._text_items: list[pg.TextItem] = []
+        self._labels = WordLabels(self._view)  # every word label, in one item
+        self._has_words = False  # the set's labels are words, drawn by self._labels
         self._snapshot_sigma: np.ndarray | None = None  # (n, L) a VAE snapshot's sigma
         self._ellipse_count = 0
 
@@ -274,17 +276,11 @@ class LatentScatter(pg.PlotWidget):
     def _make_symbols(self, dataset: Dataset) -> None:
         """Symbols, colours and text items for a new set (reused by every update after)."""
         labels = dataset.labels
-        for item in self._text_items:
-            self._view.removeItem(item)
         symbols = label_symbols(labels)
         self._label_symbols = "o" if symbols is None else symbols
-        self._text_items = text_labels(self._view, labels) if symbols is None else []
-        self._label_sizes = np.array(
-            [
-                [item.boundingRect().width(), item.boundingRect().height()]
-                for item in self._text_items
-            ]
-        ).reshape(-1, 2)
+        self._has_words = symbols is None and len(labels) <= TEXT_LABELS_UP_TO
+        self._labels.set_texts(labels if self._has_words else ())
+        self._label_sizes = self._labels.sizes  # (n, 2) pixel width, height of each label
         self._show_text_labels()
         self._brushes = class_brushes(labels)
         images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
@@ -293,8 +289,7 @@ class LatentScatter(pg.PlotWidget):
     def _show_text_labels(self) -> None:
         """Long labels show beside the points, but not over thumbnails (set once, not per frame:
         every Qt call in a snapshot's redraw is taken from the training thread)."""
-        for item in self._text_items:
-            item.setVisible(not self._thumbnails)
+        self._labels.setVisible(not self._thumbnails)
         self._schedule_labels()
 
     def _redraw_points(self) -> None:
@@ -305,21 +300,20 @@ class LatentScatter(pg.PlotWidget):
         crowded = n > CROWDED
         if self._thumbnails:
             symbols, size = self._thumbnail_symbols, 16 if crowded else 26
-        elif self._text_items or self._label_symbols == "o":
+        elif self._has_words or self._label_symbols == "o":
             symbols, size = "o", DOT_SIZE
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
         self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
-        if self._text_items:  # long labels beside the points (none when labels are symbols)
-            for item, px, py in zip(self._text_items, x, y, strict=True):
-                item.setPos(px, py)
+        if self._has_words:  # long labels beside the points (none when labels are symbols)
+            self._labels.set_points(self._plane)  # one call for every label
             self._schedule_labels()
 
     # --- word labels ----------------------------------------------------------------------------
     def _schedule_labels(self) -> None:
-        if self._text_items and not self._label_timer.isActive():
+        if self._has_words and not self._label_timer.isActive():
             self._label_timer.start()
 
     @Slot()
@@ -327,8 +321,8 @@ class LatentScatter(pg.PlotWidget):
         """Put each word label beside its point where it overlaps no other label and no marker;
         hide those with no room (`gui.plots.label_layout`). Rate-limited by `_schedule_labels`:
         the labels move with their points on every snapshot, only their sides are chosen here."""
-        items, n = self._text_items, len(self._plane)
-        if not items or n != len(items) or self._thumbnails:
+        n = len(self._plane)
+        if not self._has_words or n != len(self._label_sizes) or self._thumbnails:
             return
         screen = self._to_screen(self._plane)  # (n, 2)
         markers = []
@@ -347,11 +341,7 @@ class LatentScatter(pg.PlotWidget):
         if selected is not None:  # clear of the ring and the star on its own point
             gaps[selected] = max(SELECTED_SIZE, PROBE_SIZE) / 2 + 1
         place = place_labels(screen, self._label_sizes, gaps, avoid, selected)
-        anchors = label_anchors(self._label_sizes, gaps, place).tolist()
-        for item, side, anchor in zip(items, place.tolist(), anchors, strict=True):
-            if side >= 0 and (item.anchor[0], item.anchor[1]) != tuple(anchor):
-                item.setAnchor(anchor)
-            item.setVisible(side >= 0)
+        self._labels.set_layout(label_anchors(self._label_sizes, gaps, place), place >= 0)
 
     def _to_screen(self, plane: np.ndarray) -> np.ndarray:
         """Plane points (k, 2) -> the view's pixels (k, 2), y down."""
@@ -364,7 +354,12 @@ class LatentScatter(pg.PlotWidget):
 
     def label_rects(self) -> list[QRectF | None]:
         """Each word label's rectangle in scene pixels, None where hidden (for tests)."""
-        return [item.sceneBoundingRect() if item.isVisible() else None for item in self._text_items]
+        if not self._labels.isVisible():
+            return [None] * len(self._label_sizes)
+        return [
+            None if rect is None else self._labels.mapRectToScene(rect)
+            for rect in self._labels.rects()
+        ]
 
     def _redraw_markers(self) -> None:
         def place(item: GlyphPoints, code: np.ndarray | None) -> None:

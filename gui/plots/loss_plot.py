@@ -11,6 +11,8 @@ The curves are one pixel wide: Qt strokes a wider line about ten times slower (3
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
@@ -96,7 +98,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._loss_range = (1.0, 1.0)  # the smallest and largest loss shown, for the tick labels
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
-        self._last_epoch = -1  # the last epoch drawn: a history that ends sooner is a new run
+        # The last epoch drawn: a history that ends sooner is a new run (the first one is too,
+        # or a lone epoch 0 sat in the middle of -0.5..0.5 until Start).
+        self._last_epoch: float = math.inf
         self._settled = False  # True once no run goes (`flush`): every redraw fits tightly
         self._rate = RateLimit(self, self._draw, REFRESH_MS)
         for plot in (self.loss_plot, self.wrong_plot):
@@ -107,6 +111,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.loss_plot.getViewBox().sigYRangeChanged.connect(self._on_loss_view_changed)
 
         self.wrong_plot.setLabel("bottom", "epoch")
+        for plot in (self.loss_plot, self.wrong_plot):  # epochs, never "epoch (x0.001)"
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
         # Short axis titles: a long one is taller than the half-height plot and runs into "loss".
         self.wrong_plot.setLabel("left", "wrong px: worst", color="#c03020")
         self.max_curve = self.wrong_plot.plot(pen=pg.mkPen(200, 50, 30, width=1))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -42,11 +42,30 @@ from gui.run.run_weights import CAP_TEXT, RunWeights, runs_keeping_weights
 FILE_NAME = "runs.json"
 MAX_RUNS = 500  # the oldest runs are dropped beyond this
 HISTORY_POINTS = 400
+# Few, short columns: at 1280x800 the tab is ~420 px wide. What a cell leaves out (the year,
+# seeds, activation, the full weights names) is in the row's tooltip, every column's meaning in its
+# header's tooltip; columns still too wide for the tab are narrowed and their text elided.
 COLUMNS = (
-    "When", "Set", "Kind", "Hidden", "Latent", "lr", "Seeds i/b/n", "State",
-    "Epochs", "Loss", "Worst px", "Total px", "Seconds", "Weights",
+    "When", "Set", "Model", "lr", "State", "Epochs", "Loss", "Wrong px", "Seconds", "Weights",
 )  # fmt: skip
+HEADER_TIPS = (
+    "When the run ended (month-day hour:minute; the full date in the row's tooltip).",
+    "The data set trained on.",
+    "Kind, then the layer sizes down to the code: AE 32-2 is one hidden layer of 32, a 2-D code.",
+    "Learning rate.",
+    "How the run ended: finished (a stop rule was met), stopped (by you) or failed.",
+    "Epochs trained.",
+    "The final loss.",
+    "Wrong pixels at the end: the worst glyph's / all glyphs' (thresholded at 0.5).",
+    "Seconds of training.",
+    "Which weights are kept to load back (best, last epoch).",
+)
 WEIGHT_NAMES = {"best": "best", "final": "last epoch"}
+SHORT_WEIGHT_NAMES = {"best": "best", "final": "last"}
+MIN_COLUMN_WIDTH = 28  # px: a narrowed column still shows a letter or two and its elision
+# Where the tab is too narrow for every column, these are hidden first (their values stay in the
+# row's tooltip), so the rest keep readable widths rather than all eliding to a letter or two.
+HIDE_FIRST = ("Seconds", "Set", "Weights", "lr", "Epochs")
 CURVE_COLOURS = (
     "#1f4fd8",
     "#d0401b",
@@ -180,24 +199,70 @@ class RunHistory(QObject):
 
 def _cells(run: dict[str, Any]) -> list[str]:
     s = run.get("settings", {})
-    seeds = run.get("seeds", {})
-    hidden = ",".join(str(h) for h in s.get("hidden", [])) or "—"
+    layers = [*s.get("hidden", []), s.get("latent", "")]
     return [
-        str(run.get("time", "")),
+        str(run.get("time", ""))[5:16],  # "2026-12-06 05:36:12" -> "12-06 05:36"
         str(run.get("dataset", "")),
-        str(s.get("kind", "")).upper(),
-        hidden,
-        str(s.get("latent", "")),
+        f"{str(s.get('kind', '')).upper()} {'-'.join(str(n) for n in layers)}",
         f"{s.get('lr', 0):g}",
-        "/".join(str(seeds.get(k, "")) for k in ("init", "batch", "noise")),
         str(run.get("state", "")),
         f"{run.get('epochs', 0):,}",
         f"{run.get('loss', 0):.4g}",
-        str(run.get("max_wrong", "")),
-        str(run.get("total_wrong", "")),
+        f"{run.get('max_wrong', '')}/{run.get('total_wrong', '')}",
         _seconds(run.get("seconds", 0)),
-        " + ".join(WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "—",
+        "+".join(SHORT_WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "—",
     ]
+
+
+def _details(run: dict[str, Any]) -> str:
+    """The row's tooltip: everything the record says, the cells' short forms written out."""
+    s = run.get("settings", {})
+    seeds = run.get("seeds", {})
+    hidden = ",".join(str(h) for h in s.get("hidden", [])) or "none"
+    kept = " and ".join(WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "none"
+    return "\n".join(
+        (
+            f"Ended {run.get('time', '')} · {run.get('state', '')}",
+            f"Set {run.get('dataset', '')} ({run.get('n_glyphs', '?')} glyphs)",
+            f"{str(s.get('kind', '')).upper()}: hidden layers {hidden}, latent "
+            f"{s.get('latent', '')}, {s.get('activation', '')}, loss {s.get('loss', '')}",
+            f"{s.get('optimizer', '')}, learning rate {s.get('lr', 0):g}, "
+            f"seeds init/batch/noise {'/'.join(str(seeds.get(k, '')) for k in ('init', 'batch', 'noise'))}",
+            f"{run.get('epochs', 0):,} epochs in {_seconds(run.get('seconds', 0))} s, "
+            f"loss {run.get('loss', 0):.6g}",
+            f"Wrong pixels: worst glyph {run.get('max_wrong', '')}, "
+            f"all glyphs {run.get('total_wrong', '')}",
+            f"Weights kept: {kept}",
+        )
+    )
+
+
+def fit_columns(wanted: list[int], available: int) -> list[int | None]:
+    """Column widths for a table `available` px wide (None: the column is hidden): the columns
+    of HIDE_FIRST are hidden in turn while the rest do not fit, then the widest give way."""
+    hidden: set[int] = set()
+    for name in HIDE_FIRST:
+        if sum(w for c, w in enumerate(wanted) if c not in hidden) <= available:
+            break
+        hidden.add(COLUMNS.index(name))
+    shown = [c for c in range(len(wanted)) if c not in hidden]
+    widths = dict(zip(shown, fit_widths([wanted[c] for c in shown], available), strict=True))
+    return [widths.get(c) for c in range(len(wanted))]
+
+
+def fit_widths(wanted: list[int], available: int, least: int = MIN_COLUMN_WIDTH) -> list[int]:
+    """Column widths that fit `available` px: each column its `wanted` width, but none wider than
+    the one cap that makes them fit (the widest give way first, down to `least`)."""
+    if sum(wanted) <= available:
+        return list(wanted)
+    low, high = least, max(wanted)
+    while low < high:  # the largest cap whose widths still fit
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in wanted) <= available:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in wanted]
 
 
 def _kept(run: dict[str, Any]) -> dict[str, int]:
@@ -229,12 +294,19 @@ class RunHistoryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        for col, tip in enumerate(HEADER_TIPS):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)  # one line a run: "12-06 05:37" never breaks in two
+        self.table.viewport().installEventFilter(self)  # refit the columns as the tab resizes
         self.table.setToolTip(
-            "Every run that ended. Select two or more (Ctrl+click) to compare; right-click a run "
-            "to load its weights."
+            "Every run that ended; hover over a run for all it kept (a narrow tab hides some "
+            "columns). Select two or more (Ctrl+click) to compare; right-click a run to load "
+            "its weights."
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu_requested)
@@ -300,16 +372,39 @@ class RunHistoryView(QWidget):
         self.table.clearSelection()
         self.table.setRowCount(len(runs))
         for row in range(len(runs)):
-            for col, text in enumerate(_cells(runs[self._row_to_run(row)])):
+            run = runs[self._row_to_run(row)]
+            tip = _details(run)
+            for col, text in enumerate(_cells(run)):
                 item = QTableWidgetItem(text)
-                if 8 <= col < len(COLUMNS) - 1:  # numbers
+                item.setToolTip(tip)
+                if COLUMNS.index("Epochs") <= col < len(COLUMNS) - 1:  # numbers
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, col, item)
+        self._fit_columns()
         if runs:
             self.table.selectRow(0)  # the newest run's curve shows without a click
         self._on_selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its contents and header; in a tab too narrow for them, the
+        HIDE_FIRST columns hidden and the widest narrowed (no sideways scrolling; the cells
+        elide, the row's tooltip has it all)."""
+        header = self.table.horizontalHeader()
+        wanted = [
+            max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(len(COLUMNS))
+        ]
+        for col, width in enumerate(fit_columns(wanted, self.table.viewport().width())):
+            self.table.setColumnHidden(col, width is None)
+            if width is not None:
+                self.table.setColumnWidth(col, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def selected_runs(self) -> list[int]:
         """Indices into `history.runs` of the selected rows, oldest first."""

@@ -66,9 +66,8 @@ def test_word_labels_never_overlap_and_clear_the_star(qtbot, scatter, emoji_snap
     assert sum(r is not None for r in rects) >= len(emoji) - 8  # only crowded ones hide
 
     # Negative control: every label above its point, as before, overlaps in both clusters.
-    for item in scatter._text_items:
-        item.setAnchor((0.5, 1.15))
-        item.setVisible(True)
+    n = len(emoji)
+    scatter._labels.set_layout(np.tile((0.5, 1.15), (n, 1)), np.ones(n, bool))
     pairs = overlapping(scatter.label_rects())
     assert (index["grin"], index["laugh"]) in pairs or (index["laugh"], index["grin"]) in pairs
     assert scatter.label_rects()[smile].intersects(star_rect(scatter, snapshot.latent[smile]))
@@ -113,3 +112,35 @@ def test_the_star_is_drawn_under_the_selected_letter(qtbot, scatter):
     scatter._probe_item.update()
     covered = colour_at_the_letter()
     assert covered.red() > 200  # the star's orange
+
+
+def test_word_labels_are_one_item_that_paints_every_shown_label(qtbot, scatter, emoji_snapshot):
+    """32 word labels cost the window as much as 32 letters: no item per label (one TextItem
+    each doubled the emoji VAE's repaint time), and each label still shows where it is placed."""
+    emoji, snapshot, _index = emoji_snapshot
+    font = load_builtin("font5x7")  # 32 one-letter labels, drawn as the points' symbols
+    model = Autoencoder(font.n_pixels, (8,), 2, seed=1)
+    scatter.set_snapshot(Trainer(model, font.images, TrainConfig(epochs=2)).run(), font)
+    letters = len(scatter.scene().items())
+    scatter.set_snapshot(snapshot, emoji)
+    qtbot.waitUntil(lambda: not scatter._label_timer.isActive())
+    assert len(scatter.scene().items()) == letters
+    image = scatter.grab().toImage()
+    shown = [r for r in scatter.label_rects() if r is not None]
+    assert len(shown) >= len(emoji) - 8
+    for rect in shown:  # the label's ink: dark pixels inside its box
+        box = scatter.mapFromScene(rect).boundingRect().adjusted(2, 2, -2, -2)
+        darkest = min(
+            image.pixelColor(x, y).lightness()
+            for x in range(box.left(), box.right(), 1)
+            for y in range(box.top(), box.bottom(), 2)
+        )
+        assert darkest < 150, rect
+    scatter._labels.hide()  # negative control: no labels painted, no ink in their boxes
+    image = scatter.grab().toImage()
+    box = scatter.mapFromScene(shown[0]).boundingRect().adjusted(2, 2, -2, -2)
+    assert all(
+        image.pixelColor(x, y).lightness() > 150
+        for x in range(box.left(), box.right())
+        for y in range(box.top(), box.bottom())
+    )

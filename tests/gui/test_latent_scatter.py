@@ -161,15 +161,15 @@ def test_long_labels_hide_under_thumbnails_and_follow_their_points(qtbot):
     widget.show()
     first, second = trained_snapshot(emoji, epochs=5), trained_snapshot(emoji, epochs=40)
     widget.set_snapshot(first, emoji)
-    labels = widget._text_items
-    assert len(labels) == len(emoji) and all(item.isVisible() for item in labels)
+    labels = widget._labels  # one item draws every word label
+    assert len(labels.sizes) == len(emoji) and labels.isVisible()
+    assert all(rect is not None for rect in labels.rects())  # shown until placed
     widget.set_thumbnails(True)
     widget.set_snapshot(second, emoji)  # a new snapshot keeps them hidden, and moves them
-    assert not any(item.isVisible() for item in labels)
-    positions = np.array([[item.pos().x(), item.pos().y()] for item in labels])
-    np.testing.assert_allclose(positions, widget.plane_points)
+    assert not labels.isVisible()
+    np.testing.assert_allclose(labels.points, widget.plane_points)
     widget.set_thumbnails(False)
-    assert all(item.isVisible() for item in labels)
+    assert labels.isVisible()
 
 
 @pytest.mark.parametrize("latent", [2, 4])

@@ -10,7 +10,14 @@ from PySide6.QtCore import QSettings, Qt
 from engine.models import Autoencoder
 from gui.main_window import MainWindow
 from gui.run import run_weights
-from gui.views.run_history import COLUMNS, RunHistory, RunHistoryView
+from gui.views.run_history import (
+    COLUMNS,
+    MIN_COLUMN_WIDTH,
+    RunHistory,
+    RunHistoryView,
+    fit_columns,
+    fit_widths,
+)
 
 TIMEOUT = 10_000
 
@@ -54,7 +61,7 @@ def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, store, tmp_path):
     assert newest["seeds"] == {"init": 0, "batch": 0, "noise": 0}
     assert newest["settings"]["lr"] == pytest.approx(2 * win.run_history.runs[0]["settings"]["lr"])
     assert view.table.item(0, 1).text() == "font5x7"
-    assert view.table.item(0, 7).text() == "finished"
+    assert view.table.item(0, COLUMNS.index("State")).text() == "finished"
 
     assert view.selected_runs() == [1]  # the newest run's curve shows without a click
     assert len(view.curves) == 1
@@ -203,3 +210,25 @@ def test_the_context_menu_loads_a_runs_weights(qtbot, store):
     actions["Load best weights"].trigger()
     np.testing.assert_array_equal(win.run.snapshot.model.params, trained)
     win.close()
+
+
+def test_columns_too_wide_for_the_tab_give_way_widest_first():
+    wanted = [81, 54, 74, 34, 55, 52, 49, 69, 61, 60]  # 589 px of contents
+    assert fit_widths(wanted, 600) == wanted  # room enough: every column as wide as it wants
+    fitted = fit_widths(wanted, 420)
+    assert sum(fitted) <= 420 and sum(fitted) > 420 - len(wanted)  # fits, no width wasted
+    assert fitted[3] == 34 and fitted[0] < 81  # the narrow lr column kept, the widest narrowed
+    assert min(fit_widths(wanted, 100)) == MIN_COLUMN_WIDTH  # never narrower than that
+
+
+def test_a_narrow_tab_hides_the_least_needed_columns_before_eliding_the_rest():
+    wanted = [81, 78, 98, 42, 55, 52, 57, 75, 61, 105]  # COLUMNS' contents, 704 px
+    assert fit_columns(wanted, 720) == wanted  # room enough: nothing hidden
+    fitted = fit_columns(wanted, 420)
+    hidden = {COLUMNS[c] for c, w in enumerate(fitted) if w is None}
+    assert hidden == {"Seconds", "Set", "Weights", "lr"}  # their values are in the tooltip
+    assert sum(w for w in fitted if w is not None) <= 420
+    shown = [(w, wanted[c]) for c, w in enumerate(fitted) if w is not None]
+    assert all(w == want for w, want in shown)  # the rest at full width, nothing elided
+    tiny = fit_columns(wanted, 100)
+    assert tiny[COLUMNS.index("When")] and tiny[COLUMNS.index("Model")]  # never hidden

@@ -51,6 +51,16 @@ def choose_set(qtbot, win, name: str) -> None:
     qtbot.waitUntil(lambda: win.run.dataset.name == name)
 
 
+def test_a_new_window_shows_epochs_0_to_1_without_an_si_prefix(qtbot, window):
+    """The idle plot once showed epoch -0.5..0.5 as "-400 ... 400, epoch (x0.001)"."""
+    qtbot.waitUntil(lambda: window.loss_plot._last_epoch == 0)  # the untrained model, drawn
+    loss, wrong = epochs_shown(window)
+    assert loss == pytest.approx((0, 1)) and wrong == pytest.approx(loss)
+    axis = window.loss_plot.wrong_plot.getAxis("bottom")
+    axis.setRange(0, 0.002)  # a range that gets an SI prefix where it is enabled
+    assert axis.labelString().startswith("<span") and "x0.001" not in axis.labelString()
+
+
 def test_reset_and_a_new_set_show_the_epochs_from_zero_in_both_plots(qtbot, window):
     plot = window.loss_plot
     finish_a_run(qtbot, window)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QScrollArea, QTabBar, QTabWidget, QToolButton
 
-from gui.main_window import MainWindow
+from gui.main_window import WINDOW_STATE_VERSION, MainWindow
 
 
 @pytest.fixture
@@ -97,3 +97,47 @@ def test_the_checks_see_arrows_and_clipping(qtbot, window):
         window.add_tab(QScrollArea(), f"Another view {i}")
     qtbot.wait(1)
     assert tab_bars_with_arrows(window) != []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_the_runs_table_fits_its_tab_without_scrolling_sideways(qtbot, window, size):
+    show_at(qtbot, window, *size)
+    view = window.run_history_view
+    click_to(qtbot, window, view)
+    window.run.update_settings(epochs=30, stop_enabled=False)
+    with qtbot.waitSignal(window.run_history.runs_changed, timeout=10_000):
+        window.run.start()
+    qtbot.waitUntil(lambda: not window.run.is_active)
+    table = view.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1)
+    qtbot.wait(1)
+    assert not table.horizontalScrollBar().isVisible()
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(widths) <= table.viewport().width()
+    # Nothing is lost with the width: the row's tooltip has what the cells shorten or leave out.
+    run = window.run_history.runs[-1]
+    tip = table.item(0, 0).toolTip()
+    assert run["time"] in tip and "seeds init/batch/noise 0/0/0" in tip
+    assert f"worst glyph {run['max_wrong']}, all glyphs {run['total_wrong']}" in tip
+
+
+def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path):
+    """A returning user's stored dock state (from the layout where the docks took two thirds of
+    the width) came back on every start: the fresh layout must win over it."""
+    store = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    old = MainWindow(store)
+    qtbot.addWidget(old)
+    show_at(qtbot, old, 1280, 800)
+    old.resizeDocks([old.data_dock], [420], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: old.data_dock.width() >= 400)
+    unversioned = old.saveState()  # as the older versions saved it
+    same = old.saveState(WINDOW_STATE_VERSION)  # control: a state of this version
+    old.close()
+    for state, wide in ((unversioned, False), (same, True)):
+        store.setValue("window/state", state)
+        win = MainWindow(store)
+        qtbot.addWidget(win)
+        show_at(qtbot, win, 1280, 800)
+        qtbot.wait(10)
+        assert (win.data_dock.width() >= 400) is wide, win.data_dock.width()
+        win.close()
