@@ -50,6 +50,7 @@ DATA_HELP = (
     "(train-images-idx3-ubyte.gz), a .npy/.npz array (n, h, w) or a folder of PNGs"
 )
 PER_IMAGE_LIMIT = 5000  # above this many images metrics.json gives per-class means, no codes
+CURVE_POINTS = 400  # evaluations kept of the training and test curves in metrics.json
 COLLAPSE_SAMPLE = 2000  # images a VAE's latent space is judged on after training
 
 
@@ -254,7 +255,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
-    trainer = Trainer(model, data.pixels, config)  # uint8 images stay bytes
+    # uint8 images stay bytes; the test images are scored at every evaluation (within 5 % of
+    # the training time), never trained on
+    trainer = Trainer(model, data.pixels, config, test_images=None if test is None else test.pixels)
     if trainer.notice:
         sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
@@ -268,6 +271,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     split = {"test_fraction": fraction, "split_seed": args.split_seed, "test_count": 0}
     if test is not None:
         metrics["test"] = test_metrics(evaluate_images(model, test.pixels), len(test))
+        metrics["test_curve"] = held_out_curve(final.history)
         split["test_count"] = len(test)
     metadata = {
         "training": {**config.to_dict(), "model": args.model, "state": final.state},
@@ -320,6 +324,22 @@ def test_metrics(ev: Evaluation, count: int) -> dict[str, Any]:
         "wrong_pixels_per_image": ev.total_wrong / count,
         "mse": ev.mse,
         "loss": ev.loss,
+    }
+
+
+def held_out_curve(history: dict[str, np.ndarray], points: int = CURVE_POINTS) -> dict[str, list]:
+    """The training and test loss (and test wrong pixels per image) at the evaluations that
+    scored the test set, thinned evenly to at most `points`: overfitting shows as a test loss
+    that rises while the training loss falls."""
+    scored = np.flatnonzero(np.isfinite(history["test_loss"]))  # (k,) records
+    keep = scored[
+        np.unique(np.linspace(0, len(scored) - 1, min(len(scored), points)).round().astype(int))
+    ]
+    return {
+        "epoch": [int(e) for e in history["epoch"][keep]],
+        "loss": [float(v) for v in history["loss"][keep]],
+        "test_loss": [float(v) for v in history["test_loss"][keep]],
+        "test_wrong_pixels_per_image": [float(v) for v in history["test_wrong"][keep]],
     }
 
 
