@@ -10,6 +10,7 @@ far, so a large test set beside fast epochs is scored every few epochs instead o
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -45,3 +46,17 @@ class HeldOut:
         ev = evaluate_bytes(model, self.images) if self._bytes else evaluate(model, self.images)
         self.seconds += time.perf_counter() - start
         return ev
+
+
+def held_out_metrics(ev: Evaluation) -> dict[str, Any]:
+    """A test set's scores as metrics.json and model files give them (the same numbers as the
+    training set's, and wrong pixels per image)."""
+    count = len(ev.wrong)
+    return {
+        "count": count,
+        "max_wrong_pixels": ev.max_wrong,
+        "total_wrong_pixels": ev.total_wrong,
+        "wrong_pixels_per_image": ev.total_wrong / count,
+        "mse": ev.mse,
+        "loss": ev.loss,
+    }

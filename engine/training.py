@@ -19,7 +19,7 @@ import numpy as np
 
 from engine import limits
 from engine.blas import blas_threads_for
-from engine.data.dataset import unit_floats
+from engine.data.dataset import DatasetError, unit_floats
 from engine.data.split import SPLIT_ABOVE, held_out_rows
 from engine.held_out import TEST_SHARE, HeldOut
 from engine.history import History
@@ -87,10 +87,16 @@ class Trainer:
         n_given = len(images)
         self._code_images: np.ndarray | None = None  # every image given, when split here
         self.test_rows: np.ndarray | None = None  # (n_given,) bool
+        unsplit = ""  # why a test fraction could not be held out (a set of one or two images)
         if test_images is None and self.config.test_fraction > 0:
-            self.test_rows = held_out_rows(
-                n_given, self.config.test_fraction, self.config.split_seed
-            )
+            cfg = self.config
+            try:
+                self.test_rows = held_out_rows(n_given, cfg.test_fraction, cfg.split_seed)
+            except DatasetError:
+                unsplit = (
+                    f" No test set: holding out {cfg.test_fraction:.0%} of {n_given} images would "
+                    "leave none to train on."
+                )
         if self.test_rows is not None:
             self._code_images = images
             keep = ~self.test_rows
@@ -125,6 +131,7 @@ class Trainer:
             model.layer_sizes,
             model.dtype.itemsize,
         )
+        self.notice = (self.notice + unsplit).strip()
         if batch != self.config.batch_size:
             self.config = dataclasses.replace(self.config, batch_size=batch)
         copies = 1 if self._bytes else copies  # bytes: the copies are drawn batch by batch

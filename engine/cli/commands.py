@@ -31,8 +31,9 @@ from engine.data.noise import Noise
 from engine.data.split import SPLIT_ABOVE, default_test_fraction, split_dataset
 from engine.denoising import model_wrong_pixels, noisy_copies
 from engine.generation import GridQuality, collapse_report, score_grid
+from engine.held_out import held_out_metrics
 from engine.latent import latent_grid
-from engine.metrics import Evaluation, encode_images, evaluate_images
+from engine.metrics import encode_images, evaluate_images
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.nn.activations import ACTIVATIONS
 from engine.nn.losses import LOSS_FUNCTIONS
@@ -270,7 +271,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     metrics = metrics_json(model, data, final.epoch, seconds)
     split = {"test_fraction": fraction, "split_seed": args.split_seed, "test_count": 0}
     if test is not None:
-        metrics["test"] = test_metrics(evaluate_images(model, test.pixels), len(test))
+        metrics["test"] = held_out_metrics(evaluate_images(model, test.pixels))
         metrics["test_curve"] = held_out_curve(final.history)
         split["test_count"] = len(test)
     metadata = {
@@ -312,18 +313,6 @@ def dataset_info(data: Dataset) -> dict[str, Any]:
         "width": data.width,
         "height": data.height,
         "count": len(data),
-    }
-
-
-def test_metrics(ev: Evaluation, count: int) -> dict[str, Any]:
-    """The held-out images' scores: the same numbers as the training set's, per image mean too."""
-    return {
-        "count": count,
-        "max_wrong_pixels": ev.max_wrong,
-        "total_wrong_pixels": ev.total_wrong,
-        "wrong_pixels_per_image": ev.total_wrong / count,
-        "mse": ev.mse,
-        "loss": ev.loss,
     }
 
 
