@@ -68,7 +68,7 @@ class Trainer:
     the set a block of images at a time.
 
     `test_images` (uint8 or floats, like `images`) are never trained on: every evaluation scores
-    them too, within `test_share` of the training time (engine.held_out), into the history's
+    them too, within `test_share` of the time (None: always; engine.held_out), into the history's
     test columns. Without them, a `config.test_fraction` holds out that seeded fraction of
     `images` instead; the snapshots' codes then still cover every image, in their order.
     """
@@ -80,7 +80,7 @@ class Trainer:
         config: TrainConfig | None = None,
         targets: np.ndarray | None = None,
         test_images: np.ndarray | None = None,
-        test_share: float = TEST_SHARE,
+        test_share: float | None = TEST_SHARE,
     ) -> None:
         self.model = model
         self.config = config or TrainConfig()
@@ -151,7 +151,6 @@ class Trainer:
         self.history = History()
         self.last_evaluation: Evaluation | None = None
         self.last_test_evaluation: Evaluation | None = None
-        self._clock: tuple[float, float] = (time.perf_counter(), 0.0)  # (run start, elapsed then)
         self.best_params = model.params.copy()
         self.best_key: tuple[float, float] = (math.inf, math.inf)
         # A glyph set is learnt whole, so its worst glyph decides which weights are best; in a
@@ -260,7 +259,6 @@ class Trainer:
         fast = scorer is not None
         start = time.perf_counter()
         elapsed_before, steps_before = self.elapsed, self.steps
-        self._clock = (start, elapsed_before)
         last_snap_time, last_snap_epoch = start, self.epoch
         while True:
             if self._stop_requested:
@@ -418,11 +416,9 @@ class Trainer:
 
     def _score_test(self, last: bool) -> Evaluation | None:
         """The test set's score of the current weights when it is due, else None."""
-        held_out = self.held_out
-        start, elapsed_before = self._clock
-        if not (last or held_out.due(elapsed_before + time.perf_counter() - start)):
+        if not (last or self.held_out.due()):
             return None
-        self.last_test_evaluation = held_out.score(self.model)
+        self.last_test_evaluation = self.held_out.score(self.model)
         return self.last_test_evaluation
 
     def _record(self, ev: Evaluation, check_stop: bool = True, last: bool = False) -> bool:

@@ -181,7 +181,7 @@ class DownloadDialog(QDialog):
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, name: str) -> None:
         self.progress_bar.setValue(round(1000 * done / max(total, 1)))
-        self.status_label.setText(f"{name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+        self.status_label.setText(f"{done / 1e6:.1f} of {total / 1e6:.1f} MB ({name})")
 
     @Slot(str)
     def _on_finished(self, folder: str) -> None:

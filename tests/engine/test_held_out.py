@@ -40,7 +40,7 @@ def _by_hand(model: Autoencoder, pixels: np.ndarray) -> tuple[float, float]:
 def test_test_loss_equals_an_evaluation_of_the_same_weights_written_out_here():
     train, test = _bytes(1500, 0), _bytes(5000, 1)  # 5000 > EVAL_ROWS: scored in two blocks
     model = Autoencoder(16, (12,), 2, seed=0)
-    trainer = Trainer(model, train, CONFIG, test_images=test, test_share=1.0)
+    trainer = Trainer(model, train, CONFIG, test_images=test, test_share=None)
     trainer.run(epochs=3)  # paused at epoch 3 with the weights of epoch 3
     history = trainer.history.arrays()
     assert history["epoch"].tolist() == [0, 1, 2, 3]
@@ -57,7 +57,7 @@ def test_test_loss_equals_an_evaluation_of_the_same_weights_written_out_here():
 def test_float_test_images_and_a_vae():
     train, test = _bytes(300, 2) / 255.0, _bytes(100, 3) / 255.0
     model = VariationalAutoencoder(16, (8,), 2, seed=1)
-    trainer = Trainer(model, train.astype(np.float32), CONFIG, test_images=test, test_share=1.0)
+    trainer = Trainer(model, train.astype(np.float32), CONFIG, test_images=test, test_share=None)
     trainer.run(epochs=2)
     recon_and_kl = model.evaluation_loss(test.astype(np.float32), test.astype(np.float32))[0]
     assert trainer.history.arrays()["test_loss"][-1] == pytest.approx(recon_and_kl.total)
@@ -69,7 +69,7 @@ def test_scoring_the_test_set_never_changes_training():
     runs = []
     for test_images in (None, test):
         model = Autoencoder(16, (12,), 2, seed=3)
-        trainer = Trainer(model, train, CONFIG, test_images=test_images, test_share=1.0)
+        trainer = Trainer(model, train, CONFIG, test_images=test_images, test_share=None)
         trainer.run(epochs=4)
         runs.append((model.params.copy(), trainer.history.arrays()))
     (plain, plain_history), (scored, scored_history) = runs
@@ -100,8 +100,8 @@ def test_a_small_share_scores_the_test_set_only_now_and_then():
     assert scored.sum() < 0.5 * len(scored)  # scoring it every epoch would take ~85 % of the time
     held_out = trainer.held_out
     assert held_out.seconds < 0.2 * trainer.elapsed  # ~5 %, plus the last scoring
-    everything = Trainer(Autoencoder(16, (8,), 2), train, CONFIG, test_images=test, test_share=1)
-    everything.run(epochs=40)  # negative control: a share of 1 scores every evaluation
+    everything = Trainer(Autoencoder(16, (8,), 2), train, CONFIG, test_images=test, test_share=None)
+    everything.run(epochs=40)  # negative control: no share: every evaluation
     assert np.isfinite(everything.history.arrays()["test_loss"]).all()
 
 
@@ -129,7 +129,7 @@ def dataclass_replace(config: TrainConfig, **changes) -> TrainConfig:
 
 def test_a_session_keeps_the_split_and_the_test_curve(tmp_path, numbered):  # noqa: F811
     config = TrainConfig(epochs=3, batch_size=50, test_fraction=0.2, split_seed=1)
-    trainer = Trainer(Autoencoder(2, (4,), 1), numbered.pixels, config, test_share=1.0)
+    trainer = Trainer(Autoencoder(2, (4,), 1), numbered.pixels, config, test_share=None)
     trainer.run()
     save_session(tmp_path / "s.aelab", Session(numbered, trainer))
     resumed = load_session(tmp_path / "s.aelab").trainer
