@@ -94,7 +94,8 @@ class Trainer:
                 self.test_rows = held_out_rows(n_given, cfg.test_fraction, cfg.split_seed)
             except DatasetError:
                 unsplit = (
-                    f" No test set: holding out {cfg.test_fraction:.0%} of {n_given} images would "
+                    f" No test set: holding out {cfg.test_fraction:.0%} of {n_given} "
+                    f"image{'s' * (n_given != 1)} would "
                     "leave none to train on."
                 )
         if self.test_rows is not None:

@@ -157,6 +157,12 @@ def test_bad_test_images_and_fractions_are_sentences():
         TrainConfig(test_fraction=1.0)
     with pytest.raises(ValueError, match="non-empty"):
         HeldOut(np.zeros((0, 4), np.uint8), np.dtype(np.float32))
+    # A fraction that would hold out the only image trains on it and says why (the window's
+    # settings allow up to 90 % whatever the set's size).
+    lone = Trainer(Autoencoder(16, (4,), 2), _bytes(1, 0), TrainConfig(test_fraction=0.9))
+    assert lone.held_out is None and len(lone.images) == 1
+    assert lone.notice == "No test set: holding out 90% of 1 image would leave none to train on."
+    assert Trainer(Autoencoder(16, (4,), 2), _bytes(1, 0)).notice == ""  # negative control
 
 
 def test_cli_metrics_hold_the_test_curve(tmp_path):
