@@ -93,13 +93,14 @@ def test_full_batch_font_path_scores_the_test_set_too():
 
 def test_a_small_share_scores_the_test_set_only_now_and_then():
     train, test = _bytes(200, 8), _bytes(2000, 9)  # a test set ten times the training set
-    trainer = Trainer(Autoencoder(16, (8,), 2), train, CONFIG, test_images=test, test_share=0.05)
-    trainer.run(epochs=40)
+    config = dataclass_replace(CONFIG, epochs=300)
+    trainer = Trainer(Autoencoder(16, (8,), 2), train, config, test_images=test, test_share=0.05)
+    trainer.run()
     scored = np.isfinite(trainer.history.arrays()["test_loss"])
-    assert scored[0] and scored[-1]  # the first evaluation and the pause always
-    assert scored.sum() < 0.5 * len(scored)  # scoring it every epoch would take ~85 % of the time
-    held_out = trainer.held_out
-    assert held_out.seconds < 0.2 * trainer.elapsed  # ~5 %, plus the last scoring
+    assert scored[:4].all() and scored[-1]  # the first four evaluations and the pause always
+    assert scored.sum() < 0.3 * len(scored)  # scoring it every epoch would take ~85 % of the time
+    # ~5 % once warmed up; the first four scorings (one of them slow) weigh on a 0.3 s run
+    assert trainer.held_out.seconds < 0.2 * trainer.elapsed
     everything = Trainer(Autoencoder(16, (8,), 2), train, CONFIG, test_images=test, test_share=None)
     everything.run(epochs=40)  # negative control: no share: every evaluation
     assert np.isfinite(everything.history.arrays()["test_loss"]).all()
