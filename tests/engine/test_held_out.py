@@ -83,12 +83,18 @@ def test_scoring_the_test_set_never_changes_training():
 def test_full_batch_font_path_scores_the_test_set_too():
     """The fast path (a full-batch AE on floats scores its own training steps) records the test
     set beside them."""
-    train, test = _bytes(32, 6) / 255.0, _bytes(8, 7) / 255.0
-    model = Autoencoder(16, (12,), 2, seed=0)
-    trainer = Trainer(model, train.astype(np.float32), TrainConfig(epochs=5), test_images=test)
-    assert trainer._scorer is not None  # really the fast path
-    trainer.run()
-    assert np.isfinite(trainer.history.arrays()["test_loss"][[0, -1]]).all()
+    train, test = (_bytes(32, 6) / 255.0).astype(np.float32), _bytes(8, 7) / 255.0
+    weights = []
+    for test_images in (test, None):
+        model = Autoencoder(16, (12,), 2, seed=0)
+        config = TrainConfig(epochs=30, stop_max_wrong_pixels=None)
+        trainer = Trainer(model, train, config, test_images=test_images, test_share=None)
+        assert trainer._scorer is not None  # really the fast path
+        trainer.run()
+        weights.append(model.params.copy())
+        scored = np.isfinite(trainer.history.arrays()["test_loss"])
+        assert scored.all() if test_images is not None else not scored.any()
+    assert np.array_equal(*weights)  # scored between the step's gradient and its update
 
 
 def test_a_small_share_scores_the_test_set_only_now_and_then():
