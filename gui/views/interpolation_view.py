@@ -140,7 +140,7 @@ class InterpolationView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.strip = GlyphListStrip()
-        self._drawn = False  # the computed frames are on screen
+        self._drawn = False  # the frames on screen are of the latest snapshot and path
         self._layout()
 
         self._play_timer = QTimer(self, interval=PLAY_MS)
@@ -331,13 +331,14 @@ class InterpolationView(QWidget):
         ends = dataset.images[[self.start_index, self.end_index]]  # (2, d)
         start, end = model.encode(ends)  # the mean code for a VAE
         self.path = interpolate(start, end, self.frames_spin.value())  # (K, L)
-        self.frames = model.decode(self.path)  # (K, d)
-        self.nearest, self.distance = nearest_glyphs(self.frames, dataset.images)
         if self.path_check.isChecked():
-            self.path_changed.emit(self.path)
-        # Drawing the strip is most of the cost; a hidden tab draws when it is shown again.
+            self.path_changed.emit(self.path)  # the latent plane shows it behind any tab
+        # Decoding, scoring and drawing the frames is most of the cost, and snapshots come
+        # while training runs: a hidden tab does them when it is shown again.
         self._drawn = self.isVisible()
         if self._drawn:
+            self.frames = model.decode(self.path)  # (K, d)
+            self.nearest, self.distance = nearest_glyphs(self.frames, dataset.images)
             self._draw(snapshot.epoch, model.latent)
 
     def _draw(self, epoch: int, latent: int) -> None:
@@ -385,9 +386,8 @@ class InterpolationView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._drawn and self.frames is not None and self._snapshot is not None:
-            self._drawn = True
-            self._draw(self._snapshot.epoch, self._snapshot.model.latent)
+        if not self._drawn:
+            self._refresh()
 
     def hideEvent(self, event) -> None:
         self.play_button.setChecked(False)  # no animation behind another tab

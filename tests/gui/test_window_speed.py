@@ -1,0 +1,76 @@
+"""What the GUI thread does per snapshot while training runs: every millisecond of it is taken
+from the training thread (they share the GIL and two cores; docs/window_speed.md). Hidden tabs
+do no work until they are shown, and the readouts people read rather than watch refresh a few
+times a second, however fast snapshots come."""
+
+from PySide6.QtWidgets import QLabel, QTabWidget
+
+import gui.views.interpolation_view as interpolation_view
+import gui.views.vae_panel as vae_panel
+from gui.views.interpolation_view import InterpolationView
+from gui.views.vae_panel import VAEInsightPanel
+
+TIMEOUT = 10_000
+
+
+def step(qtbot, run, epochs: int) -> None:
+    with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+        run.step(epochs)
+
+
+def counting(monkeypatch, module, name: str) -> list:
+    """Replace module.name by a wrapper that records each call; returns the record."""
+    calls = []
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def behind_another_tab(qtbot, page):
+    """`page` on the second tab of a shown QTabWidget whose first tab is current."""
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("another view"), "Other")
+    tabs.addTab(page, "Page")
+    tabs.resize(900, 600)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    assert not page.isVisible()
+    return tabs
+
+
+def test_a_hidden_vae_tab_scores_nothing_while_training_and_is_current_when_shown(
+    qtbot, run, monkeypatch
+):
+    run.change_kind("vae")
+    step(qtbot, run, 20)
+    panel = VAEInsightPanel(run, run.glyph_set)
+    tabs = behind_another_tab(qtbot, panel)
+    scored = counting(monkeypatch, vae_panel, "grid_quality")
+    step(qtbot, run, 100)  # snapshots while the tab is hidden
+    qtbot.wait(2 * vae_panel.REFRESH_MS)  # the panel's refresh timer has fired
+    assert scored == []  # nothing decoded or scored behind another tab
+    assert f"Epoch {run.snapshot.epoch}:" not in panel.kl_label.text()
+    tabs.setCurrentWidget(panel)  # shown: up to date before it paints
+    assert len(scored) == 1
+    assert f"Epoch {run.snapshot.epoch}:" in panel.kl_label.text()
+
+
+def test_a_hidden_interpolation_tab_moves_the_path_but_decodes_no_frames(qtbot, run, monkeypatch):
+    step(qtbot, run, 20)
+    view = InterpolationView(run, run.glyph_set)
+    tabs = behind_another_tab(qtbot, view)
+    scored = counting(monkeypatch, interpolation_view, "nearest_glyphs")
+    paths = []
+    view.path_changed.connect(paths.append)
+    step(qtbot, run, 100)
+    qtbot.waitUntil(lambda: len(paths) > 0, timeout=TIMEOUT)  # the plane's path still follows
+    assert scored == []  # but no frame was decoded and scored behind another tab
+    tabs.setCurrentWidget(view)
+    assert len(scored) == 1
+    assert f"Epoch {run.snapshot.epoch}," in view.summary_label.text()
