@@ -23,7 +23,7 @@ from gui.plots.live_axes import live_axes
 from gui.plots.sticky_view import StickyViewBox
 from gui.widgets.rate_limit import RateLimit
 
-REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
+REFRESH_MS = 500  # the curves are redrawn at most twice a second
 # Room for epochs to come and a loss still falling, as a fraction of the span shown, when the
 # curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
 ROOM_AHEAD = 0.5

@@ -3,14 +3,19 @@ from the training thread (they share the GIL and two cores; docs/window_speed.md
 do no work until they are shown, and the readouts people read rather than watch refresh a few
 times a second, however fast snapshots come."""
 
+import time
+
 from PySide6.QtWidgets import QLabel, QTabWidget
 
 import gui.views.interpolation_view as interpolation_view
 import gui.views.vae_panel as vae_panel
+import gui.widgets.rate_limit as rate_limit
+from gui.plots.loss_plot import LossPlot
 from gui.views.interpolation_view import InterpolationView
 from gui.views.vae_panel import VAEInsightPanel
 
 TIMEOUT = 10_000
+SNAPSHOTS_PER_SECOND = 30  # the worker's limit (gui.run.training_worker.SNAPSHOT_SECONDS)
 
 
 def step(qtbot, run, epochs: int) -> None:
@@ -74,3 +79,33 @@ def test_a_hidden_interpolation_tab_moves_the_path_but_decodes_no_frames(qtbot, 
     tabs.setCurrentWidget(view)
     assert len(scored) == 1
     assert f"Epoch {run.snapshot.epoch}," in view.summary_label.text()
+
+
+class FakeClock:
+    """time.monotonic for the rate limits, moved by hand: the test decides when snapshots come."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic() + 10  # every rate limit's last refresh is long past
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def stream(clock: FakeClock, deliver, seconds: float = 1.0) -> None:
+    """Call deliver() as the pacer would at the worker's full snapshot rate for `seconds`."""
+    for _ in range(round(seconds * SNAPSHOTS_PER_SECOND)):
+        deliver()
+        clock.now += 1 / SNAPSHOTS_PER_SECOND
+
+
+def test_the_loss_plot_redraws_at_most_twice_a_second_while_snapshots_stream(
+    qtbot, run, monkeypatch
+):
+    clock = FakeClock()
+    monkeypatch.setattr(rate_limit, "time", clock)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    drawn = []
+    plot.loss_curve.sigPlotChanged.connect(lambda _item: drawn.append(1))
+    stream(clock, lambda: plot.set_snapshot(run.snapshot))
+    assert 1 <= len(drawn) <= 2  # 30 snapshots in a second: the curves move twice
