@@ -51,7 +51,7 @@ from gui.widgets.view_tabs import ViewTabs
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
 PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
-READOUT_MS = 100  # the generator, the editor's round trip and the summary: <= 10 times a second
+READOUT_MS = 250  # the generator, the editor's round trip and the summary: <= 4 times a second
 AUTOSAVE_NAME = "autosave.aelab"
 RECONSTRUCT = "Reconstruct && denoise"  # groups of centre views ("&&": a literal ampersand)
 EXPLORE = "Explore"

@@ -3,13 +3,17 @@ from the training thread (they share the GIL and two cores; docs/window_speed.md
 do no work until they are shown, and the readouts people read rather than watch refresh a few
 times a second, however fast snapshots come."""
 
+import dataclasses
 import time
 
+import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QTabWidget
 
 import gui.views.interpolation_view as interpolation_view
 import gui.views.vae_panel as vae_panel
 import gui.widgets.rate_limit as rate_limit
+from gui.main_window import MainWindow
 from gui.plots.loss_plot import LossPlot
 from gui.views.interpolation_view import InterpolationView
 from gui.views.vae_panel import VAEInsightPanel
@@ -109,3 +113,36 @@ def test_the_loss_plot_redraws_at_most_twice_a_second_while_snapshots_stream(
     plot.loss_curve.sigPlotChanged.connect(lambda _item: drawn.append(1))
     stream(clock, lambda: plot.set_snapshot(run.snapshot))
     assert 1 <= len(drawn) <= 2  # 30 snapshots in a second: the curves move twice
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.run.shutdown(1000)
+    win.close()
+
+
+def test_the_readouts_refresh_at_most_four_times_a_second_while_snapshots_stream(
+    qtbot, window, monkeypatch
+):
+    """The generator's picture, the editor glyph's round trip, the status bar summary and the
+    progress bar: read, not watched. The latent plane takes every snapshot."""
+    clock = FakeClock()
+    monkeypatch.setattr(rate_limit, "time", clock)
+    decoded = counting(monkeypatch, window.generator, "set_snapshot")
+    moved = counting(monkeypatch, window.latent_scatter, "set_snapshot")
+    progress = []
+    window.training_panel.progress_bar.valueChanged.connect(progress.append)
+    epochs = iter(range(1, 1000))
+
+    def deliver():  # what the snapshot pacer does with each snapshot it shows
+        window.run._show_snapshot(dataclasses.replace(window.run.snapshot, epoch=next(epochs)))
+
+    stream(clock, deliver)
+    assert len(moved) == SNAPSHOTS_PER_SECOND
+    assert 1 <= len(decoded) <= 4
+    assert 1 <= len(progress) <= 4
