@@ -6,14 +6,19 @@ times a second, however fast snapshots come."""
 import dataclasses
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QTabWidget
 
+import gui.plots.latent_scatter as latent_scatter
 import gui.views.interpolation_view as interpolation_view
 import gui.views.vae_panel as vae_panel
 import gui.widgets.rate_limit as rate_limit
+from engine import Autoencoder, TrainConfig, Trainer
+from engine.data.datasets import load_builtin
 from gui.main_window import MainWindow
+from gui.plots.latent_scatter import LatentScatter
 from gui.plots.loss_plot import LossPlot
 from gui.views.interpolation_view import InterpolationView
 from gui.views.vae_panel import VAEInsightPanel
@@ -146,3 +151,32 @@ def test_the_readouts_refresh_at_most_four_times_a_second_while_snapshots_stream
     assert len(moved) == SNAPSHOTS_PER_SECOND
     assert 1 <= len(decoded) <= 4
     assert 1 <= len(progress) <= 4
+
+
+def test_word_labels_are_placed_again_only_once_a_point_moved_a_pixel(qtbot, monkeypatch):
+    emoji = load_builtin("emoji12x12")
+    model = Autoencoder(emoji.n_pixels, (8,), 2, seed=1)
+    snapshot = Trainer(model, emoji.images, TrainConfig(epochs=2)).run()
+    scatter = LatentScatter()
+    qtbot.addWidget(scatter)
+    scatter.resize(460, 420)
+    scatter.show()
+    qtbot.waitExposed(scatter)
+    placed = counting(monkeypatch, latent_scatter, "place_labels")
+    scatter.set_snapshot(snapshot, emoji)
+    scatter.place_labels()
+    assert len(placed) == 1
+    codes = snapshot.latent
+    span = float(np.ptp(codes))
+    still = dataclasses.replace(snapshot, latent=codes + span * 1e-5)  # far below a pixel
+    scatter.set_snapshot(still, emoji)
+    scatter.place_labels()
+    assert len(placed) == 1  # the sides chosen last time still fit
+    moved = codes.copy()
+    moved[0] += span * 0.2  # one glyph moves a fifth of the plane
+    scatter.set_snapshot(dataclasses.replace(snapshot, latent=moved), emoji)
+    scatter.place_labels()
+    assert len(placed) == 2
+    scatter.set_selected(3)  # a new selection keeps clear of its ring: placed again
+    scatter.place_labels()
+    assert len(placed) == 3
