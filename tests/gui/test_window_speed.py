@@ -180,3 +180,28 @@ def test_word_labels_are_placed_again_only_once_a_point_moved_a_pixel(qtbot, mon
     scatter.set_selected(3)  # a new selection keeps clear of its ring: placed again
     scatter.place_labels()
     assert len(placed) == 3
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_no_axis_title_of_the_loss_plot_is_cut_off_at_laptop_sizes(qtbot, tmp_path, size):
+    """Issue 15: the wrong-pixel plot's title ran past the bottom of the plot at 1280x800."""
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.wait(50)  # the layouts settle
+    loss = win.loss_plot
+    shown = loss.viewport().rect()
+    for plot in (loss.loss_plot, loss.wrong_plot):
+        for side in ("left", "right", "bottom"):
+            axis = plot.getAxis(side)
+            if not axis.label.isVisible() or not axis.label.toPlainText():
+                continue
+            title = axis.label.mapRectToScene(axis.label.boundingRect())  # view = scene pixels
+            assert shown.top() <= title.top() and title.bottom() <= shown.bottom() + 1, (
+                axis.label.toPlainText(),
+                title,
+                shown,
+            )
+    win.close()
