@@ -4,7 +4,10 @@ do no work until they are shown, and the readouts people read rather than watch 
 times a second, however fast snapshots come."""
 
 import dataclasses
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -205,3 +208,15 @@ def test_no_axis_title_of_the_loss_plot_is_cut_off_at_laptop_sizes(qtbot, tmp_pa
                 shown,
             )
     win.close()
+
+
+def test_the_event_profiler_charges_the_scatter_and_the_pacer(tmp_path):
+    """benchmarks/gui_events.py, which found these costs, at a tiny size: it names what each
+    snapshot costs the GUI thread (the pacer's timer runs the views, the scatter paints)."""
+    command = [sys.executable, "-m", "benchmarks.gui_events", "--child", "--kinds", "ae"]
+    command += ["--seconds", "0.5"]
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=root, check=True).stdout
+    assert "scatter refreshes/s" in out and "ms of GUI CPU per refresh" in out
+    assert "Timer QTimer of SnapshotPacer" in out
+    assert "Paint QWidget in LatentScatter" in out
