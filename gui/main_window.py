@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         data, panel = self.data_panel, self.training_panel
         data.open_action.setText("&Open set…")
+        data.open_folder_action.setText("Open &folder of images…")
         data.save_action.setText("&Save set")
         data.save_as_action.setText("Save set &as…")
         data.import_action.setText("&Import images…")
@@ -189,7 +190,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu = self.menuBar().addMenu("&File")
-        menu.addActions([data.open_action, data.save_action, data.save_as_action])
+        menu.addActions([data.open_action, data.open_folder_action])
+        menu.addActions([data.save_action, data.save_as_action])
         menu.addAction(data.import_action)
         menu.addSeparator()
         self.sessions = SessionMenu(

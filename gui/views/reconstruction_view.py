@@ -4,7 +4,10 @@ A person looks here to see *which* glyphs the model still gets wrong and *how* (
 red, extra ink in blue). All glyphs are painted from one atlas image that numpy builds in a few
 milliseconds, and only the cells on screen are drawn, so 1797 digits stay as quick as 32 letters.
 The view refreshes at most a few times a second and only while it is visible; a snapshot that
-arrives while it is hidden is shown as soon as it is shown again.
+arrives while it is hidden is shown as soon as it is shown again. A set of more than PAGED_ABOVE
+images (60,000 MNIST digits) is shown PAGE_SIZE at a time: only the page is reconstructed and
+drawn, and the whole set's figures (and the worst-first order) come from the snapshot's own
+evaluation, which the training thread made.
 
 `GlyphStripSheet` is shared with the denoising view; the refresh limit is gui.widgets.rate_limit's.
 """
@@ -27,10 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.metrics import THRESHOLD, mse, wrong_pixels
+from engine.data.dataset import unit_floats
+from engine.data.datasets import Dataset
+from engine.metrics import THRESHOLD, Evaluation, mse, wrong_pixels
+from engine.training import Snapshot
 from gui.data.glyph_pixmap import CORRECT_BACKGROUND, CORRECT_INK, EXTRA_INK, MISSING_INK
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
+from gui.widgets.page_bar import PageBar
 from gui.widgets.rate_limit import RefreshThrottle
 
 REFRESH_MS = 250  # a view redraws at most 4 times a second while training runs
@@ -41,6 +48,23 @@ FLAGGED = QColor(190, 30, 30)  # caption of a glyph with wrong pixels
 QUIET = QColor(90, 90, 90)
 SELECTED = QColor(255, 214, 120)
 FRAME = QColor(200, 200, 200)
+PAGED_ABOVE = 2000  # larger sets are shown a page at a time (the 1797 digits still whole)
+PAGE_SIZE = 64  # images on a page of a large set
+
+
+def page_rows(n: int, page: int, order: np.ndarray | None = None) -> np.ndarray:
+    """The image indices on `page` of a paged view of n images, in `order` (default 0..n-1)."""
+    lo, hi = page * PAGE_SIZE, min(n, (page + 1) * PAGE_SIZE)
+    return np.arange(lo, hi) if order is None else np.asarray(order[lo:hi])
+
+
+def run_evaluation(snapshot: Snapshot, run_dataset: Dataset, dataset: Dataset) -> Evaluation | None:
+    """The snapshot's evaluation when its rows are exactly these images (the run trains on the
+    set as it is shown), else None: then only what a view computes itself is true of them."""
+    ev = snapshot.evaluation
+    if run_dataset is dataset and ev is not None and len(ev.wrong) == len(dataset):
+        return ev
+    return None
 
 
 def ink_rgb(images: np.ndarray) -> np.ndarray:
@@ -244,6 +268,9 @@ class ReconstructionView(QWidget):
         self._run, self._glyphs = run, glyph_set
         self.outputs: np.ndarray | None = None  # (n, d) the model's reconstruction of each glyph
         self.wrong: np.ndarray | None = None  # (n,) wrong pixels per glyph
+        # The glyph indices `outputs` and `wrong` are for: a page of a large set; None: all.
+        self.rows: np.ndarray | None = None
+        self._order: np.ndarray | None = None  # a large set's worst-first order, when known
         self._dataset = glyph_set.dataset()  # the glyphs `outputs` belong to
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -258,12 +285,18 @@ class ReconstructionView(QWidget):
         self.worst_first = QCheckBox("Worst first")
         self.worst_first.setToolTip("Show the glyphs with the most wrong pixels first")
         self.sheet = GlyphStripSheet()
+        self.page_bar = PageBar(PAGE_SIZE)
+        self.page_bar.setToolTip(
+            f"Sets of more than {PAGED_ABOVE:,} glyphs are shown a page at a time"
+        )
+        self.page_bar.hide()
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.worst_first)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(legend)
+        layout.addWidget(self.page_bar)
         layout.addWidget(self.sheet, 1)
         self._throttle = RefreshThrottle(self, self._refresh, REFRESH_MS)
         run.snapshot_changed.connect(self._on_snapshot_changed)
@@ -272,6 +305,7 @@ class ReconstructionView(QWidget):
         glyph_set.current_changed.connect(self._on_current_changed)
         self.sheet.glyph_clicked.connect(self._on_glyph_clicked)
         self.worst_first.toggled.connect(self._on_worst_first_changed)
+        self.page_bar.page_changed.connect(self._on_page_changed)
         self._throttle.request()
 
     # --- slots ----------------------------------------------------------------------------------
@@ -289,27 +323,55 @@ class ReconstructionView(QWidget):
 
     @Slot(int)
     def _on_current_changed(self, index: int) -> None:
-        self.sheet.set_selected(index)
-        if index < self.sheet.count:
-            self.sheet.ensure_visible(index)
+        if self.rows is not None:  # a page: turn to the one that shows the glyph
+            position = (
+                index if self._order is None else int(np.flatnonzero(self._order == index)[0])
+            )
+            if self.page_bar.page_of(position) != self.page_bar.page:
+                self.page_bar.set_page(self.page_bar.page_of(position))
+                return  # the new page is drawn with the glyph selected
+        local = self._local(index)
+        self.sheet.set_selected(local)
+        if local is not None and local < self.sheet.count:
+            self.sheet.ensure_visible(local)
 
     @Slot(int)
     def _on_glyph_clicked(self, index: int) -> None:
-        self._glyphs.set_current(index)
+        self._glyphs.set_current(self._global(index))
 
     @Slot(bool)
     def _on_worst_first_changed(self, _on: bool) -> None:
-        self._apply_order()
+        if self.rows is not None:
+            self.page_bar.set_page(0, quiet=True)
+            self._throttle.request()
+        else:
+            self._apply_order()
+
+    @Slot(int)
+    def _on_page_changed(self, _page: int) -> None:
+        self._throttle.request()
+
+    def _local(self, index: int) -> int | None:
+        """Where glyph `index` is in the sheet: itself, or its place on the page (None: not on it)."""
+        if self.rows is None:
+            return index
+        found = np.flatnonzero(self.rows == index)
+        return int(found[0]) if len(found) else None
+
+    def _global(self, local: int) -> int:
+        return local if self.rows is None else int(self.rows[local])
 
     # --- drawing --------------------------------------------------------------------------------
     def _apply_order(self) -> None:
-        if self.wrong is not None:
+        if self.wrong is not None and self.rows is None:
             worst = np.argsort(-self.wrong, kind="stable")
             self.sheet.set_order(worst if self.worst_first.isChecked() else np.arange(len(worst)))
 
     def _refresh(self) -> None:
         snapshot, dataset = self._run.snapshot, self._glyphs.dataset()
-        self.outputs = self.wrong = None
+        self.outputs = self.wrong = self.rows = self._order = None
+        paged = len(dataset) > PAGED_ABOVE
+        self.page_bar.setVisible(paged)
         if snapshot is None:
             self._show_hint("No model yet: press <b>Start</b> to train.")
             return
@@ -319,6 +381,9 @@ class ReconstructionView(QWidget):
                 f"The model takes images of {model.n_inputs} pixels, but these glyphs have "
                 f"{dataset.width}x{dataset.height} = {dataset.n_pixels}. Press <b>Reset</b>."
             )
+            return
+        if paged:
+            self._refresh_page(snapshot, dataset)
             return
         self._dataset, images = dataset, dataset.images  # (n, d)
         self.outputs = model.reconstruct(images)
@@ -343,15 +408,54 @@ class ReconstructionView(QWidget):
             f" · MSE {mse(self.outputs, images):.4f}"
         )
 
+    def _refresh_page(self, snapshot: Snapshot, dataset: Dataset) -> None:
+        """One page of a large set through the model; the whole set's figures from the run."""
+        n = len(dataset)
+        full = run_evaluation(snapshot, self._run.dataset, dataset)
+        self.worst_first.setEnabled(full is not None)
+        if full is not None and self.worst_first.isChecked():
+            self._order = np.argsort(-full.wrong, kind="stable")
+        self.page_bar.set_count(n)
+        self._dataset, self.rows = dataset, page_rows(n, self.page_bar.page, self._order)
+        images = unit_floats(dataset.pixels[self.rows])  # (page, d): a page, never the set
+        self.outputs = snapshot.model.reconstruct(images)
+        self.wrong = wrong_pixels(self.outputs, images)
+        shape = (len(self.rows), dataset.height, dataset.width)
+        target, output = images.reshape(shape), self.outputs.reshape(shape)
+        self.sheet.set_strips(
+            [ink_rgb(target), ink_rgb(output), error_rgb(output, target)],
+            self.wrong > 0,
+            self._caption,
+            self._tip,
+        )
+        self.sheet.set_order(np.arange(len(self.rows)))
+        self.sheet.set_selected(self._local(self._glyphs.current))
+        untrained = " — not trained yet: press <b>Start</b>" if snapshot.epoch == 0 else ""
+        if full is not None:
+            whole = (
+                f"worst image <b>{full.max_wrong}</b> wrong px · <b>{full.total_wrong / n:.1f}"
+                f"</b> wrong px per image in all {n:,} · MSE {full.mse:.4f}"
+            )
+        else:  # the glyphs changed since the run's evaluation: only this page is known
+            whole = f"the set changed since this run's evaluation; this page: MSE {mse(self.outputs, images):.4f}"
+        order = "worst first" if self._order is not None else "in order"
+        self.header.setText(
+            f"<b>Epoch {snapshot.epoch}</b>{untrained} · {whole}<br>{self.page_bar.text()} "
+            f"({len(self.rows)} of {n:,} images, {order}): worst here "
+            f"<b>{int(self.wrong.max())}</b> wrong px"
+        )
+
     def _caption(self, index: int) -> str:
-        return f"{self._dataset.labels[index]} · {self.wrong[index]}"
+        return f"{self._dataset.labels[self._global(index)]} · {self.wrong[index]}"
 
     def _tip(self, index: int) -> str:
-        output, target = self.outputs[index], self._dataset.images[index]
+        glyph = self._global(index)
+        output = self.outputs[index]
+        target = unit_floats(self._dataset.pixels[glyph])
         missing = np.count_nonzero((output < THRESHOLD) & (target >= THRESHOLD))
         wrong = int(self.wrong[index])
         return (
-            f"{self._dataset.labels[index]!r} (glyph {index}): {wrong} wrong pixels: "
+            f"{self._dataset.labels[glyph]!r} (glyph {glyph}): {wrong} wrong pixels: "
             f"{missing} ink missing, {wrong - missing} extra ink"
         )
 
