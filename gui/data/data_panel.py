@@ -407,12 +407,12 @@ class DataPanel(QWidget):
     def _on_current_changed(self, index: int) -> None:
         glyphs = self.glyph_set
         label = html.escape(glyphs.label(index))
-        self.glyph_label.setText(f"Glyph {index + 1} of {len(glyphs)}: <b>{label}</b>")
+        self.glyph_label.setText(f"Glyph {index + 1:,} of {len(glyphs):,}: <b>{label}</b>")
 
     def _on_modified_changed(self, modified: bool) -> None:
         glyphs = self.glyph_set
         size = f"{glyphs.width}{TIMES}{glyphs.height}"
-        text = f"<b>{html.escape(glyphs.name)}</b> — {len(glyphs)} glyphs, {size}"
+        text = f"<b>{html.escape(glyphs.name)}</b> — {len(glyphs):,} glyphs, {size}"
         if modified:
             text += " — <span style='color:#b00000'>modified</span>"
         self.status_label.setText(text)

@@ -64,6 +64,7 @@ class DenoisingView(QWidget):
         self._dataset = glyph_set.dataset()
         self._noisy_stale = True
         self._trained_noise: tuple[str, float] | None = None  # the settings' noise, last seen
+        self._turn_to: int | None = glyph_set.current  # a glyph whose page the next page shows
 
         self.kind_combo = QComboBox()
         for key in NOISES:
@@ -192,11 +193,14 @@ class DenoisingView(QWidget):
 
     @Slot()
     def _on_glyphs_changed(self) -> None:
+        self._turn_to = self._glyphs.current
         self._throttle.request()
 
     @Slot(int)
     def _on_current_changed(self, index: int) -> None:
-        if self.rows is not None and self.page_bar.page_of(index) != self.page_bar.page:
+        if self.rows is None:
+            self._turn_to = index  # not paged (yet): a large set opens on the glyph's page
+        elif self.page_bar.page_of(index) != self.page_bar.page:
             self.page_bar.set_page(self.page_bar.page_of(index))  # redraws with it selected
             return
         local = self._local(index)
@@ -228,6 +232,10 @@ class DenoisingView(QWidget):
         self.page_bar.setVisible(paged)
         if paged:
             self.page_bar.set_count(len(dataset))
+            if self._turn_to is not None and self._turn_to < len(dataset):
+                self.page_bar.set_page(self.page_bar.page_of(self._turn_to), quiet=True)
+                self._noisy_stale = True
+        self._turn_to = None
         rows = page_rows(len(dataset), self.page_bar.page) if paged else None
         if self._noisy_stale or dataset is not self._dataset or self.noisy is None:
             self._dataset, self._noisy_stale, self.rows = dataset, False, rows

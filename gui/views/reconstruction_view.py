@@ -271,6 +271,7 @@ class ReconstructionView(QWidget):
         # The glyph indices `outputs` and `wrong` are for: a page of a large set; None: all.
         self.rows: np.ndarray | None = None
         self._order: np.ndarray | None = None  # a large set's worst-first order, when known
+        self._turn_to: int | None = glyph_set.current  # a glyph whose page the next page shows
         self._dataset = glyph_set.dataset()  # the glyphs `outputs` belong to
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -319,11 +320,14 @@ class ReconstructionView(QWidget):
 
     @Slot()
     def _on_glyphs_changed(self) -> None:
+        self._turn_to = self._glyphs.current
         self._throttle.request()
 
     @Slot(int)
     def _on_current_changed(self, index: int) -> None:
-        if self.rows is not None:  # a page: turn to the one that shows the glyph
+        if self.rows is None:
+            self._turn_to = index  # not paged (yet): a large set opens on the glyph's page
+        else:  # a page: turn to the one that shows the glyph
             position = (
                 index if self._order is None else int(np.flatnonzero(self._order == index)[0])
             )
@@ -416,6 +420,11 @@ class ReconstructionView(QWidget):
         if full is not None and self.worst_first.isChecked():
             self._order = np.argsort(-full.wrong, kind="stable")
         self.page_bar.set_count(n)
+        if self._turn_to is not None and self._turn_to < n:
+            turn = self._turn_to
+            position = turn if self._order is None else int(np.flatnonzero(self._order == turn)[0])
+            self.page_bar.set_page(self.page_bar.page_of(position), quiet=True)
+        self._turn_to = None
         self._dataset, self.rows = dataset, page_rows(n, self.page_bar.page, self._order)
         images = unit_floats(dataset.pixels[self.rows])  # (page, d): a page, never the set
         self.outputs = snapshot.model.reconstruct(images)

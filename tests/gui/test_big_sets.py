@@ -96,7 +96,7 @@ def test_file_open_of_a_gzipped_idx_file_shows_every_image_in_the_gallery(
     assert len(glyphs) == N and glyphs.is_bytes  # bytes stay bytes
     assert glyphs.labels == expected.labels  # the labels file beside it names the classes
     assert window.gallery.model().rowCount() == N
-    assert f"{N} glyphs, 28\u00d728" in window.status_label.text()
+    assert f"{N:,} glyphs, 28\u00d728" in window.status_label.text()
     assert glyphs.dataset() is glyphs.dataset()  # reused, not rebuilt per call
     np.testing.assert_array_equal(glyphs.dataset().pixels, expected.pixels)
     assert window.run.dataset.pixels.dtype == np.uint8  # the run trains on the bytes too
@@ -116,7 +116,7 @@ def test_selecting_image_k_shows_it_in_the_editor(qtbot, window, mnist_file):
     glyphs, k = window.glyph_set, 2345
     click_gallery_item(qtbot, window, k)
     assert glyphs.current == k
-    assert f"Glyph {k + 1} of {N}" in window.glyph_label.text()
+    assert f"Glyph {k + 1:,} of {N:,}" in window.glyph_label.text()
     qtbot.waitUntil(lambda: editor_shows(window, glyphs.image(k)))
     assert not editor_shows(window, glyphs.image(k + 1))  # negative control: another image
 
@@ -186,3 +186,17 @@ def test_interpolation_pickers_list_every_image_without_an_item_each(qtbot, wind
     assert combo.itemText(2999) == f"{labels[2999]} (#2999)"  # labels repeat: numbered
     view.set_glyphs(10, 2999)
     assert view.frames is not None and view.frames.shape[1] == 28 * 28
+
+
+def test_a_hidden_reconstruction_tab_opens_on_the_selected_images_page(qtbot, window, mnist_file):
+    view = window.view
+    view.hide()
+    open_by_menu(qtbot, window, mnist_file)
+    window.glyph_set.set_current(3 * PAGE_SIZE + 7)  # picked while another tab was shown
+    view.show()
+    qtbot.waitUntil(lambda: view.rows is not None)
+    assert view.rows[0] == 3 * PAGE_SIZE and f"page 4 of {PAGES}" in view.header.text()
+    view.hide()
+    window.glyph_set.set_current(5)  # control: a glyph of the first page opens the first page
+    view.show()
+    qtbot.waitUntil(lambda: view.rows[0] == 0)

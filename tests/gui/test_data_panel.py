@@ -194,7 +194,7 @@ def test_gallery_handles_1797_digits_quickly(qtbot, panel):
     assert panel.gallery.model().rowCount() == 1797
     panel.glyph_set.set_current(1796)
     assert panel.gallery.currentIndex().row() == 1796
-    assert "1797 glyphs, 8\u00d78" in panel.status_label.text()
+    assert "1,797 glyphs, 8\u00d78" in panel.status_label.text()
 
 
 def test_switching_set_with_unsaved_edits_asks_first(qtbot, panel):
