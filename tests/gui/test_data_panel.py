@@ -6,9 +6,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox
 
+from engine import limits
 from engine.data.dataset_json import load_json, save_json
 from engine.data.datasets import Dataset, load_builtin
-from engine import limits
 from gui.data.data_panel import WINDOW_COPIES, DataPanel
 from gui.data.glyph_set import GlyphSet
 from gui.data.image_import import ImportOptions
