@@ -215,6 +215,7 @@ class DenoisingView(QWidget):
 
     @Slot(int)
     def _on_page_changed(self, _page: int) -> None:
+        self._turn_to = None  # the page a person turned to wins over one still to be turned to
         self._noisy_stale = True
         self._throttle.request()
 

@@ -353,6 +353,7 @@ class ReconstructionView(QWidget):
 
     @Slot(int)
     def _on_page_changed(self, _page: int) -> None:
+        self._turn_to = None  # the page a person turned to wins over one still to be turned to
         self._throttle.request()
 
     def _local(self, index: int) -> int | None:
