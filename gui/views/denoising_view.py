@@ -30,13 +30,8 @@ from gui.data.glyph_pixmap import glyph_pixmap
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
-from gui.views.reconstruction_view import (
-    PAGE_SIZE,
-    PAGED_ABOVE,
-    GlyphStripSheet,
-    ink_rgb,
-    page_rows,
-)
+from gui.views.glyph_strip_sheet import GlyphStripSheet, ink_rgb
+from gui.views.paging import PAGE_SIZE, PAGED_ABOVE, page_rows
 from gui.widgets.flow_layout import FlowLayout
 from gui.widgets.page_bar import PageBar
 from gui.widgets.rate_limit import RefreshThrottle

@@ -33,7 +33,7 @@ from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
 from gui.views.interpolation_view import GlyphListStrip
-from gui.views.reconstruction_view import PAGED_ABOVE
+from gui.views.paging import PAGED_ABOVE
 from gui.widgets.flow_layout import FlowLayout
 
 DEFAULT_SAMPLES = 16

@@ -17,7 +17,8 @@ from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.views.denoising_view import DenoisingView
 from gui.views.interpolation_view import InterpolationView
-from gui.views.reconstruction_view import PAGE_SIZE, ReconstructionView
+from gui.views.paging import PAGE_SIZE
+from gui.views.reconstruction_view import ReconstructionView
 
 N = 3000
 PAGES = -(-N // PAGE_SIZE)  # 47
