@@ -104,22 +104,11 @@ def glyph_symbol(image: np.ndarray) -> QPainterPath:
 
 def label_symbols(labels: tuple[str, ...]) -> list[QPainterPath] | None:
     """Each label drawn as the point's symbol when every label is short (at most 3 characters),
-    else None: long labels go beside plain dots (`text_labels`)."""
+    else None: long labels go beside plain dots (`label_mode`)."""
     if not all(len(label) <= 3 for label in labels):
         return None
     cache = {label: text_symbol(label) for label in set(labels)}
     return [cache[label] for label in labels]
-
-
-def text_labels(view: pg.ViewBox, labels: tuple[str, ...]) -> list[pg.TextItem]:
-    """Text items above the points for long labels, added to `view`; none for a set too big to
-    read them (more than TEXT_LABELS_UP_TO)."""
-    if len(labels) > TEXT_LABELS_UP_TO:
-        return []
-    items = [pg.TextItem(label, color=INK, anchor=(0.5, 1.15)) for label in labels]
-    for item in items:
-        view.addItem(item, ignoreBounds=True)
-    return items
 
 
 def _natural(label: str) -> tuple:
