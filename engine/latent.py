@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.data.dataset import unit_floats
 from engine.metrics import THRESHOLD
 
 
@@ -29,6 +30,17 @@ def interpolate(start: np.ndarray, end: np.ndarray, frames: int) -> np.ndarray:
         raise ValueError("an interpolation needs at least 2 frames")
     t = np.linspace(0.0, 1.0, frames)[:, None]  # (frames, 1)
     return (1.0 - t) * np.asarray(start)[None, :] + t * np.asarray(end)[None, :]
+
+
+def encode_blocks(model, images: np.ndarray, block: int = 4096) -> np.ndarray:
+    """The codes of `images` (n, d), floats in [0, 1] or uint8 bytes, a block at a time: 60,000
+    MNIST images never become one 188 MB float array.  -> (n, latent) (mu for a VAE)"""
+    return np.concatenate(
+        [
+            model.encode(unit_floats(images[lo : lo + block], model.dtype))
+            for lo in range(0, len(images), block)
+        ]
+    ).reshape(len(images), model.latent)
 
 
 def sample_prior(latent: int, count: int, rng: np.random.Generator) -> np.ndarray:

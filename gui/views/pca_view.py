@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.data.dataset import unit_floats
 from engine.data.datasets import Dataset
+from engine.latent import encode_blocks
 from engine.models import Autoencoder
-from engine.pca import BLOCK, PCAComparison, PCAResult, compare_with_pca, fit_pca
+from engine.pca import PCAComparison, PCAResult, compare_with_pca, fit_pca
 from gui.data.glyph_set import GlyphSet
 from gui.plots.glyph_scatter import GlyphScatter
 from gui.plots.latent_plane import Projection
@@ -92,12 +92,7 @@ class _ScoreJob(QRunnable):
 
     def run(self) -> None:
         model, images = self._model, self._images
-        codes = np.concatenate(
-            [
-                model.encode(unit_floats(images[lo : lo + BLOCK], model.dtype))
-                for lo in range(0, len(images), BLOCK)
-            ]
-        )  # (n, L)
+        codes = encode_blocks(model, images)  # (n, L)
         comparison = None if self._pca is None else compare_with_pca(model, images, self._pca)
         self._signals.scored.emit(self._number, codes, comparison)
 
