@@ -409,7 +409,8 @@ class LatentScatter(pg.PlotWidget):
         if not words:
             selected = None  # class labels belong to no one glyph
             if self._selected is not None and self._selected < len(self._plane):
-                markers.append((self._to_screen(self._plane[self._selected])[0], SELECTED_SIZE))
+                ring = self._plane[self._selected : self._selected + 1]  # (1, 2)
+                markers.append((self._to_screen(ring)[0], SELECTED_SIZE))
         if selected is not None:
             markers.append((screen[selected], SELECTED_SIZE))
         for code, size in ((self._probe, PROBE_SIZE), (self._generator, GENERATOR_SIZE)):

@@ -343,6 +343,6 @@ class PCAView(QWidget):
         pca, ae = comparison.pca, comparison
         self.summary_label.setText(
             f"Worst glyph: PCA <b>{pca.wrong.max()}</b> · AE <b>{ae.ae_wrong.max()}</b> wrong px. "
-            f"All glyphs: PCA {pca.wrong.sum()} · AE {ae.ae_wrong.sum()} wrong px. Mean MSE: "
+            f"All glyphs: PCA {pca.wrong.sum():,} · AE {ae.ae_wrong.sum():,} wrong px. Mean MSE: "
             f"PCA {pca.mse.mean():.4f} · AE {ae.ae_mse.mean():.4f}."
         )

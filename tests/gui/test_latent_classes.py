@@ -138,3 +138,22 @@ def test_clicking_a_point_names_its_image(qtbot, scatter, snapshot):
         qtbot.mouseClick(scatter.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
     assert selected.args == [index]
     assert scatter.info_text == f"image 1,234 of 5,000 · {classes[index]}"
+    scatter.set_selected(index)  # as the window does: the ring is kept clear of class labels
+    scatter.place_labels()
+
+
+def test_hovering_over_a_point_names_its_image(qtbot, scatter, snapshot):
+    codes, classes = snapshot
+    show(qtbot, scatter, codes, dataset(str(k) for k in classes))
+    view = scatter.getViewBox()
+    empty = scatter.mapFromScene(view.mapViewToScene(QPointF(0, 0)))  # the ring's middle
+    qtbot.mouseMove(scatter.viewport(), empty)
+    qtbot.wait(20)
+    assert scatter.info_text == ""  # nothing under the mouse
+    index = 4321
+    x, y = scatter.plane_points[index]
+    view.setRange(xRange=(x - 0.05, x + 0.05), yRange=(y - 0.05, y + 0.05))
+    qtbot.wait(50)
+    qtbot.mouseMove(scatter.viewport(), scatter.mapFromScene(view.mapViewToScene(QPointF(x, y))))
+    qtbot.waitUntil(lambda: scatter.info_text != "", timeout=1000)
+    assert scatter.info_text == f"image 4,321 of 5,000 · {classes[index]}"
