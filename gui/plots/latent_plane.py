@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QT
 
 INK = QColor(25, 45, 110)
 TEXT_LABELS_UP_TO = 200  # sets with long labels and at most this many glyphs get text labels
+DENSE_ABOVE = 3000  # more points on screen than this are drawn as dots into one image
 MAX_CLASSES = 20  # at most this many distinct labels repeated over a set are coloured as classes
 # Class colours, fixed so a class keeps its colour between runs and views. The first ten are
 # Matthew Petroff's accessible ten-colour sequence (2021, matplotlib's "petroff10": chosen to stay
@@ -158,10 +159,14 @@ def class_brushes(labels: tuple[str, ...]) -> list[QBrush]:
 def label_mode(labels: tuple[str, ...]) -> str | None:
     """Which text labels a plane of these glyphs gets, a bounded number in every case:
     "words" (each point's long label beside it, for at most TEXT_LABELS_UP_TO glyphs),
-    "classes" (one label per class at its centre, for a bigger classed set), or None (short
-    labels are the points' own symbols; a big set of names has no room for them)."""
+    "classes" (one label per class at its centre, for a bigger classed set whose points do not
+    show their class), or None (short labels are the points' own symbols; a big set of names
+    has no room for them)."""
     if len(labels) > TEXT_LABELS_UP_TO:
-        return "classes" if class_names(labels) is not None else None
+        # Class names, unless each point already shows its class as its symbol: short labels
+        # on a plane of at most DENSE_ABOVE points (the 1797 digits), not drawn as dots.
+        symbols = len(labels) <= DENSE_ABOVE and all(len(label) <= 3 for label in labels)
+        return "classes" if class_names(labels) is not None and not symbols else None
     return "words" if label_symbols(labels) is None else None
 
 

@@ -30,6 +30,7 @@ from gui.plots.class_legend import ClassLegend
 from gui.plots.glyph_points import GlyphPoints
 from gui.plots.label_layout import label_anchors, place_labels
 from gui.plots.latent_plane import (
+    DENSE_ABOVE,
     INK,
     Projection,
     class_brushes,
@@ -63,7 +64,6 @@ LABEL_GAP = 4  # pixels between a word label and its point
 DOT_SIZE = 7  # pixels: the point drawn for a glyph with a word label
 # Half the size (pixels) of each marker, and the selection ring's: labels keep clear of them.
 PROBE_SIZE, SELECTED_SIZE, GENERATOR_SIZE = 20, 30, 26
-DENSE_ABOVE = 3000  # more points on screen than this are drawn as dots into one image
 ELLIPSES_UP_TO = 500  # a VAE's mu +/- sigma ellipses for at most this many glyphs (a fixed sample)
 TEST_SIZE = 9  # pixels: the hollow ring of a test image's code
 INFO_BRUSH = pg.mkBrush(255, 255, 255, 220)

@@ -157,3 +157,21 @@ def test_hovering_over_a_point_names_its_image(qtbot, scatter, snapshot):
     qtbot.mouseMove(scatter.viewport(), scatter.mapFromScene(view.mapViewToScene(QPointF(x, y))))
     qtbot.waitUntil(lambda: scatter.info_text != "", timeout=1000)
     assert scatter.info_text == f"image 4,321 of 5,000 · {classes[index]}"
+
+
+def test_which_text_labels_a_set_gets():
+    """Bounded in every case: a label per glyph only for small sets of long names, a label
+    per class where the points do not show their class themselves, else none."""
+    from gui.plots.latent_plane import class_names, label_mode
+
+    digits = tuple(str(i % 10) for i in range(1797))
+    fashion = tuple(("Coat", "Bag", "Sandal")[i % 3] for i in range(1797))
+    assert label_mode(tuple("abcdefgh")) is None  # letters: the points are the letters
+    assert label_mode(("smile", "wink", "grin")) == "words"
+    assert label_mode(digits) is None  # 1797 digit symbols show their class
+    assert label_mode(digits * 4) == "classes"  # 7188 digits are drawn as dots
+    assert label_mode(fashion) == "classes"
+    assert label_mode(tuple(f"image {i}" for i in range(5000))) is None
+    assert class_names(digits) == tuple(str(k) for k in range(10))
+    assert class_names(tuple(str(k) for k in range(12))) is None  # unique labels: glyph names
+    assert class_names(tuple(str(k) for k in range(21)) * 3) is None  # more than 20 classes

@@ -15,7 +15,7 @@ from engine.pca import RANDOMIZED_ABOVE, compare_with_pca, fit_pca
 from gui.data.glyph_set import GlyphSet
 from gui.views.pca_view import OFF_THREAD_ABOVE, PCAView
 
-N = 3000
+N = 3200  # above DENSE_ABOVE too: digits drawn as dots get a label per class
 SLOW_S = 0.6  # the fit is made this much slower, so that a blocked event loop would show
 
 
