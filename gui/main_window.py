@@ -29,6 +29,7 @@ from engine.data.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_b
 from engine.training import Snapshot
 from gui.controls.training_panel import STATE_COLOURS, TrainingPanel
 from gui.data.data_panel import DataPanel
+from gui.data.download_dialog import DownloadMenu
 from gui.data.glyph_set import GlyphSet
 from gui.export_menu import ExportMenu
 from gui.help_menu import HelpMenu
@@ -200,6 +201,8 @@ class MainWindow(QMainWindow):
         menu.addActions([data.open_action, data.open_folder_action])
         menu.addActions([data.save_action, data.save_as_action])
         menu.addAction(data.import_action)
+        self.downloads = DownloadMenu(data.open_file, parent=self)  # opens what it downloaded
+        menu.addAction(self.downloads.action)
         menu.addSeparator()
         self.sessions = SessionMenu(
             self.run, data, self._store, self.autosave_path, self.dialogs, parent=self
