@@ -180,6 +180,8 @@ def test_denoising_shows_a_page_at_a_time(qtbot, window, mnist_file):
 def test_interpolation_pickers_list_every_image_without_an_item_each(qtbot, window, mnist_file):
     view = InterpolationView(window.run, window.glyph_set)
     qtbot.addWidget(view)
+    view.show()  # a hidden tab decodes its frames only when shown
+    qtbot.waitExposed(view)
     assert view.start_combo.itemText(0) == window.glyph_set.label(0)  # unique: no numbers
     open_by_menu(qtbot, window, mnist_file)
     combo, labels = view.start_combo, window.glyph_set.labels
