@@ -82,7 +82,7 @@ def test_a_hidden_interpolation_tab_moves_the_path_but_decodes_no_frames(qtbot, 
     step(qtbot, run, 20)
     view = InterpolationView(run, run.glyph_set)
     tabs = behind_another_tab(qtbot, view)
-    scored = counting(monkeypatch, interpolation_view, "nearest_glyphs")
+    scored = counting(monkeypatch, interpolation_view, "nearest_images")
     paths = []
     view.path_changed.connect(paths.append)
     step(qtbot, run, 100)
