@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.data.noise import Noise
 
-LR_SCHEDULES = ("constant", "cosine")
+LR_SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class TrainConfig:
     lr: float = 0.01
     noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
     noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
-    lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
+    # "cosine": from lr down to lr / 20 at the epoch limit; "warmup-cosine": up from lr / w over
+    # the first w = 5 % of the epochs, then that cosine (engine.training.schedule_factor).
+    lr_schedule: str = "constant"
     stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
     loss_threshold: float | None = None  # stop once the evaluation loss is at most this
     # Stop once the evaluation loss has not fallen below (1 - plateau_tolerance) times its best

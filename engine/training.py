@@ -30,6 +30,11 @@ from engine.train_config import TrainConfig
 
 RUN_STATES = ("idle", "running", "paused", "finished", "stopped", "failed")
 COSINE_FLOOR = 0.05  # the cosine schedule ends at this fraction of the base learning rate
+# "warmup-cosine" rises linearly to the base rate over this fraction of the epochs, then decays
+# as "cosine" does over the rest: Adam's first steps, on moments estimated from a few noisy
+# gradients, cannot then throw a high rate's network off (the DAE preset trains at twice the
+# rate it could start at).
+WARMUP_FRACTION = 0.05
 WEIGHT_CHECK_EVERY = 32  # epochs between scans of the weights for divergence (see _divergence)
 # Each random stream is drawn from (seed, purpose), so equal seeds still give independent streams.
 BATCH_STREAM, NOISE_STREAM = 1, 2
@@ -58,6 +63,26 @@ class Snapshot:
     # (n,) bool over the rows of `latent`: the held-out images, when the Trainer split its
     # images itself (TrainConfig.test_fraction); None otherwise.
     test_rows: np.ndarray | None = None
+
+
+def schedule_factor(schedule: str, epoch: int, epochs: int) -> float:
+    """The fraction of the base learning rate that `schedule` gives after `epoch` of `epochs`.
+
+    "cosine" falls from 1 to COSINE_FLOOR at the epoch limit; "warmup-cosine" first rises
+    linearly, (epoch + 1) / w for the first w = WARMUP_FRACTION of the epochs (so the first step
+    already moves), then falls as "cosine" does over the remaining epochs. Past the limit (a run
+    trained on by hand) both stay at the floor.
+    """
+    if schedule == "constant" or epochs == 0:
+        return 1.0
+    if schedule == "warmup-cosine":
+        warmup = max(1, round(WARMUP_FRACTION * epochs))
+        if epoch < warmup:
+            return (epoch + 1) / warmup
+        epoch, epochs = epoch - warmup, max(epochs - warmup, 1)
+    progress = min(epoch / epochs, 1.0)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return COSINE_FLOOR + (1.0 - COSINE_FLOOR) * cosine
 
 
 class Trainer:
@@ -145,6 +170,7 @@ class Trainer:
         self.noise_rng = np.random.default_rng([self.config.noise_seed, NOISE_STREAM])
         self.base_lr = self.config.lr
         self.epoch = 0
+        self.optimizer.lr = self._scheduled_lr()  # a warm-up starts below the base rate
         self.steps = 0
         self.elapsed = 0.0
         self.state = "idle"
@@ -211,11 +237,9 @@ class Trainer:
         return self.optimizer.lr
 
     def _scheduled_lr(self) -> float:
-        if self.config.lr_schedule == "constant" or self.config.epochs == 0:
-            return self.base_lr
-        progress = min(self.epoch / self.config.epochs, 1.0)
-        cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
-        return self.base_lr * (COSINE_FLOOR + (1.0 - COSINE_FLOOR) * cosine)
+        """The rate of the next epoch's steps: the base rate scaled by the schedule."""
+        schedule, epochs = self.config.lr_schedule, self.config.epochs
+        return self.base_lr * schedule_factor(schedule, self.epoch, epochs)
 
     # --- the loop -------------------------------------------------------------------------------
     def run(

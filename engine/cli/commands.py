@@ -82,7 +82,11 @@ def build_parser(prog: str = "main.py") -> Parser:
         "--noise", help="KIND:LEVEL, e.g. salt-pepper:0.1, gaussian:0.2, bitflip:0.05"
     )
     train.add_argument("--noise-copies", type=int, help="noisy copies of every image per epoch")
-    train.add_argument("--lr-schedule", choices=LR_SCHEDULES, help="constant or cosine decay")
+    train.add_argument(
+        "--lr-schedule",
+        choices=LR_SCHEDULES,
+        help="constant, cosine decay, or warm-up then cosine decay",
+    )
     train.add_argument("--beta", type=float, help="KL weight of the VAE (default per model)")
     train.add_argument(
         "--free-bits", type=float, help="VAE: KL floor per latent axis in nats (default per model)"

@@ -36,7 +36,11 @@ PRESET_FIELDS = (
     "plateau_epochs", "plateau_tolerance", "noise_kind", "noise_level", "noise_copies",
     "lr_schedule", "free_bits", "beta", "test_fraction",
 )  # fmt: skip
-LR_SCHEDULE_NAMES = {"constant": "constant", "cosine": "cosine (decays to 1/20)"}
+LR_SCHEDULE_NAMES = {
+    "constant": "constant",
+    "cosine": "cosine (decays to 1/20)",
+    "warmup-cosine": "warm-up, then cosine",
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class RunSettings:
     lr: float = PRESETS["ae"].lr
     batch_size: int = 0  # 0: the whole set in one batch
     epochs: int = PRESETS["ae"].epochs
-    lr_schedule: str = "constant"  # or "cosine": decays to lr / 20 at the epoch limit
+    lr_schedule: str = "constant"  # or "cosine" / "warmup-cosine" (engine.train_config)
     beta: float = 1.0  # VAE only
     free_bits: float = 0.0  # VAE only: KL floor per latent axis (engine.models)
     noise_kind: str = "salt-pepper"  # DAE only

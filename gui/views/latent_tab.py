@@ -5,6 +5,11 @@ point in the generator, a glyph picked on the plane becomes the editor's glyph, 
 the editor is marked where the latest model encodes it (the star follows the pen). The window
 feeds it snapshots, because the scatter must move on every one while the readouts are
 rate-limited together with the status bar.
+
+Held-out images on demand: `set_test_data(dataset)` gives the tab a test split; the "Show test
+images" box (off by default, enabled once there is one) draws their codes as hollow rings,
+computed off the GUI thread from the latest snapshot (gui.views.heldout_codes) unless the run
+already has them and passes them to `set_test_codes`.
 """
 
 from __future__ import annotations
@@ -12,13 +17,28 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from engine.data.datasets import Dataset
 from engine.training import Snapshot
 from gui.data.glyph_set import GlyphSet
 from gui.plots.latent_scatter import LatentScatter
 from gui.run.run_controller import RunController
 from gui.views.generator_canvas import EncodeReadout, GeneratorCanvas
+from gui.views.heldout_codes import HeldOutCodes
+from gui.widgets.flow_layout import FlowLayout
+
+NO_TEST_TIP = "There are no test images: a set split into training and test images has them."
+TEST_TIP = (
+    "Draw the held-out test images' codes as hollow rings (in their class colours), to see "
+    "whether images the model never trained on land where the training images do."
+)
 
 
 def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) -> QAction:
@@ -51,6 +71,10 @@ class LatentTab(QSplitter):
         self.scatter = LatentScatter()
         self.generator = GeneratorCanvas(glyph_set)
         self.readout = EncodeReadout()
+        self.heldout = HeldOutCodes(self)
+        self.test_box = QCheckBox("Show test images")
+        self.test_box.setEnabled(False)
+        self.test_box.setToolTip(NO_TEST_TIP)
         self._make_view_actions()
         self._make_layout()
         self.scatter.point_clicked.connect(self._on_point_clicked)
@@ -58,6 +82,8 @@ class LatentTab(QSplitter):
         glyph_set.current_changed.connect(self._on_current_glyph_changed)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self.update_probe)
+        self.test_box.toggled.connect(self.heldout.set_active)
+        self.heldout.codes_ready.connect(self._on_test_codes_ready)
 
     def _make_view_actions(self) -> None:
         store = self._store
@@ -81,12 +107,12 @@ class LatentTab(QSplitter):
         self.scatter.set_background_visible(self.background_action.isChecked())
 
     def _make_layout(self) -> None:
-        toggles = QHBoxLayout()
+        buttons = []
         for action in (self.thumbnails_action, self.background_action):
             button = QToolButton()
             button.setDefaultAction(action)
-            toggles.addWidget(button)
-        toggles.addStretch(1)
+            buttons.append(button)
+        toggles = FlowLayout([*buttons, self.test_box])  # wraps in a narrow pane
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +134,23 @@ class LatentTab(QSplitter):
         """Move the points (and the probe star with them, in the same paint)."""
         self.scatter.set_probe(self._probe_code(), redraw=False)
         self.scatter.set_snapshot(snapshot, self.run.dataset)
+        self.heldout.set_snapshot(snapshot)  # re-encodes the test images only while shown
+
+    # --- held-out images --------------------------------------------------------------------------
+    def set_test_data(self, dataset: Dataset | None) -> None:
+        """The held-out test images (None: no split). Enables "Show test images"; while it is
+        ticked their codes are computed from the latest snapshot off the GUI thread."""
+        self.heldout.set_dataset(dataset)
+        self.test_box.setEnabled(dataset is not None)
+        self.test_box.setToolTip(NO_TEST_TIP if dataset is None else TEST_TIP)
+        if dataset is None:
+            self.test_box.setChecked(False)
+        self.heldout.set_snapshot(self.run.snapshot)
+
+    def set_test_codes(self, codes: np.ndarray | None) -> None:
+        """Codes (m, L) of the test images that the run already has: shown as they are (while
+        the box is ticked) instead of computed here; None goes back to computing them."""
+        self.heldout.set_codes(codes)
 
     def show_readouts(self) -> None:
         """The generator's picture and the editor glyph's round trip, from the latest snapshot."""
@@ -159,6 +202,12 @@ class LatentTab(QSplitter):
     def _on_glyph_changed(self, index: int) -> None:
         if index == self.glyph_set.current:
             self.update_probe()  # draw to encode: the star follows the pen
+
+    @Slot(object)
+    def _on_test_codes_ready(self, codes: np.ndarray | None) -> None:
+        dataset = self.heldout.dataset
+        labels = () if dataset is None else dataset.labels
+        self.scatter.set_test_codes(codes, labels)
 
     @Slot(bool)
     def _on_thumbnails_changed(self, on: bool) -> None:
