@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.data.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_builtin, load_dataset
+from engine.data.split import held_out_part
 from engine.training import Snapshot
 from gui.controls.training_panel import STATE_COLOURS, TrainingPanel
 from gui.data.data_panel import DataPanel
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_status_bar()
         self._readouts = RateLimit(self, self._show_readouts, READOUT_MS)
+        self._test_rows: np.ndarray | None = None  # the held-out rows the latent tab has
         self._connect()
         self._restore_window()
         self._on_settings_changed(self.run.settings)
@@ -288,6 +290,11 @@ class MainWindow(QMainWindow):
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
         """The latent scatter moves with every snapshot; the rest are read more than watched,
         and every millisecond here is taken from training (they share the GIL)."""
+        rows = snapshot.test_rows
+        if rows is not self._test_rows:  # a new split: the latent tab's "Show test images"
+            self._test_rows = rows
+            test = None if rows is None else held_out_part(self.run.dataset, rows)
+            self.latent_tab.set_test_data(test)
         self.latent_tab.show_snapshot(snapshot)
         self.loss_plot.set_snapshot(snapshot)
         self._readouts.request()

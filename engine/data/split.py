@@ -53,6 +53,11 @@ def held_out_rows(
     return is_test
 
 
+def held_out_part(data: Dataset, rows: np.ndarray) -> Dataset:
+    """The images of `data` at `rows` ((n,) bool, e.g. a Trainer's `test_rows`), in file order."""
+    return _part(data, rows, "test")
+
+
 def _part(data: Dataset, keep: np.ndarray, which: str) -> Dataset:
     labels = tuple(label for label, k in zip(data.labels, keep.tolist(), strict=True) if k)
     return Dataset(f"{data.name} ({which})", data.width, data.height, labels, data.pixels[keep])

@@ -85,6 +85,14 @@ def test_a_large_set_shows_train_and_test_curves_and_the_runs_test_columns(
     assert "test loss (300 held out)" in plot.loss_plot.titleLabel.text
     assert _orange_pixels(win) > 20  # really drawn
 
+    # "Show test images" on the latent plane: the held-out images' codes as rings, on demand.
+    box = win.latent_tab.test_box
+    assert box.isEnabled() and not box.isChecked()
+    assert len(win.latent_tab.scatter.test_points) == 0  # off by default
+    box.click()
+    qtbot.waitUntil(lambda: len(win.latent_tab.scatter.test_points) == 300, timeout=TIMEOUT)
+    box.click()
+
     view = win.run_history_view
     win.tabs.setCurrentWidget(view)
     run = win.run_history.runs[-1]
@@ -116,6 +124,7 @@ def test_a_large_set_shows_train_and_test_curves_and_the_runs_test_columns(
     assert win.run.snapshot.test_evaluation is None
     win.loss_plot.flush()
     assert not win.loss_plot.test_curve.isVisible()
+    assert not win.latent_tab.test_box.isEnabled()  # no split: nothing to show
     assert win.errors == []
 
 
