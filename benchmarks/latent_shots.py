@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+ZOOM = 80  # the zoomed-in picture shows this fraction of the plane's width and height
+
 
 def digit_images(n: int, seed: int = 0):
     """n 28x28 uint8 images of scikit-learn's digits, shifted and noised; labels '0'..'9'."""
@@ -107,12 +109,10 @@ def main(argv: list[str] | None = None) -> None:
     scatter.set_generator_point(snapshot.latent[first])
     settle(app, 0.5)
     tab.grab().save(str(args.out / "latent_60k.png"))
-    x, y = snapshot.latent[first]
+    x, y = (float(v) for v in snapshot.latent[first])  # float32 overflows pyqtgraph's limits
     (x0, x1), (y0, y1) = scatter.getViewBox().viewRange()
-    scatter.getViewBox().setRange(
-        xRange=(x - (x1 - x0) / 30, x + (x1 - x0) / 30),
-        yRange=(y - (y1 - y0) / 30, y + (y1 - y0) / 30),
-    )
+    dx, dy = (x1 - x0) / ZOOM / 2, (y1 - y0) / ZOOM / 2
+    scatter.getViewBox().setRange(xRange=(x - dx, x + dx), yRange=(y - dy, y + dy))
     settle(app, 0.5)
     tab.grab().save(str(args.out / "latent_60k_zoom.png"))
     view = PCAView(run, glyphs)
