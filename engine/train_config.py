@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.data.noise import Noise
 
-LR_SCHEDULES = ("constant", "cosine")
+LR_SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class TrainConfig:
     lr: float = 0.01
     noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
     noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
-    lr_schedule: str = "constant"  # or "cosine": from lr down to lr / 20 at the epoch limit
+    # "cosine": from lr down to lr / 20 at the epoch limit; "warmup-cosine": up from lr / w over
+    # the first w = 5 % of the epochs, then that cosine (engine.training.schedule_factor).
+    lr_schedule: str = "constant"
     stop_max_wrong_pixels: int | None = 0  # stop once every image has at most this many wrong
     loss_threshold: float | None = None  # stop once the evaluation loss is at most this
     # Stop once the evaluation loss has not fallen below (1 - plateau_tolerance) times its best
@@ -36,6 +38,10 @@ class TrainConfig:
     eval_every: int = 1  # epochs between evaluations of the whole set
     batch_seed: int = 0
     noise_seed: int = 0
+    # Hold out this fraction of the images the Trainer is given as a test set, drawn with
+    # split_seed (engine.data.split): scored, never trained on. The window splits this way.
+    test_fraction: float = 0.0
+    split_seed: int = 0
 
     def __post_init__(self) -> None:
         if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
@@ -46,6 +52,10 @@ class TrainConfig:
             raise ValueError(
                 f"unknown learning-rate schedule {self.lr_schedule!r}; "
                 f"choose one of {', '.join(LR_SCHEDULES)}"
+            )
+        if not (math.isfinite(self.test_fraction) and 0 <= self.test_fraction < 1):
+            raise ValueError(
+                f"the test fraction must be at least 0 and below 1, got {self.test_fraction}"
             )
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, got {self.lr}")

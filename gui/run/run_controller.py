@@ -142,7 +142,9 @@ class RunController(QObject):
             kind = "vae" if new.kind == "vae" else "ae"  # sizes bounded before a model is built
             where = f"{self._dataset.width}x{self._dataset.height} images"
             check_architecture(self._dataset.n_pixels, new.hidden, new.latent, kind, where)
-            if new.kind == "dae":  # the trainer tiles inputs, targets and a noisy copy of them
+            # The trainer tiles a float set's inputs, targets and a noisy copy of them; a byte
+            # set's noisy copies are drawn batch by batch (engine.training).
+            if new.kind == "dae" and self._dataset.pixels.dtype != np.uint8:
                 values = new.noise_copies * len(self._dataset) * self._dataset.n_pixels
                 copies = f"{new.noise_copies} noisy copies of {len(self._dataset)} {where}"
                 check_memory(3 * 4 * values, copies)
@@ -447,7 +449,9 @@ class RunController(QObject):
         self._data_stale = False
         if new_model or self._model.n_inputs != self._dataset.n_pixels:
             self._model = self._settings.build_model(self._dataset.n_pixels)
-        self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
+        # The pixels as the set keeps them: uint8 sets (MNIST) stay bytes, made floats per batch,
+        # never the 188 MB of float32 that 60,000 images would take.
+        self._trainer = Trainer(self._model, self._dataset.pixels, self._settings.train_config())
         self._trainer.set_beta(self._settings.beta)
         if self._trainer.notice:  # a full batch too big for memory: minibatches, said once
             self.message_changed.emit(self._trainer.notice)

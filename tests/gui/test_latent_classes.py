@@ -103,9 +103,10 @@ def test_labels_are_not_placed_on_every_snapshot(qtbot, scatter, snapshot, monke
     real = gui.plots.latent_scatter.place_labels
     monkeypatch.setattr(gui.plots.latent_scatter, "place_labels",
                         lambda *a, **k: calls.append(1) or real(*a, **k))  # fmt: skip
-    rng = np.random.default_rng(1)
-    for _ in range(30):  # 30 snapshots as fast as they come
-        moved = codes.latent + rng.normal(scale=0.01, size=codes.latent.shape)
+    for i in range(30):  # 30 snapshots as fast as they come, each turning the plane a little
+        turn = 0.02 * (i + 1)  # radians: the class centres move ~4 px a snapshot
+        c, s = np.cos(turn), np.sin(turn)
+        moved = codes.latent @ np.array([[c, s], [-s, c]])  # (n, 2)
         scatter.set_snapshot(dataclasses.replace(codes, latent=moved), scatter._dataset)
         qtbot.wait(5)
     qtbot.wait(300)
