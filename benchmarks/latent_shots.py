@@ -7,7 +7,7 @@ scaled to 24x24, placed at a random offset on a 28x28 canvas with a little noise
 window's MNIST storage), n of them with their digit as the label. A 784-256-64-2 AE trains on them
 for a few epochs, headless, and its codes are what the plane shows (classes cluster as they do
 on MNIST). The latent tab (plane, legend, generator) and the PCA view are then drawn offscreen
-at the plane's size in a 1280x800 window and saved: latent_60k.png, latent_60k_zoom.png (zoomed
+at their sizes in a 1280x800 window and saved: latent_60k.png, latent_60k_zoom.png (zoomed
 in on one cluster: symbols again), pca_60k.png.
 """
 
@@ -20,6 +20,9 @@ from pathlib import Path
 import numpy as np
 
 ZOOM = 80  # the zoomed-in picture shows this fraction of the plane's width and height
+# The tabs' sizes in a 1280x800 window with both side panels docked (measured on a screenshot):
+# the latent tab above the loss plot, the PCA view over the whole height.
+TAB_SIZE, PCA_SIZE = (680, 500), (680, 720)
 
 
 def digit_images(n: int, seed: int = 0):
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     run = _Run(dataset, snapshot)
     store = QSettings(str(args.out / "shots.ini"), QSettings.Format.IniFormat)
     tab = LatentTab(run, glyphs, store)
-    tab.resize(1000, 700)  # the tab's share of a 1280x800 window with the side panels docked
+    tab.resize(*TAB_SIZE)
     tab.show()
     tab.show_snapshot(snapshot)
     tab.show_readouts()
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     settle(app, 0.5)
     tab.grab().save(str(args.out / "latent_60k_zoom.png"))
     view = PCAView(run, glyphs)
-    view.resize(1000, 700)
+    view.resize(*PCA_SIZE)
     view.show()
     for _ in range(600):  # the fit and the scores arrive from the view's pool
         settle(app, 0.1)
