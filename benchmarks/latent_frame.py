@@ -129,13 +129,14 @@ def probe_rows(n: int, seconds: float) -> None:
     worker.start()
     try:
         idle = _probe(scatter, None, seconds)  # the machine's load and the load thread alone
-        refreshes, busy = _probe(scatter, (frames, dataset), seconds)
+        (snapshots, paints), busy = _probe(scatter, (frames, dataset), seconds)
     finally:
         stop.set()
         worker.join()
     scatter.close()
     print(f"under load, {n} points, a snapshot every 33 ms for {seconds:.0f} s: "
-          f"{refreshes / seconds:.1f} refreshes/s, probe p50 {_pct(busy, 50):.1f} ms, "
+          f"{snapshots / seconds:.1f} snapshots/s shown in {paints / seconds:.1f} paints/s, "
+          f"probe p50 {_pct(busy, 50):.1f} ms, "
           f"p99 {_pct(busy, 99):.1f} ms (the same without snapshots: p50 {_pct(idle[1], 50):.1f}, "
           f"p99 {_pct(idle[1], 99):.1f} ms)")  # fmt: skip
 
@@ -146,7 +147,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def _probe(scatter, feed: tuple | None, seconds: float) -> tuple[int, list[float]]:
     """Snapshots every 33 ms from `feed` (frames, dataset), or none, for `seconds`, while a
-    10 ms timer measures its own lateness: (the plane's paints, lateness in ms)."""
+    10 ms timer measures its own lateness: ((snapshots, the plane's paints), lateness in ms)."""
     from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer
 
     class PaintCounter(QObject):
@@ -186,7 +187,7 @@ def _probe(scatter, feed: tuple | None, seconds: float) -> tuple[int, list[float
     feeder.stop()
     probe.stop()
     scatter.viewport().removeEventFilter(paints)
-    return paints.count if feed is not None else 0, lateness
+    return (shown[0], paints.count), lateness
 
 
 class _Ticks:
@@ -253,12 +254,14 @@ def main(argv: list[str] | None = None) -> None:
     from PySide6.QtWidgets import QApplication
 
     _app = QApplication.instance() or QApplication([])
+    print(f"load average before: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     scatter_rows(args.n, args.frames)
     if args.probe_seconds:
         for n in (args.n, 1797):  # and the digits' size, drawn a symbol per point, as a peer
             probe_rows(n, args.probe_seconds)
     if args.pca_rounds:
         pca_rows(args.n, args.pca_rounds)
+    print(f"load average after: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Screenshots of the latent plane and the PCA view at 60,000 MNIST-sized images (docs).
 
-    python -m benchmarks.latent_shots OUT_FOLDER [--n 60000] [--epochs 2]
+    python -m benchmarks.latent_shots OUT_FOLDER [--n 60000] [--epochs 6] [--idx FOLDER]
 
 No internet here, so the images are made from scikit-learn's 1797 real 8x8 digits: each is
 scaled to 24x24, placed at a random offset on a 28x28 canvas with a little noise, as uint8 (the
@@ -8,7 +8,9 @@ window's MNIST storage), n of them with their digit as the label. A 784-256-64-2
 for a few epochs, headless, and its codes are what the plane shows (classes cluster as they do
 on MNIST). The latent tab (plane, legend, generator) and the PCA view are then drawn offscreen
 at their sizes in a 1280x800 window and saved: latent_60k.png, latent_60k_zoom.png (zoomed
-in on one cluster: symbols again), pca_60k.png.
+in on one cluster: symbols again), pca_60k.png. `--idx FOLDER` also writes the images and
+their labels as a gzip'd IDX pair (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz) for
+the window's File > Open.
 """
 
 from __future__ import annotations
@@ -44,6 +46,17 @@ def digit_images(n: int, seed: int = 0):
     pixels = (np.clip(canvas, 0, 1) * 255).astype(np.uint8).reshape(n, 784)
     labels = tuple(digits.labels[i] for i in pick)
     return Dataset("digits-28x28", 28, 28, labels, pixels)
+
+
+def write_idx(dataset, folder: Path) -> None:
+    """The set as MNIST's gzip'd IDX image and label files in `folder`."""
+    from engine.data.idx import gzip_bytes, idx_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    images = dataset.pixels.reshape(len(dataset), dataset.height, dataset.width)
+    labels = np.array([int(label) for label in dataset.labels], np.uint8)
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(gzip_bytes(idx_bytes(images)))
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(idx_bytes(labels)))
 
 
 def trained_snapshot(dataset, epochs: int):
@@ -82,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--n", type=int, default=60000)
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--idx", type=Path, help="also write the set here as MNIST's files")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -94,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     dataset = digit_images(args.n)
+    if args.idx is not None:
+        write_idx(dataset, args.idx)
     snapshot = trained_snapshot(dataset, args.epochs)
     glyphs = GlyphSet(dataset)
     run = _Run(dataset, snapshot)
