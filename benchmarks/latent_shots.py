@@ -1,14 +1,16 @@
 """Screenshots of the latent plane and the PCA view at 60,000 MNIST-sized images (docs).
 
-    python -m benchmarks.latent_shots OUT_FOLDER [--n 60000] [--epochs 2]
+    python -m benchmarks.latent_shots OUT_FOLDER [--n 60000] [--epochs 6] [--idx FOLDER]
 
 No internet here, so the images are made from scikit-learn's 1797 real 8x8 digits: each is
 scaled to 24x24, placed at a random offset on a 28x28 canvas with a little noise, as uint8 (the
 window's MNIST storage), n of them with their digit as the label. A 784-256-64-2 AE trains on them
 for a few epochs, headless, and its codes are what the plane shows (classes cluster as they do
 on MNIST). The latent tab (plane, legend, generator) and the PCA view are then drawn offscreen
-at the plane's size in a 1280x800 window and saved: latent_60k.png, latent_60k_zoom.png (zoomed
-in on one cluster: symbols again), pca_60k.png.
+at their sizes in a 1280x800 window and saved: latent_60k.png, latent_60k_zoom.png (zoomed
+in on one cluster: symbols again), pca_60k.png. `--idx FOLDER` also writes the images and
+their labels as a gzip'd IDX pair (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz) for
+the window's File > Open.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ import os
 from pathlib import Path
 
 import numpy as np
+
+ZOOM = 80  # the zoomed-in picture shows this fraction of the plane's width and height
+# The tabs' sizes in a 1280x800 window with both side panels docked (measured on a screenshot):
+# the latent tab above the loss plot, the PCA view over the whole height.
+TAB_SIZE, PCA_SIZE = (680, 500), (680, 720)
 
 
 def digit_images(n: int, seed: int = 0):
@@ -39,6 +46,17 @@ def digit_images(n: int, seed: int = 0):
     pixels = (np.clip(canvas, 0, 1) * 255).astype(np.uint8).reshape(n, 784)
     labels = tuple(digits.labels[i] for i in pick)
     return Dataset("digits-28x28", 28, 28, labels, pixels)
+
+
+def write_idx(dataset, folder: Path) -> None:
+    """The set as MNIST's gzip'd IDX image and label files in `folder`."""
+    from engine.data.idx import gzip_bytes, idx_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    images = dataset.pixels.reshape(len(dataset), dataset.height, dataset.width)
+    labels = np.array([int(label) for label in dataset.labels], np.uint8)
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(gzip_bytes(idx_bytes(images)))
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(idx_bytes(labels)))
 
 
 def trained_snapshot(dataset, epochs: int):
@@ -77,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--n", type=int, default=60000)
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--idx", type=Path, help="also write the set here as MNIST's files")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -89,12 +108,14 @@ def main(argv: list[str] | None = None) -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     dataset = digit_images(args.n)
+    if args.idx is not None:
+        write_idx(dataset, args.idx)
     snapshot = trained_snapshot(dataset, args.epochs)
     glyphs = GlyphSet(dataset)
     run = _Run(dataset, snapshot)
     store = QSettings(str(args.out / "shots.ini"), QSettings.Format.IniFormat)
     tab = LatentTab(run, glyphs, store)
-    tab.resize(1000, 700)  # the tab's share of a 1280x800 window with the side panels docked
+    tab.resize(*TAB_SIZE)
     tab.show()
     tab.show_snapshot(snapshot)
     tab.show_readouts()
@@ -107,16 +128,14 @@ def main(argv: list[str] | None = None) -> None:
     scatter.set_generator_point(snapshot.latent[first])
     settle(app, 0.5)
     tab.grab().save(str(args.out / "latent_60k.png"))
-    x, y = snapshot.latent[first]
+    x, y = (float(v) for v in snapshot.latent[first])  # float32 overflows pyqtgraph's limits
     (x0, x1), (y0, y1) = scatter.getViewBox().viewRange()
-    scatter.getViewBox().setRange(
-        xRange=(x - (x1 - x0) / 30, x + (x1 - x0) / 30),
-        yRange=(y - (y1 - y0) / 30, y + (y1 - y0) / 30),
-    )
+    dx, dy = (x1 - x0) / ZOOM / 2, (y1 - y0) / ZOOM / 2
+    scatter.getViewBox().setRange(xRange=(x - dx, x + dx), yRange=(y - dy, y + dy))
     settle(app, 0.5)
     tab.grab().save(str(args.out / "latent_60k_zoom.png"))
     view = PCAView(run, glyphs)
-    view.resize(1000, 700)
+    view.resize(*PCA_SIZE)
     view.show()
     for _ in range(600):  # the fit and the scores arrive from the view's pool
         settle(app, 0.1)

@@ -1,14 +1,24 @@
 """The legend of a plane whose points are coloured by class: a dot and a name per class.
 
 One item, a child of the view box (so it stays put in a corner while the plot pans and zooms),
-painted in one call. Clicks pass through it to the plane.
+drawn once into a pixmap that every repaint of the plane (30 a second while training) copies in
+one call. Clicks pass through it to the plane; exports draw it as text.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui.plots.latent_plane import INK
@@ -36,6 +46,7 @@ class ClassLegend(QGraphicsItem):
         self._colours: list[QColor] = []
         self._size = (0.0, 0.0)
         self._column = 0.0
+        self._pixmap: QPixmap | None = None  # the legend as drawn, made when first painted
         self.setVisible(False)
         view.sigResized.connect(self._on_view_resized)
 
@@ -54,6 +65,7 @@ class ClassLegend(QGraphicsItem):
         self._column = DOT + PAD + widest + 2 * PAD
         line = max(self._metrics.height(), DOT + 2)
         self._size = (columns * self._column + PAD, rows * line + 2 * PAD)
+        self._pixmap = None
         self.setVisible(bool(names))
         self._on_view_resized()
 
@@ -63,6 +75,21 @@ class ClassLegend(QGraphicsItem):
     def paint(
         self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
     ) -> None:
+        if not isinstance(painter.device(), QWidget):  # an export (SVG, PNG): draw it for real
+            self._draw(painter)
+            return
+        ratio = QGuiApplication.instance().devicePixelRatio()
+        if self._pixmap is None or self._pixmap.devicePixelRatio() != ratio:
+            width, height = (max(1, int(v * ratio + 1)) for v in self._size)
+            self._pixmap = QPixmap(width, height)
+            self._pixmap.setDevicePixelRatio(ratio)
+            self._pixmap.fill(Qt.GlobalColor.transparent)
+            cache = QPainter(self._pixmap)
+            self._draw(cache)
+            cache.end()
+        painter.drawPixmap(QPointF(0, 0), self._pixmap)
+
+    def _draw(self, painter: QPainter) -> None:
         box = self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5)
         painter.fillRect(box, BOX_BRUSH)
         painter.setPen(BOX_PEN)

@@ -22,7 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPixmap, QTransform
 
-from gui.plots.point_raster import DOT, argb_image, draw_order, raster_points
+from gui.plots.point_raster import DOT, argb_image, draw_order, points_image
 
 SymbolLike = QPainterPath | str  # a path in the unit box, or one of pyqtgraph's symbol names
 
@@ -63,7 +63,7 @@ class GlyphPoints(pg.GraphicsObject):
         self._x, self._y = np.zeros(0), np.zeros(0)  # (n,) each: data positions
         self._style: tuple | None = None  # (symbols, brushes) as set_style got them
         self._sprites: list[QPixmap | None] = []  # (n,) each point's symbol, rendered when drawn
-        self._colours: np.ndarray | None = None  # (n,) uint32 ARGB of the dots, made when drawn
+        self._colours: np.ndarray | None = None  # (n,) uint32 ARGB of the dots, drawing order
         self._order = np.zeros(0, np.intp)  # (n,) the dots' drawing order
         self._sprite_cache: dict[tuple, QPixmap] = {}
         self._cache_ratio = 1.0  # the device pixel ratio the cached pixmaps were drawn for
@@ -108,13 +108,16 @@ class GlyphPoints(pg.GraphicsObject):
         self._x, self._y = x, y
         # Reductions over 1-D arrays: over an (n, 2) array's rows they cost ~10x more (60,000
         # codes: 9 ms a frame). A diverging run's codes may be inf or NaN: those are left out.
-        if not (np.isfinite(x.sum()) and np.isfinite(y.sum())):
-            finite = np.isfinite(x) & np.isfinite(y)
-            x, y = x[finite], y[finite]
+        self._data_range = None
         if len(x):
-            self._data_range = ((float(x.min()), float(x.max())), (float(y.min()), float(y.max())))
-        else:
-            self._data_range = None
+            bounds = [float(x.min()), float(x.max()), float(y.min()), float(y.max())]
+            if not all(map(math.isfinite, bounds)):  # NaN or inf somewhere: a second look
+                finite = np.isfinite(x) & np.isfinite(y)
+                x, y = x[finite], y[finite]
+                bounds = [x.min(), x.max(), y.min(), y.max()] if len(x) else None
+            if bounds is not None:
+                x0, x1, y0, y1 = (float(v) for v in bounds)
+                self._data_range = ((x0, x1), (y0, y1))
         self.prepareGeometryChange()
         self._bounds = None
         self.informViewBoundsChanged()
@@ -196,21 +199,42 @@ class GlyphPoints(pg.GraphicsObject):
             self._sprites = []
             self._cache_ratio = ratio
         t = painter.transform()  # data -> device
-        x, y = self._x, self._y
         side = math.ceil((self._size + self._pen.widthF() + 2) * ratio) / ratio  # a sprite's
+        self.dense = self._dense_above is not None and self._count_on(t, device, side) > (
+            self._dense_above
+        )
+        if self.dense:
+            self._paint_dots(painter, t, device.width(), device.height())
+            return
+        x, y = self._x, self._y
         with np.errstate(invalid="ignore", over="ignore"):  # inf or NaN codes: not drawn
             left = t.m11() * x + t.m21() * y + t.dx() - side / 2  # (n,) device pixels
             top = t.m12() * x + t.m22() * y + t.dy() - side / 2
         shown = np.flatnonzero(
             (left > -side) & (left < device.width()) & (top > -side) & (top < device.height())
         )  # (k,) the points on the device: NaN compares false
-        self.dense = self._dense_above is not None and len(shown) > self._dense_above
-        if self.dense:
-            self._paint_dots(painter, shown, left + side / 2, top + side / 2)
-        elif self._exportOpts is not False:  # exporting: vector symbols
+        if self._exportOpts is not False:  # exporting: vector symbols
             self._paint_paths(painter)
         else:
             self._paint_sprites(painter, shown, left, top, ratio)
+
+    def _count_on(self, t: QTransform, device, side: float) -> int:
+        """How many points fall on the device (a symbol's `side` of slack): all of them, read
+        off the cached data range, when the view shows every point (an auto-ranged plane)."""
+        if self._data_range is None:
+            return 0
+        (x0, x1), (y0, y1) = self._data_range
+        corners = [t.map(x, y) for x in (x0, x1) for y in (y0, y1)]
+        if all(-side < c[0] < device.width() and -side < c[1] < device.height() for c in corners):
+            return len(self._x)
+        with np.errstate(invalid="ignore", over="ignore"):
+            px = t.m11() * self._x + t.m21() * self._y + t.dx()  # (n,) device pixels
+            py = t.m12() * self._x + t.m22() * self._y + t.dy()
+        return int(
+            np.count_nonzero(
+                (px > -side) & (px < device.width()) & (py > -side) & (py < device.height())
+            )
+        )
 
     def _paint_sprites(
         self, painter: QPainter, shown: np.ndarray, left: np.ndarray, top: np.ndarray, ratio: float
@@ -233,30 +257,34 @@ class GlyphPoints(pg.GraphicsObject):
             draw(sx, sy, sprites[i])
         painter.restore()
 
-    def _paint_dots(
-        self, painter: QPainter, shown: np.ndarray, cx: np.ndarray, cy: np.ndarray
-    ) -> None:
-        """The shown points (k,) as dots centred on cx, cy (n,) device pixels, in one image."""
+    def _paint_dots(self, painter: QPainter, t: QTransform, width: int, height: int) -> None:
+        """Every point as a dot of its colour, in one image over the device (width, height).
+
+        About twenty NumPy passes over the points a frame (each hands the GIL to the training
+        thread and waits to get it back): the image has a margin of `pad` pixels round the
+        device, and points off the device (or not finite) are clipped into that margin, where
+        they are drawn but never seen, instead of being sorted out first."""
         n = len(self._x)
         if self._colours is None:
-            self._colours = np.fromiter(
-                (self._colour_of(i) for i in range(n)), np.uint32, n
-            )  # (n,) one Python call per point, once per style
-        if len(self._order) != n:
+            colours = np.fromiter((self._colour_of(i) for i in range(n)), np.uint32, n)
             self._order = draw_order(n)
-        if len(shown) == n:
-            order = self._order
-        else:
-            on = np.zeros(n, bool)
-            on[shown] = True
-            order = self._order[on[self._order]]  # (k,) the shown points in drawing order
-        # Whole pixels, rounded half up (np.floor(v + 0.5) without the rint's extra pass).
-        xs = (cx[order] + 0.5).astype(np.intp)
-        ys = (cy[order] + 0.5).astype(np.intp)
-        left, top, image = raster_points(xs, ys, self._colours[order], self._footprint)
+            self._colours = colours[self._order]  # (n,) in drawing order
+        reach = max(max(abs(dx), abs(dy)) for dx, dy in self._footprint)
+        pad = 2 * reach + 1
+        wide, high = width + 2 * pad, height + 2 * pad
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf become clipped ints
+            # A plot's transform only scales and shifts (m12 = m21 = 0): whole pixels of the
+            # image, rounded half up (floor(v + 0.5): v is >= 0 but for
+            # points far off the device, which are clipped anyway).
+            px = (self._x * t.m11() + (t.dx() + pad + 0.5)).astype(np.int32)  # (n,)
+            py = (self._y * t.m22() + (t.dy() + pad + 0.5)).astype(np.int32)
+        np.clip(px, reach, wide - 1 - reach, out=px)  # off the device: into the margin
+        np.clip(py, reach, high - 1 - reach, out=py)
+        at = py * wide + px  # (n,) flat index of each dot's centre
+        image = points_image(at[self._order], self._colours, (wide, high), self._footprint)
         painter.save()
         painter.resetTransform()
-        painter.drawImage(left, top, argb_image(image))
+        painter.drawImage(-pad, -pad, argb_image(image))
         painter.restore()
 
     def _paint_paths(self, painter: QPainter) -> None:

@@ -129,11 +129,9 @@ class GlyphScatter(pg.PlotWidget):
         self._points.set_positions(x, y)
         if self._mode == "words":
             self._label_points = self._plane
-        elif self._mode == "classes":
-            self._label_points = class_centres(self._plane, self._class_of, len(self._classes))
-        self._texts.set_points(self._label_points)
+            self._texts.set_points(self._label_points)
         self.set_selected(self._selected)
-        self._schedule_labels()
+        self._schedule_labels()  # class labels move to their centres when placed
 
     def clear_points(self) -> None:
         self._plane = np.zeros((0, 2))
@@ -176,6 +174,9 @@ class GlyphScatter(pg.PlotWidget):
     def place_labels(self) -> None:
         """Each text label beside its point, clear of the others, the selection ring and (for
         word labels) the other points' dots; labels with no room are hidden."""
+        if self._mode == "classes" and len(self._plane) == len(self._class_of):
+            self._label_points = class_centres(self._plane, self._class_of, len(self._classes))
+            self._texts.set_points(self._label_points)
         n = len(self._label_points)
         if self._mode is None or n == 0:
             return

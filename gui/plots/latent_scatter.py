@@ -383,13 +383,10 @@ class LatentScatter(pg.PlotWidget):
         self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
-        if self._label_mode == "words":  # long labels beside the points
+        if self._label_mode == "words":  # long labels beside the points, moving with them
             self._label_points = self._plane
-        elif self._label_mode == "classes":  # a label at each class's centre
-            self._label_points = class_centres(self._plane, self._class_of, len(self._classes))
-        if self._label_mode is not None:
             self._labels.set_points(self._label_points)  # one call for every label
-            self._schedule_labels()
+        self._schedule_labels()  # class labels move to their centres when placed (5 a second)
 
     # --- word labels ----------------------------------------------------------------------------
     def _schedule_labels(self) -> None:
@@ -402,6 +399,9 @@ class LatentScatter(pg.PlotWidget):
         hide those with no room (`gui.plots.label_layout`). Rate-limited by `_schedule_labels`:
         the labels move with their points on every snapshot, only their sides are chosen here.
         At most TEXT_LABELS_UP_TO labels (or one per class), whatever the set's size."""
+        if self._label_mode == "classes" and len(self._plane) == len(self._class_of):
+            self._label_points = class_centres(self._plane, self._class_of, len(self._classes))
+            self._labels.set_points(self._label_points)
         n = len(self._label_points)
         if self._label_mode is None or n != len(self._label_sizes) or self._thumbnails:
             return

@@ -74,3 +74,23 @@ def test_codes_the_run_has_are_shown_as_they_are(qtbot, tab, test_images, monkey
     assert len(tab.scatter.test_points) == 0  # still off
     tab.test_box.click()
     np.testing.assert_allclose(tab.scatter.test_points, given)
+
+
+def test_the_runs_own_split_shows_from_the_snapshot(qtbot, tab, run, monkeypatch):
+    """A run that held out images itself (Snapshot.test_rows) has their codes already: the box
+    draws exactly those, and nothing is encoded."""
+    import dataclasses
+
+    monkeypatch.setattr(gui.views.heldout_codes, "encode_blocks", None)  # never called
+    assert not tab.test_box.isEnabled()
+    rows = np.zeros(len(run.dataset), bool)
+    rows[[1, 5, 9, 30]] = True
+    split = dataclasses.replace(run.snapshot, test_rows=rows)
+    tab.show_snapshot(split)
+    assert tab.test_box.isEnabled()
+    assert len(tab.scatter.test_points) == 0  # off by default
+    tab.test_box.click()
+    np.testing.assert_allclose(tab.scatter.test_points, split.latent[rows])
+    tab.show_snapshot(run.snapshot)  # a run without a split: the box goes off
+    assert not tab.test_box.isEnabled() and not tab.test_box.isChecked()
+    assert len(tab.scatter.test_points) == 0
