@@ -81,6 +81,12 @@ def run_settings(kind: str, data: str | None = None, batch_size: int = BATCH_SIZ
 
 def headless(kind: str, seconds: float, data: str | None, batch_size: int) -> dict:
     from engine import Trainer
+    from gui.app import limit_blas_threads
+
+    # The window's one BLAS thread (gui.app): the ratio is then what the window costs, not what
+    # a second BLAS thread wins on a quiet machine or loses on a busy one. Small networks train
+    # on one thread anyway (engine.blas); the 60,000-image AE is just above that size.
+    limit_blas_threads()
 
     dataset = load_data(kind, data)
     settings = run_settings(kind, data, batch_size)
