@@ -190,7 +190,8 @@ class ReconstructionView(QWidget):
         if full is not None and self.worst_first.isChecked():
             self._order = np.argsort(-full, kind="stable")
         self.page_bar.set_count(n)
-        if self._turn_to is not None and self._turn_to < n:
+        turned = self._turn_to is not None and self._turn_to < n  # to the selected image
+        if turned:
             turn = self._turn_to
             position = turn if self._order is None else int(np.flatnonzero(self._order == turn)[0])
             self.page_bar.set_page(self.page_bar.page_of(position), quiet=True)
@@ -208,7 +209,10 @@ class ReconstructionView(QWidget):
             self._tip,
         )
         self.sheet.set_order(np.arange(len(self.rows)))
-        self.sheet.set_selected(self._local(self._glyphs.current))
+        local = self._local(self._glyphs.current)
+        self.sheet.set_selected(local)
+        if turned and local is not None:  # later snapshots leave the scrolling to the person
+            self.sheet.ensure_visible(local)
         untrained = " — not trained yet: press <b>Start</b>" if snapshot.epoch == 0 else ""
         page_mse = f"MSE on this page {mse(self.outputs, images):.4f}"
         if full is not None:

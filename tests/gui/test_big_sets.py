@@ -193,10 +193,13 @@ def test_a_hidden_reconstruction_tab_opens_on_the_selected_images_page(qtbot, wi
     view = window.view
     view.hide()
     open_by_menu(qtbot, window, mnist_file)
-    window.glyph_set.set_current(3 * PAGE_SIZE + 7)  # picked while another tab was shown
+    window.glyph_set.set_current(3 * PAGE_SIZE + 60)  # picked while another tab was shown
     view.show()
     qtbot.waitUntil(lambda: view.rows is not None)
     assert view.rows[0] == 3 * PAGE_SIZE and f"page 4 of {PAGES}" in view.header.text()
+    sheet = view.sheet  # and scrolled to it: the 61st strip is rows below the first screen
+    assert sheet.verticalScrollBar().value() > 0
+    assert sheet.viewport().rect().contains(sheet.cell_rect(60))
     view.hide()
     window.glyph_set.set_current(5)  # control: a glyph of the first page opens the first page
     view.show()
