@@ -45,6 +45,8 @@ from gui.run.training_threads import end_threads, forget_finished
 from gui.run.training_worker import ENDED_STATES, TrainingWorker, start_worker
 
 ACTIVE_STATES = ("running", "paused")
+SETTLE_MS = (40, 1500)  # quiet after an edit before the idle run follows it: small, large sets
+LARGE_SET_EDITS = 2000  # images above which a set is "large" here
 
 
 class RunController(QObject):
@@ -77,7 +79,7 @@ class RunController(QObject):
         self._pacer = SnapshotPacer(self._show_snapshot, self)
         self._data_stale = False
         self._opening = False  # open_session is replacing the glyph set
-        self._data_timer = QTimer(self, singleShot=True, interval=40)
+        self._data_timer = QTimer(self, singleShot=True)
         self._data_timer.timeout.connect(self._on_data_timeout)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
@@ -554,7 +556,10 @@ class RunController(QObject):
 
     def _on_data_edited(self) -> None:
         if self._state == "idle":
-            self._data_timer.start()  # rebuild once the burst of pixel edits settles
+            # Rebuild once the burst of pixel edits settles. The idle snapshot of 60,000 images
+            # takes ~1 s of the GUI thread: a large set waits for a longer pause in the drawing.
+            large = len(self._glyphs) > LARGE_SET_EDITS
+            self._data_timer.start(SETTLE_MS[1] if large else SETTLE_MS[0])
         elif not self._data_stale:
             self._data_stale = True
             self.message_changed.emit(

@@ -226,9 +226,10 @@ class DenoisingView(QWidget):
         dataset, snapshot = self._glyphs.dataset(), self._run.snapshot
         paged = len(dataset) > PAGED_ABOVE
         self.page_bar.setVisible(paged)
+        turned = paged and self._turn_to is not None and self._turn_to < len(dataset)
         if paged:
             self.page_bar.set_count(len(dataset))
-            if self._turn_to is not None and self._turn_to < len(dataset):
+            if turned:
                 self.page_bar.set_page(self.page_bar.page_of(self._turn_to), quiet=True)
                 self._noisy_stale = True
         self._turn_to = None
@@ -254,7 +255,10 @@ class DenoisingView(QWidget):
         shape = (len(clean), dataset.height, dataset.width)
         panels = [ink_rgb(a.reshape(shape)) for a in (clean, self.noisy, self.outputs)]
         self.sheet.set_strips(panels, self.output_wrong > 0, self._caption, self._tip)
-        self.sheet.set_selected(self._local(self._glyphs.current))
+        local = self._local(self._glyphs.current)
+        self.sheet.set_selected(local)
+        if turned and local is not None:  # later snapshots leave the scrolling to the person
+            self.sheet.ensure_visible(local)
         if self.rows is None:
             shown = f"Whole set ({len(dataset)} glyphs)"
         else:

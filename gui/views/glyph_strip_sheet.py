@@ -147,8 +147,8 @@ class GlyphStripSheet(QAbstractScrollArea):
         bar = self.verticalScrollBar()
         if rect.top() < 0:
             bar.setValue(bar.value() + rect.top())
-        elif rect.bottom() > self.viewport().height():
-            bar.setValue(bar.value() + rect.bottom() - self.viewport().height())
+        elif rect.bottom() >= self.viewport().height():  # bottom(): the last row inside
+            bar.setValue(bar.value() + rect.bottom() + 1 - self.viewport().height())
 
     def _update_scroll_range(self) -> None:
         rows = math.ceil(self.count / self._columns())

@@ -1,12 +1,11 @@
 """Sets too large to draw at once (60,000 MNIST digits) are shown a page at a time: which images a
-page holds, and when a snapshot's own evaluation speaks for the whole set."""
+page holds, and the whole set's scores when the run's own evaluation has them."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from engine.data.datasets import Dataset
-from engine.metrics import Evaluation
 from engine.training import Snapshot
 
 PAGED_ABOVE = 2000  # larger sets are shown a page at a time (the 1797 digits still whole)
@@ -19,10 +18,20 @@ def page_rows(n: int, page: int, order: np.ndarray | None = None) -> np.ndarray:
     return np.arange(lo, hi) if order is None else np.asarray(order[lo:hi])
 
 
-def run_evaluation(snapshot: Snapshot, run_dataset: Dataset, dataset: Dataset) -> Evaluation | None:
-    """The snapshot's evaluation when its rows are exactly these images (the run trains on the
-    set as it is shown), else None: then only what a view computes itself is true of them."""
-    ev = snapshot.evaluation
-    if run_dataset is dataset and ev is not None and len(ev.wrong) == len(dataset):
-        return ev
-    return None
+def run_wrong(snapshot: Snapshot, run_dataset: Dataset, dataset: Dataset) -> np.ndarray | None:
+    """(n,) wrong pixels of every image of `dataset` as the run last scored them (in the
+    training thread), or None when the run's rows are not these images (the glyphs changed
+    since it began): then only what a view computes itself is true of them. A run that held
+    out a test set (`snapshot.test_rows`, issue 18) scored its two parts apart."""
+    if run_dataset is not dataset or snapshot.evaluation is None:
+        return None
+    train = snapshot.evaluation.wrong
+    test_rows = getattr(snapshot, "test_rows", None)
+    if test_rows is None:
+        return train if len(train) == len(dataset) else None
+    test = getattr(snapshot, "test_evaluation", None)
+    if test is None or len(test_rows) != len(dataset):
+        return None
+    wrong = np.empty(len(dataset), np.intp)
+    wrong[~test_rows], wrong[test_rows] = train, test.wrong
+    return wrong

@@ -22,7 +22,7 @@ from gui.data.glyph_pixmap import EXTRA_INK, MISSING_INK
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.views.glyph_strip_sheet import GlyphStripSheet, error_rgb, ink_rgb
-from gui.views.paging import PAGE_SIZE, PAGED_ABOVE, page_rows, run_evaluation
+from gui.views.paging import PAGE_SIZE, PAGED_ABOVE, page_rows, run_wrong
 from gui.widgets.page_bar import PageBar
 from gui.widgets.rate_limit import RefreshThrottle
 
@@ -185,12 +185,13 @@ class ReconstructionView(QWidget):
     def _refresh_page(self, snapshot: Snapshot, dataset: Dataset) -> None:
         """One page of a large set through the model; the whole set's figures from the run."""
         n = len(dataset)
-        full = run_evaluation(snapshot, self._run.dataset, dataset)
+        full = run_wrong(snapshot, self._run.dataset, dataset)  # (n,) or None
         self.worst_first.setEnabled(full is not None)
         if full is not None and self.worst_first.isChecked():
-            self._order = np.argsort(-full.wrong, kind="stable")
+            self._order = np.argsort(-full, kind="stable")
         self.page_bar.set_count(n)
-        if self._turn_to is not None and self._turn_to < n:
+        turned = self._turn_to is not None and self._turn_to < n  # to the selected image
+        if turned:
             turn = self._turn_to
             position = turn if self._order is None else int(np.flatnonzero(self._order == turn)[0])
             self.page_bar.set_page(self.page_bar.page_of(position), quiet=True)
@@ -208,15 +209,19 @@ class ReconstructionView(QWidget):
             self._tip,
         )
         self.sheet.set_order(np.arange(len(self.rows)))
-        self.sheet.set_selected(self._local(self._glyphs.current))
+        local = self._local(self._glyphs.current)
+        self.sheet.set_selected(local)
+        if turned and local is not None:  # later snapshots leave the scrolling to the person
+            self.sheet.ensure_visible(local)
         untrained = " — not trained yet: press <b>Start</b>" if snapshot.epoch == 0 else ""
+        page_mse = f"MSE on this page {mse(self.outputs, images):.4f}"
         if full is not None:
             whole = (
-                f"worst image <b>{full.max_wrong}</b> wrong px · <b>{full.total_wrong / n:.1f}"
-                f"</b> wrong px per image in all {n:,} · MSE {full.mse:.4f}"
+                f"worst image <b>{int(full.max())}</b> wrong px · <b>{full.mean():.1f}</b> wrong "
+                f"px per image in all {n:,} · {page_mse}"
             )
         else:  # the glyphs changed since the run's evaluation: only this page is known
-            whole = f"the set changed since this run's evaluation; this page: MSE {mse(self.outputs, images):.4f}"
+            whole = f"the set changed since the run's last evaluation · {page_mse}"
         order = "worst first" if self._order is not None else "in order"
         self.header.setText(
             f"<b>Epoch {snapshot.epoch}</b>{untrained} · {whole}<br>{self.page_bar.text()} "

@@ -17,7 +17,7 @@ from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.views.denoising_view import DenoisingView
 from gui.views.interpolation_view import InterpolationView
-from gui.views.paging import PAGE_SIZE
+from gui.views.paging import PAGE_SIZE, run_wrong
 from gui.views.reconstruction_view import ReconstructionView
 
 N = 3000
@@ -195,11 +195,29 @@ def test_a_hidden_reconstruction_tab_opens_on_the_selected_images_page(qtbot, wi
     view = window.view
     view.hide()
     open_by_menu(qtbot, window, mnist_file)
-    window.glyph_set.set_current(3 * PAGE_SIZE + 7)  # picked while another tab was shown
+    window.glyph_set.set_current(3 * PAGE_SIZE + 60)  # picked while another tab was shown
     view.show()
     qtbot.waitUntil(lambda: view.rows is not None)
     assert view.rows[0] == 3 * PAGE_SIZE and f"page 4 of {PAGES}" in view.header.text()
+    sheet = view.sheet  # and scrolled to it: the 61st strip is rows below the first screen
+    assert sheet.verticalScrollBar().value() > 0
+    assert sheet.viewport().rect().contains(sheet.cell_rect(60))
     view.hide()
     window.glyph_set.set_current(5)  # control: a glyph of the first page opens the first page
     view.show()
     qtbot.waitUntil(lambda: view.rows[0] == 0)
+
+
+def test_worst_first_orders_every_image_by_the_runs_own_scores(qtbot, window, mnist_file):
+    view = window.view
+    open_by_menu(qtbot, window, mnist_file)
+    qtbot.waitUntil(lambda: view.rows is not None)
+    np.testing.assert_array_equal(view.rows, np.arange(PAGE_SIZE))  # control: in order
+    scores = run_wrong(window.run.snapshot, window.run.dataset, window.glyph_set.dataset())
+    assert scores is not None and len(scores) == N
+    qtbot.mouseClick(view.worst_first, LEFT)
+    qtbot.waitUntil(lambda: view.rows[0] != 0)
+    np.testing.assert_array_equal(view.rows, np.argsort(-scores, kind="stable")[:PAGE_SIZE])
+    assert view.wrong[0] == scores.max()  # the page's own reconstruction agrees with the run's
+    assert f"worst image <b>{scores.max()}</b> wrong px" in view.header.text()
+    assert "worst first" in view.header.text()
