@@ -13,6 +13,9 @@ from typing import Any
 
 from engine.data.noise import Noise
 
+# The share of the pixels a noise of level 1 changes, on average (salt & pepper: half its hits
+# land on the value the pixel had).
+CHANGED_SHARE = {"salt-pepper": 0.5, "bitflip": 1.0}
 LR_SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
 
@@ -26,6 +29,12 @@ class TrainConfig:
     lr: float = 0.01
     noise: Noise | None = None  # corrupt the inputs afresh every epoch; the targets stay clean
     noise_copies: int = 1  # corrupted copies of every image per epoch (denoising only)
+    # Salt & pepper and bit flip: the training copies change at least this share of the pixels
+    # on average (salt & pepper changes half its level, bit flip its level); 0: the level itself.
+    # At a low level the copies near the border between two glyphs, the ones a denoiser must
+    # learn to tell apart, are rare; the best guess for a copy (its nearest glyphs by Hamming
+    # distance) does not depend on the level, so training noisier teaches it sooner.
+    noise_floor: float = 0.0
     # "cosine": from lr down to lr / 20 at the epoch limit; "warmup-cosine": up from lr / w over
     # the first w = 5 % of the epochs, then that cosine (engine.training.schedule_factor).
     lr_schedule: str = "constant"
@@ -57,8 +66,20 @@ class TrainConfig:
             raise ValueError(
                 f"the test fraction must be at least 0 and below 1, got {self.test_fraction}"
             )
+        if not (0 <= self.noise_floor <= 0.5):
+            raise ValueError(f"the noise floor must be in [0, 0.5], got {self.noise_floor}")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
+
+    @property
+    def training_noise(self) -> Noise | None:
+        """The noise the training copies get: `noise`, raised to change at least `noise_floor`
+        of the pixels (Gaussian noise as it is)."""
+        noise = self.noise
+        if noise is None or noise.kind not in CHANGED_SHARE:
+            return noise
+        level = max(noise.level, self.noise_floor / CHANGED_SHARE[noise.kind])
+        return noise if level == noise.level else Noise(noise.kind, level)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

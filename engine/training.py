@@ -163,6 +163,7 @@ class Trainer:
         copies = 1 if self._bytes else copies  # bytes: the copies are drawn batch by batch
         self._tiled_images = np.tile(self.images, (copies, 1)) if copies > 1 else self.images
         self._tiled_targets = np.tile(self.targets, (copies, 1)) if copies > 1 else self.targets
+        self._noise = self.config.training_noise  # the level the training copies are drawn at
         self.optimizer = make_optimizer(
             self.config.optimizer, model.params.size, self.config.lr, model.dtype
         )
@@ -395,7 +396,7 @@ class Trainer:
         if cfg.noise is None:
             inputs, targets = self.images, self.targets
         else:
-            inputs = cfg.noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
+            inputs = self._noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
             targets = self._tiled_targets
         n = len(inputs)
         size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
@@ -425,7 +426,7 @@ class Trainer:
         for lo in range(0, n, size):
             idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
             t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
-            x = t if cfg.noise is None else cfg.noise.apply(t, self.noise_rng)
+            x = t if cfg.noise is None else self._noise.apply(t, self.noise_rng)
             parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
             if not math.isfinite(parts.total):
                 return False

@@ -83,6 +83,12 @@ def build_parser(prog: str = "main.py") -> Parser:
     )
     train.add_argument("--noise-copies", type=int, help="noisy copies of every image per epoch")
     train.add_argument(
+        "--noise-floor",
+        type=float,
+        help="salt & pepper, bit flip: train on copies that change at least this share of the "
+        "pixels (default per model; 0: at the level itself)",
+    )
+    train.add_argument(
         "--lr-schedule",
         choices=LR_SCHEDULES,
         help="constant, cosine decay, or warm-up then cosine decay",
@@ -248,6 +254,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         lr=args.lr if args.lr is not None else preset.lr,
         noise=noise,
         noise_copies=copies,
+        noise_floor=args.noise_floor if args.noise_floor is not None else preset.noise_floor,
         lr_schedule=args.lr_schedule or preset.lr_schedule,
         stop_max_wrong_pixels=(
             parse_stop(args.stop_max_wrong_pixels)
@@ -256,6 +263,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         ),
         loss_threshold=args.loss_threshold,
         plateau_epochs=sized.get("plateau_epochs", 0),
+        eval_every=sized["eval_every"],
         plateau_tolerance=sized.get("plateau_tolerance", 0.01),
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,

@@ -70,6 +70,10 @@ def check_train(args: argparse.Namespace) -> None:
     whole(args.batch_size, "--batch-size", 0, limits.MAX_GLYPHS * limits.MAX_NOISE_COPIES)
     whole(args.noise_copies, "--noise-copies", 1, limits.MAX_NOISE_COPIES)
     real(args.lr, "--lr", above=True)
+    if args.noise_floor is not None and not (0 <= args.noise_floor <= 0.5):
+        raise UsageError(
+            f"--noise-floor must be a share of pixels in [0, 0.5], got {args.noise_floor}"
+        )
     real(args.beta, "--beta")
     real(args.loss_threshold, "--loss-threshold")
     check_seeds(args, "seed", "batch_seed", "noise_seed", "split_seed")

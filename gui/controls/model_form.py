@@ -103,6 +103,22 @@ class ModelForm(QGroupBox):
             "More copies show the model more kinds of noise per epoch (and take longer).",
         )
         self.noise_copies_spin.valueChanged.connect(self._on_noise_copies_changed)
+        self.noise_floor_spin = QDoubleSpinBox()
+        self.noise_floor_spin.setRange(0.0, 50.0)
+        self.noise_floor_spin.setDecimals(1)
+        self.noise_floor_spin.setSingleStep(0.5)
+        self.noise_floor_spin.setKeyboardTracking(False)
+        self.noise_floor_spin.setPrefix("at least ")
+        self.noise_floor_spin.setSuffix(" % of pixels")
+        self.noise_floor_spin.setSpecialValueText("at the noise level")
+        self.noise_floor_spin.setToolTip(
+            "DAE only, salt & pepper and bit flip: the training copies change at least this share "
+            "of the pixels, even when the noise level above changes fewer. At a low level the "
+            "copies near the border between two glyphs, the hard ones, are rare; the best answer "
+            "to a copy (its nearest glyphs) is the same at either level, so training noisier "
+            "teaches it sooner. The models are still scored at the level above."
+        )
+        self.noise_floor_spin.valueChanged.connect(self._on_noise_floor_changed)
         self.init_seed_spin = spin_box(
             0,
             MAX_SEED,
@@ -122,6 +138,7 @@ class ModelForm(QGroupBox):
         noise.addWidget(self.noise_spin)
         form.addRow("Noise (DAE)", noise)
         form.addRow("Noisy copies", self.noise_copies_spin)
+        form.addRow("Train noise", self.noise_floor_spin)
         form.addRow("Init seed", self.init_seed_spin)
         controller.settings_changed.connect(self._on_settings_changed)
         controller.state_changed.connect(self._on_state_changed)
@@ -143,6 +160,7 @@ class ModelForm(QGroupBox):
         show_value(self.free_bits_spin, settings.free_bits)
         show_value(self.noise_spin, settings.noise_level)
         show_value(self.noise_copies_spin, settings.noise_copies)
+        show_value(self.noise_floor_spin, 100 * settings.noise_floor)
         show_value(self.init_seed_spin, settings.init_seed)
         self._show_parameters(settings)
         self._update_enabled()
@@ -168,6 +186,7 @@ class ModelForm(QGroupBox):
         self.noise_combo.setEnabled(not active and settings.kind == "dae")
         self.noise_spin.setEnabled(not active and settings.kind == "dae")
         self.noise_copies_spin.setEnabled(not active and settings.kind == "dae")
+        self.noise_floor_spin.setEnabled(not active and settings.kind == "dae")
 
     def _show_parameters(self, settings: RunSettings) -> None:
         n_inputs = self._run.dataset.n_pixels
@@ -237,6 +256,10 @@ class ModelForm(QGroupBox):
     @Slot(int)
     def _on_noise_copies_changed(self, value: int) -> None:
         self._run.update_settings(noise_copies=value)
+
+    @Slot(float)
+    def _on_noise_floor_changed(self, value: float) -> None:
+        self._run.update_settings(noise_floor=value / 100)
 
     @Slot(int)
     def _on_init_seed_changed(self, value: int) -> None:

@@ -57,7 +57,9 @@ class TrainingForm(QGroupBox):
             LR_SCHEDULE_NAMES,
             "Learning-rate schedule. constant: the same step size throughout. cosine: starts "
             "at the learning rate and decays smoothly to 1/20 of it at the epoch limit, which "
-            "settles the weights at the end of a long run (the DAE preset uses it).",
+            "settles the weights at the end of a long run. warm-up, then cosine: rises linearly "
+            "from near 0 to the rate over the first 5% of the epochs, then that cosine (the "
+            "DAE preset uses it): lets a run train at a higher rate.",
         )
         self.schedule_combo.currentIndexChanged.connect(self._on_schedule_changed)
         self.batch_spin = spin_box(0, 1_000_000, "Glyphs per optimizer step; 0 uses the full set.")

@@ -80,7 +80,10 @@ class TrainingPanel(QWidget):
         self.kind_combo, self.hidden_edit = model.kind_combo, model.hidden_edit
         self.parameter_label, self.activation_combo = model.parameter_label, model.activation_combo
         self.beta_spin, self.noise_spin = model.beta_spin, model.noise_spin
-        self.noise_copies_spin = model.noise_copies_spin
+        self.noise_copies_spin, self.noise_floor_spin = (
+            model.noise_copies_spin,
+            model.noise_floor_spin,
+        )
         self.optimizer_combo, self.lr_spin = training.optimizer_combo, training.lr_spin
         self.schedule_combo, self.epochs_spin = training.schedule_combo, training.epochs_spin
         self.stop_check, self.plateau_check = training.stop_check, training.plateau_check

@@ -34,7 +34,7 @@ LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accept
 PRESET_FIELDS = (
     "hidden", "activation", "lr", "epochs", "batch_size", "stop_enabled", "stop_wrong",
     "plateau_epochs", "plateau_tolerance", "noise_kind", "noise_level", "noise_copies",
-    "lr_schedule", "free_bits", "beta", "test_fraction",
+    "lr_schedule", "free_bits", "beta", "test_fraction", "noise_floor", "eval_every",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {
     "constant": "constant",
@@ -62,6 +62,8 @@ class RunSettings:
     noise_kind: str = "salt-pepper"  # DAE only
     noise_level: float = 0.1
     noise_copies: int = 1  # DAE only: noisy copies of every glyph per epoch
+    noise_floor: float = 0.0  # DAE only: the least share of pixels the training noise changes
+    eval_every: int = 1  # epochs between evaluations (the preset's; no control sets it)
     init_seed: int = 0
     batch_seed: int = 0
     noise_seed: int = 0
@@ -93,6 +95,8 @@ class RunSettings:
             (self.free_bits >= 0, "free bits must be >= 0"),
             (self.stop_wrong >= 0, "the wrong-pixel limit must be >= 0"),
             (self.noise_copies >= 1, "at least 1 noisy copy per epoch"),
+            (self.eval_every >= 1, "the epochs between evaluations must be at least 1"),
+            (0 <= self.noise_floor <= 0.5, "the training noise floor must be in [0, 0.5]"),
             (self.lr_schedule in LR_SCHEDULES, f"unknown schedule {self.lr_schedule!r}"),
             (self.pace >= 0, "the speed must be >= 0 epochs per second (0: full speed)"),
             (self.plateau_epochs >= 0, "the plateau must be >= 0 epochs (0: no plateau stop)"),
@@ -139,6 +143,8 @@ class RunSettings:
             lr=self.lr,
             noise=noise,
             noise_copies=self.noise_copies,
+            noise_floor=self.noise_floor,
+            eval_every=self.eval_every,
             lr_schedule=self.lr_schedule,
             stop_max_wrong_pixels=self.stop_wrong if self.stop_enabled else None,
             plateau_epochs=self.plateau_epochs,
@@ -238,6 +244,8 @@ def preset_values(kind: str, n_images: int) -> dict[str, Any]:
         "noise_kind": noise.kind,
         "noise_level": noise.level,
         "noise_copies": sized["noise_copies"],
+        "noise_floor": sized["noise_floor"],
+        "eval_every": sized["eval_every"],
         "lr_schedule": sized["lr_schedule"],
         "free_bits": model.get("free_bits", 0.0),
         "beta": model.get("beta", 1.0),

@@ -32,15 +32,20 @@ def test_ae_defaults_reconstruct_dense_kanji_like_glyphs(monkeypatch):
     assert row["worst"] > 1
 
 
-def test_dae_defaults_denoise_a_font_we_do_not_ship_near_the_bound():
-    """Bit flip 0.1 on the LCD capitals, seed 0: 1.80x the bound (docs/zoo.md: over seeds 0-2
-    the mean is 1.50x, and 1.53x at salt & pepper 0.2; the issue's bar is 1.6x on that mean)."""
-    data = lcd_upper()
-    model, row = zoo.train("dae", data, seed=0, noise="bitflip:0.1")
+def test_dae_defaults_denoise_a_font_we_do_not_ship_within_the_bar(monkeypatch):
+    """Salt & pepper 0.2 on the LCD capitals, seed 0: 1.26x the Bayes bound (docs/zoo.md: over
+    seeds 0-2 the mean is 1.46x; the issue's bar is 1.6x on that mean, on every 5x7 font)."""
+    data, noise = lcd_upper(), "salt-pepper:0.2"
+    model, row = zoo.train("dae", data, seed=0, noise=noise)
     assert row["worst"] == 0  # the clean glyphs still come back exactly
-    dae, bound = zoo.dae_ratio(model, data, "bitflip:0.1")
+    dae, bound = zoo.dae_ratio(model, data, noise)
     assert bound > 0.1  # this font is hard: some copies are ambiguous
-    assert bound - 0.02 <= dae <= 2 * bound, (dae, bound)
-    # The measure tells denoisers apart: the AE defaults, which never saw noise, are far above.
+    assert bound - 0.02 <= dae <= 1.6 * bound, (dae, bound)
+    # Negative controls: the bar tells denoisers apart. A tenth of the training is above it,
+    # and the AE defaults, which never saw noise, are far above.
+    short = dataclasses.replace(PRESETS["dae"], epochs=500)
+    monkeypatch.setitem(PRESETS, "dae", short)
+    model, _ = zoo.train("dae", data, seed=0, noise=noise)
+    assert zoo.dae_ratio(model, data, noise)[0] > 1.6 * bound
     plain, _ = zoo.train("ae", data, seed=0)
-    assert zoo.dae_ratio(plain, data, "bitflip:0.1")[0] > 10 * bound
+    assert zoo.dae_ratio(plain, data, noise)[0] > 5 * bound

@@ -171,6 +171,7 @@ def test_bad_flags_get_one_line_and_exit_2(tmp_path, capsys, args, message):
         (["--loss-threshold", "nan"], "--loss-threshold must be a finite number"),
         (["--noise-copies", "0"], "--noise-copies must be a whole number from 1 to 1,024"),
         (["--noise-copies", "100000000"], "--noise-copies must be a whole number from 1"),
+        (["--noise-floor", "0.7"], "--noise-floor must be a share of pixels in [0, 0.5], got 0.7"),
         (["--hidden", "100000000"], "--hidden takes at most 32 layers of at most 65,536 units"),
         (["--latent", "1000000000"], "--latent must be a whole number from 1 to 65,536"),
         (["--hidden", "60000,60000"], "the number of parameters is"),

@@ -1,4 +1,5 @@
-"""Learning-rate schedules: the factor they give each epoch, and the rate the Trainer steps with."""
+"""Learning-rate schedules (the factor they give each epoch, the rate the Trainer steps with) and
+the DAE's training noise factor."""
 
 import numpy as np
 import pytest
@@ -60,3 +61,37 @@ def test_the_first_adam_step_of_a_warm_up_moves_each_weight_by_a_twentieth_of_th
 def test_an_unknown_schedule_is_refused():
     with pytest.raises(ValueError, match="warmup-cosine"):
         TrainConfig(lr_schedule="warmup")
+
+
+def test_training_copies_change_at_least_the_noise_floor_of_the_pixels(font):
+    """The DAE preset trains on copies noisier than a low level it is meant to remove."""
+    changed = {}
+    for noise, floor in ((Noise("bitflip", 0.1), 0.2), (Noise("bitflip", 0.1), 0.0)):
+        model = Autoencoder(font.n_pixels, (8,), seed=0)
+        seen = []
+        step = model.loss_and_grad
+
+        def spy(x, t, step=step, seen=seen, **kw):
+            seen.append(float(np.mean(x != t)))  # the share of pixels the noise changed
+            return step(x, t, **kw)
+
+        model.loss_and_grad = spy
+        config = TrainConfig(
+            epochs=5, noise=noise, noise_copies=16, noise_floor=floor, stop_max_wrong_pixels=None
+        )
+        Trainer(model, font.images, config).run()
+        changed[floor] = np.mean(seen)
+    assert changed[0.2] == pytest.approx(0.2, abs=0.01)
+    assert changed[0.0] == pytest.approx(0.1, abs=0.01)  # negative control: the level itself
+
+    def trained_at(noise: Noise, floor: float) -> Noise | None:
+        return TrainConfig(noise=noise, noise_floor=floor).training_noise
+
+    # Salt & pepper changes half the pixels it hits: a floor of 7.5 % is a level of 0.15.
+    assert trained_at(Noise("salt-pepper", 0.1), 0.075) == Noise("salt-pepper", 0.15)
+    assert trained_at(Noise("salt-pepper", 0.2), 0.075) == Noise("salt-pepper", 0.2)  # above
+    assert trained_at(Noise("bitflip", 0.05), 0.075) == Noise("bitflip", 0.075)
+    assert trained_at(Noise("gaussian", 0.1), 0.075) == Noise("gaussian", 0.1)  # not a share
+    assert trained_at(None, 0.075) is None
+    with pytest.raises(ValueError, match="noise floor"):
+        TrainConfig(noise_floor=0.6)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from engine.data.datasets import load_builtin
+from engine.data.noise import Noise
 from engine.metrics import evaluate
 from gui.controls.training_panel import TrainingPanel
 from gui.data.glyph_set import GlyphSet
@@ -254,21 +255,24 @@ def test_choosing_dae_in_the_kind_combo_applies_its_preset(qtbot, panel):
     assert settings.kind == "dae"
     assert settings.hidden == (128, 64)
     assert settings.activation == "relu"
-    assert settings.lr == pytest.approx(0.005)
-    assert settings.epochs == 10_000
+    assert settings.lr == pytest.approx(0.01)
+    assert settings.epochs == 5000
     assert not settings.stop_enabled
     assert settings.noise_copies == 16
-    assert settings.lr_schedule == "cosine"
+    assert settings.lr_schedule == "warmup-cosine"
+    assert settings.noise_floor == pytest.approx(0.075) and settings.eval_every == 10
     # the widgets show the preset, and the model Start would train has its layers
     assert panel.hidden_edit.text() == "128,64"
     assert panel.activation_combo.currentData() == "relu"
-    assert panel.epochs_spin.value() == 10_000
+    assert panel.epochs_spin.value() == 5000
     assert not panel.stop_check.isChecked()
     assert panel.noise_copies_spin.isEnabled() and panel.noise_copies_spin.value() == 16
-    assert panel.schedule_combo.currentData() == "cosine"
+    assert panel.schedule_combo.currentData() == "warmup-cosine"
+    assert panel.noise_floor_spin.value() == pytest.approx(7.5)  # percent of the pixels
     assert run.snapshot.model.hidden == (128, 64)
     config = settings.train_config()
-    assert config.noise_copies == 16 and config.lr_schedule == "cosine"
+    assert config.noise_copies == 16 and config.lr_schedule == "warmup-cosine"
+    assert config.training_noise == Noise("salt-pepper", 0.15) and config.eval_every == 10
     assert config.batch_size == 0
     # and back to the AE preset
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("ae"))
@@ -282,9 +286,12 @@ def test_noise_copies_and_schedule_reach_the_train_config(qtbot, panel):
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("dae"))
     panel.noise_copies_spin.setValue(4)
     panel.schedule_combo.setCurrentIndex(panel.schedule_combo.findData("constant"))
+    panel.noise_floor_spin.setValue(10.0)  # percent of the pixels
     assert run.settings.train_config().noise_copies == 4
     assert run.settings.train_config().lr_schedule == "constant"
+    assert run.settings.train_config().noise_floor == pytest.approx(0.1)
     assert panel.noise_copies_spin.toolTip() and panel.schedule_combo.toolTip()
+    assert "noise_floor" in run.settings.by_hand  # another set keeps it
 
 
 def run_to_the_limit(qtbot, panel, pace_text: str, epochs: int) -> np.ndarray:
