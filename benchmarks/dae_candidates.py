@@ -1,8 +1,8 @@
 """DAE candidates against the bars of issue 14: `python -m benchmarks.dae_candidates '<json>'`.
 
 The JSON overrides the DAE preset (keys: hidden, activation, epochs, lr, noise_copies,
-lr_schedule, batch_size, eval_every, plateau_epochs, plateau_tolerance); `{}` is the preset
-itself. As `benchmarks.zoo --dae-bars` does, one DAE per seed is trained at each evaluation noise
+lr_schedule, batch_size, eval_every, noise_floor, plateau_epochs, plateau_tolerance); `{}` is the
+preset itself. As `benchmarks.zoo --dae-bars` does, one DAE per seed is trained at each evaluation noise
 (salt & pepper 0.1 and 0.2, bit flip 0.1) and scored on 20 fresh copies per glyph against the
 Bayes bound. Prints each font and noise's mean over seeds and its ratio, then the worst ratio and
 the median CPU seconds of training (one BLAS thread: run it under `taskset -c 0` with
