@@ -1,4 +1,4 @@
-"""Walking the latent space: grids, straight paths between codes, prior samples, nearest glyphs.
+"""Walking the latent space: grids, straight paths between codes, prior samples.
 
 Pure NumPy on codes and images, shared by the command line and the window.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data.dataset import unit_floats
-from engine.metrics import THRESHOLD
 
 
 def latent_grid(model, grid: int, lo: float, hi: float) -> np.ndarray:
@@ -46,51 +45,3 @@ def encode_blocks(model, images: np.ndarray, block: int = 4096) -> np.ndarray:
 def sample_prior(latent: int, count: int, rng: np.random.Generator) -> np.ndarray:
     """`count` codes drawn from the VAE's prior N(0, I).  -> (count, latent)"""
     return rng.standard_normal((count, latent))
-
-
-def ink_bits(images: np.ndarray, block: int = 4096) -> np.ndarray:
-    """Each image's thresholded pixels packed 64 to a word: (n, d) floats in [0, 1] or uint8
-    bytes (255 is 1.0) -> (n, ceil(d / 64)) uint64. 60,000 MNIST images take 5.9 MB, against
-    188 MB as float32; a block of rows is thresholded at a time."""
-    images = np.atleast_2d(images)
-    n, d = images.shape
-    words = -(-d // 64)
-    packed = np.zeros((n, 8 * words), np.uint8)  # (n, bytes) padded to whole words
-    for lo in range(0, n, block):
-        rows = images[lo : lo + block]  # (b, d)
-        # uint8 k stands for k / 255, which is >= 0.5 from 128 on.
-        ink = rows >= 128 if rows.dtype == np.uint8 else rows >= THRESHOLD
-        packed[lo : lo + block, : -(-d // 8)] = np.packbits(ink, axis=1)
-    return packed.view(np.uint64)
-
-
-class InkIndex:
-    """Reference images packed for nearest-glyph look-ups: made once per set (60,000 MNIST
-    images: ~40 ms, 5.9 MB), then ~3 ms per image looked up, so the generator can name the
-    nearest training image on the GUI thread."""
-
-    def __init__(self, references: np.ndarray) -> None:
-        self._words = np.ascontiguousarray(ink_bits(references).T)  # (w, n): one row per word
-
-    def __len__(self) -> int:
-        return self._words.shape[1]
-
-    def nearest(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each image (m, d), the reference with the fewest differing thresholded pixels
-        (the first of equals), and how many. -> index (m,), distance (m,)"""
-        bits = ink_bits(images)  # (m, w)
-        index, distance = np.zeros(len(bits), np.intp), np.zeros(len(bits), np.int64)
-        for i, row in enumerate(bits):
-            counts = np.zeros(len(self), np.int64)  # (n,) summed word by word: 1-D operations
-            for word, value in zip(self._words, row, strict=True):
-                counts += np.bitwise_count(word ^ value)
-            index[i] = np.argmin(counts)
-            distance[i] = counts[index[i]]
-        return index, distance
-
-
-def nearest_glyphs(images: np.ndarray, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each image, the reference with the fewest differing thresholded pixels, and how many.
-    (m, d), (n, d) -> index (m,), distance (m,). Either may be floats in [0, 1] or uint8 bytes
-    (a Dataset's `pixels`: no float copy of a 60,000-image set is made)."""
-    return InkIndex(references).nearest(images)

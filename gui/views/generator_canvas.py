@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from engine.data.datasets import Dataset
-from engine.latent import InkIndex
 from engine.metrics import THRESHOLD
+from engine.nearest import InkIndex
 from engine.training import Snapshot
 from gui.data.glyph_pixmap import glyph_image
 from gui.data.glyph_set import GlyphSet

@@ -1,10 +1,10 @@
-"""Latent-space helpers: grids, straight paths, prior samples and nearest glyphs."""
+"""Latent-space helpers: grids, straight paths, prior samples."""
 
 import numpy as np
 import pytest
 
 from engine import Autoencoder
-from engine.latent import interpolate, latent_grid, nearest_glyphs, sample_prior
+from engine.latent import interpolate, latent_grid, sample_prior
 
 
 def test_grid_reads_like_the_plot():
@@ -27,29 +27,3 @@ def test_prior_samples_are_standard_normal():
     assert z.shape == (20000, 2)
     assert np.allclose(z.mean(axis=0), 0, atol=0.03)
     assert np.allclose(z.std(axis=0), 1, atol=0.03)
-
-
-def test_nearest_glyphs_counts_thresholded_differences():
-    refs = np.array([[0, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 1]], dtype=np.float32)
-    images = np.array([[0.9, 0.8, 0.1, 0.0], [0.6, 0.7, 0.9, 0.2], [0.0, 0.0, 0.4, 0.0]])
-    index, distance = nearest_glyphs(images, refs)
-    assert index.tolist() == [1, 1, 0]
-    assert distance.tolist() == [0, 1, 0]
-
-
-def test_nearest_glyphs_in_uint8_bytes_match_the_float_images():
-    """A Dataset's uint8 pixels (k stands for k / 255) give the float images' answer: 128 is
-    ink and 127 is not, in sets wider than one 64-pixel word (MNIST's 784 pixels)."""
-    rng = np.random.default_rng(0)
-    refs = rng.integers(0, 256, (300, 784)).astype(np.uint8)  # (n, d)
-    refs[:, 0] = 127  # just under the threshold: not ink
-    images = np.divide(refs[[5, 77, 299]], 255, dtype=np.float32)  # the floats they stand for
-    images[:, 700:] = 1 - images[:, 700:]  # moved away from their references in 84 pixels
-    floats = np.divide(refs, 255, dtype=np.float32)
-    expected = nearest_glyphs(images, floats)
-    got = nearest_glyphs(images, refs)
-    assert got[0].tolist() == expected[0].tolist() == [5, 77, 299]
-    assert got[1].tolist() == expected[1].tolist()
-    assert got[1].min() > 0
-    refs[:, 0] = 128  # now ink in every reference but none of the images: one more each
-    assert nearest_glyphs(images, refs)[1].tolist() == (got[1] + 1).tolist()
