@@ -69,8 +69,8 @@ def test_evaluation_in_blocks_equals_one_pass(pixels):
     assert blocks.loss == pytest.approx(whole.loss, rel=1e-6)
     assert blocks.mse == pytest.approx(whole.mse, rel=1e-6)
     np.testing.assert_array_equal(blocks.wrong, whole.wrong)
-    np.testing.assert_allclose(
-        encode_images(model, pixels, rows=7), model.encode(unit_floats(pixels))
+    np.testing.assert_allclose(  # float32 products: the BLAS kernel's blocking moves last bits
+        encode_images(model, pixels, rows=7), model.encode(unit_floats(pixels)), rtol=1e-5
     )
     shifted = evaluate_bytes(model, np.roll(pixels, 1, axis=1), rows=7)  # negative control
     assert shifted.mse != pytest.approx(whole.mse, rel=1e-6)
