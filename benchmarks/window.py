@@ -14,6 +14,13 @@ would wait. Targets (issues 4 and 15): window steps/s >= 0.7 x headless for ever
 p99 <= 30 ms, scatter refreshes >= 25 per second. The machine may be shared: the load average
 is recorded, and two figures that a busy machine moves less are too: the GUI thread's CPU share,
 and the trainer's CPU time per step in the window against headless (`cpu_ratio`).
+
+`--data FILE` (e.g. a 60,000-image MNIST IDX file: `python -m benchmarks.window --data
+mnist` writes benchmarks/mnist.py's synthetic one) trains on that file instead, with the
+window's preset for its size and kind in batches of `--batch-size` (128), at the preset's own
+learning rate. The window opens the file through File > Open's code (`DataPanel.open_file`)
+and the time until the open set is painted is recorded, and so is each child's peak resident
+memory (targets of issue 18: open <= 2 s, peak <= 1.2 GB in the window).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,20 +39,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EPOCHS = 10**7  # never reached: the measurement ends the run
 OUT = Path(__file__).resolve().parent / "window_results.json"
+BATCH_SIZE = 128  # with --data: issue 18's figures are for one epoch at batch 128
 
 
 # Each kind of model on the set it is made for: (built-in set, model kind).
 KINDS = {"ae": ("font5x7", "ae"), "dae": ("font5x7", "dae"), "vae": ("emoji12x12", "vae")}
 
 
-def run_settings(kind: str):
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB. Linux: VmHWM, which starts afresh at
+    exec; ru_maxrss keeps the parent's peak from the fork (a child of a 400 MB test process
+    reported 400 MB whatever it used)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def load_data(kind: str, data: str | None):
+    from engine.data.datasets import load_builtin, load_dataset
+
+    return load_builtin(KINDS[kind][0]) if data is None else load_dataset(data)
+
+
+def run_settings(kind: str, data: str | None = None, batch_size: int = BATCH_SIZE):
     """The window's own settings for this kind (its preset), without the stop rules and the
-    epoch limit, so both sides train the same model for the whole measurement."""
-    from engine.data.datasets import load_builtin
+    epoch limit, so both sides train the same model for the whole measurement. For a file,
+    the preset for its size in batches of `batch_size`."""
     from gui.run.run_settings import default_settings
 
     set_name, model_kind = KINDS[kind]
-    settings = default_settings(set_name, len(load_builtin(set_name)), model_kind)
+    if data is not None:
+        dataset = load_data(kind, data)
+        settings = default_settings(dataset.name, len(dataset), model_kind)
+        return settings.replace(
+            epochs=EPOCHS, stop_enabled=False, plateau_epochs=0, batch_size=batch_size
+        )
+    settings = default_settings(set_name, len(load_data(kind, None)), model_kind)
     # A tenth of the learning rate (the same work per step): at the preset's lr 0.01 the font AE,
     # trained past its stop rule, blows up near epoch 21,000, which a quiet machine reaches in 3 s.
     return settings.replace(
@@ -52,15 +88,24 @@ def run_settings(kind: str):
     )
 
 
-def headless(kind: str, seconds: float) -> dict:
+def headless(kind: str, seconds: float, data: str | None, batch_size: int) -> dict:
     from engine import Trainer
-    from engine.data.datasets import load_builtin
+    from gui.app import limit_blas_threads
 
-    data = load_builtin(KINDS[kind][0])
-    settings = run_settings(kind)
-    trainer = Trainer(settings.build_model(data.n_pixels), data.images, settings.train_config())
+    # The window's one BLAS thread (gui.app): the ratio is then what the window costs, not what
+    # a second BLAS thread wins on a quiet machine or loses on a busy one. Small networks train
+    # on one thread anyway (engine.blas); the 60,000-image AE is just above that size.
+    limit_blas_threads()
+
+    dataset = load_data(kind, data)
+    settings = run_settings(kind, data, batch_size)
+    model = settings.build_model(dataset.n_pixels)
+    # The pixels as the window's run keeps them (uint8 for image files).
+    trainer = Trainer(model, dataset.pixels, settings.train_config())
     start, cpu = time.perf_counter(), time.process_time()
-    chunk = 10  # epochs a call; grown until a call takes ~0.1 s, so calls cost next to nothing
+    # Epochs a call; grown until a call takes ~0.1 s, so calls cost next to nothing. An epoch of
+    # a file's 60,000 images takes seconds: one a call, or the first call outlasts the measurement.
+    chunk = 10 if data is None else 1
     while time.perf_counter() - start < seconds:
         began = time.perf_counter()
         trainer.run(epochs=chunk)
@@ -73,10 +118,12 @@ def headless(kind: str, seconds: float) -> dict:
     return {
         "steps_per_second": trainer.steps / (time.perf_counter() - start),
         "cpu_ms_per_step": 1000 * (time.process_time() - cpu) / trainer.steps,
+        "epochs": trainer.epoch,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def window(kind: str, seconds: float) -> dict:
+def window(kind: str, seconds: float, data: str | None, batch_size: int) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
@@ -92,12 +139,21 @@ def window(kind: str, seconds: float) -> dict:
     win = MainWindow(store)
     win.show()
     app.processEvents()
+    opened = opened_cpu = 0.0
+    if data is not None:  # File > Open, as a person would, timed until the set is painted
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        if not win.data_panel.open_file(data):
+            raise SystemExit(f"the window could not open {data}")
+        app.processEvents()
+        opened = time.perf_counter() - began
+        # The GUI thread's CPU seconds for it: what a busy machine's waiting does not inflate.
+        opened_cpu = time.thread_time() - began_cpu
     win.run.change_kind(KINDS[kind][1])  # as picking the kind in the panel does: its preset
-    win.run.update_settings(
-        epochs=EPOCHS, stop_enabled=False, plateau_epochs=0, lr=win.run.settings.lr / 10
-    )
+    changes = {"lr": win.run.settings.lr / 10} if data is None else {"batch_size": batch_size}
+    win.run.update_settings(epochs=EPOCHS, stop_enabled=False, plateau_epochs=0, **changes)
     shown = win.run.settings.replace(by_hand=())  # the same values, only typed in by hand
-    assert shown == run_settings(kind), "the window must train what headless trains"
+    wanted = run_settings(kind, data, batch_size)
+    assert shown == wanted, "the window must train what headless trains"
     redraws: list[float] = []
     scatter_set = win.latent_scatter.set_snapshot
 
@@ -127,6 +183,7 @@ def window(kind: str, seconds: float) -> dict:
         result["cpu"] = time.process_time() - cpu_at_start
         shown = win.run.snapshot
         result["shown"] = shown.steps_per_second if shown else 0.0
+        result["epochs"] = trainer.epoch if trainer else 0
         probe.stop()
         win.run.stop()
         app.quit()  # Qt 6 closes the window first: as a person quitting mid-run
@@ -169,14 +226,19 @@ def window(kind: str, seconds: float) -> dict:
         # CPU time of every other thread (the trainer's) per step: against headless, what the
         # window costs the training itself, apart from waiting for a core on a busy machine.
         "train_cpu_ms_per_step": 1000 * (result["cpu"] - result["gui_cpu"]) / max(steps, 1),
+        "epochs": result["epochs"],
+        "open_seconds": opened,  # File > Open of `data` until painted (0 for a built-in set)
+        "open_cpu_seconds": opened_cpu,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def child(side: str, kind: str, seconds: float) -> dict:
+def child(side: str, kind: str, seconds: float, data: str | None, batch_size: int) -> dict:
     command = [sys.executable, "-m", "benchmarks.window", "--child", side, "--kinds", kind]
-    out = subprocess.run(
-        [*command, "--seconds", str(seconds)], capture_output=True, text=True, cwd=ROOT, check=True
-    )
+    command += ["--seconds", str(seconds), "--batch-size", str(batch_size)]
+    if data is not None:
+        command += ["--data", data]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -185,12 +247,15 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def measure_kind(kind: str, seconds: float, rounds: int) -> dict:
+def measure_kind(
+    kind: str, seconds: float, rounds: int, data: str | None = None, batch_size: int = BATCH_SIZE
+) -> dict:
     """H W H W ... H for one kind; each window run against the mean of its two neighbours."""
     rows = []
-    before = child("headless", kind, seconds)
+    before = child("headless", kind, seconds, data, batch_size)
     for r in range(rounds):
-        w, after = child("window", kind, seconds), child("headless", kind, seconds)
+        w = child("window", kind, seconds, data, batch_size)
+        after = child("headless", kind, seconds, data, batch_size)
         rate = (before["steps_per_second"] + after["steps_per_second"]) / 2
         cpu = (before["cpu_ms_per_step"] + after["cpu_ms_per_step"]) / 2
         h = {"steps_per_second": rate, "cpu_ms_per_step": cpu, "before": before, "after": after}
@@ -205,7 +270,10 @@ def measure_kind(kind: str, seconds: float, rounds: int) -> dict:
               f"{w['idle_probe_p99_ms']:.1f}), "
               f"scatter {w['scatter_refreshes_per_second']:.1f}/s, GUI thread CPU "
               f"{w['gui_cpu_share']:.0%}, trainer CPU/step x{rows[-1]['cpu_ratio']:.2f} of "
-              f"headless, load {load_average()[0]}",
+              f"headless, load {load_average()[0]}, peak RSS window {w['peak_rss_mb']:.0f} MB "
+              f"(headless {after['peak_rss_mb']:.0f}), {w['epochs']} epochs"
+              + (f", opened in {w['open_seconds']:.2f} s ({w['open_cpu_seconds']:.2f} s CPU)"
+                 if data else ""),
               flush=True)  # fmt: skip
         before = after
 
@@ -216,7 +284,11 @@ def measure_kind(kind: str, seconds: float, rounds: int) -> dict:
     cpu_ratios = [row["cpu_ratio"] for row in rows]
     p99s = [row["window"]["probe_p99_ms"] for row in rows]
     return {
-        "set": KINDS[kind][0],
+        "set": data or KINDS[kind][0],
+        "open_seconds": [row["window"]["open_seconds"] for row in rows],
+        "open_cpu_seconds": [row["window"]["open_cpu_seconds"] for row in rows],
+        "window_peak_rss_mb": max(row["window"]["peak_rss_mb"] for row in rows),
+        "headless_peak_rss_mb": max(row["headless"]["after"]["peak_rss_mb"] for row in rows),
         "headless_steps_per_second": med("steps_per_second", "headless"),
         "window_steps_per_second": med("steps_per_second"),
         "window_shown_steps_per_second": med("shown_steps_per_second"),
@@ -240,15 +312,28 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kinds", default=",".join(KINDS), help="default %(default)s")
     parser.add_argument("--out", type=Path, default=OUT, help="JSON file (default %(default)s)")
+    parser.add_argument(
+        "--data",
+        help="train on this file (IDX, .npz, .npy, PNG folder); 'mnist' writes a synthetic "
+        "60,000 x 28x28 gzip'd IDX file (benchmarks/mnist.py) to a temporary folder",
+    )
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="with --data")
     parser.add_argument("--child", choices=["headless", "window"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
     if args.child:
         measure = headless if args.child == "headless" else window
-        print(json.dumps(measure(kinds[0], args.seconds)))
+        print(json.dumps(measure(kinds[0], args.seconds, args.data, args.batch_size)))
         return 0
+    data = args.data
+    if data == "mnist":
+        from benchmarks.mnist import synthetic_mnist
+
+        data = str(synthetic_mnist(Path(tempfile.mkdtemp())))
     load_before = load_average()
-    results = {kind: measure_kind(kind, args.seconds, args.rounds) for kind in kinds}
+    results = {
+        kind: measure_kind(kind, args.seconds, args.rounds, data, args.batch_size) for kind in kinds
+    }
     summary = {
         "kinds": results,
         "seconds": args.seconds,
@@ -271,6 +356,10 @@ def main(argv: list[str]) -> int:
               f"({clo:.2f}..{chi:.2f}) | {r['probe_p50_ms']:.1f} / {r['probe_p99_ms']:.1f} "
               f"({plo:.1f}..{phi:.1f}) | {r['idle_probe_p99_ms']:.1f} | {r['gui_cpu_share']:.0%} | "
               f"{r['scatter_refreshes_per_second']:.1f} |")  # fmt: skip
+    for kind, r in results.items():
+        opened = ", ".join(f"{t:.2f}" for t in r["open_seconds"])
+        print(f"{kind.upper()}: peak RSS window {r['window_peak_rss_mb']:.0f} MB, headless "
+              f"{r['headless_peak_rss_mb']:.0f} MB" + (f"; opened in {opened} s" if data else ""))  # fmt: skip
     print(f"\nload average before {load_before}, after {summary['load_average_after']}")
     print(f"Wrote {args.out}")
     return 0

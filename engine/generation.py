@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from engine.latent import latent_grid, nearest_glyphs
+from engine.latent import latent_grid
 from engine.metrics import THRESHOLD
 from engine.models import kl_per_axis
+from engine.nearest import nearest_images
 
 GRID = 10
 GRID_RANGE = (-2.0, 2.0)
@@ -127,7 +128,7 @@ def score_grid(
     the top, z1 across and z2 down; `axes` is how many latent axes the grid spans (1 or 2)."""
     binary = images >= THRESHOLD  # (m, d)
     _, inverse, counts = np.unique(binary, axis=0, return_inverse=True, return_counts=True)
-    nearest, distance = nearest_glyphs(images, training)
+    nearest, distance = nearest_images(images, training)
     first = np.unique(inverse.ravel(), return_index=True)[1]  # one image of each distinct kind
     new = int(np.sum(distance[first] >= NEW_PIXELS))
     sheet = images.reshape(grid, grid, -1)  # (rows: z2 from the top, columns: z1, d)

@@ -1,4 +1,4 @@
-"""Walking the latent space: grids, straight paths between codes, prior samples, nearest glyphs.
+"""Walking the latent space: grids, straight paths between codes, prior samples.
 
 Pure NumPy on codes and images, shared by the command line and the window.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.metrics import THRESHOLD
+from engine.data.dataset import unit_floats
 
 
 def latent_grid(model, grid: int, lo: float, hi: float) -> np.ndarray:
@@ -31,16 +31,17 @@ def interpolate(start: np.ndarray, end: np.ndarray, frames: int) -> np.ndarray:
     return (1.0 - t) * np.asarray(start)[None, :] + t * np.asarray(end)[None, :]
 
 
+def encode_blocks(model, images: np.ndarray, block: int = 4096) -> np.ndarray:
+    """The codes of `images` (n, d), floats in [0, 1] or uint8 bytes, a block at a time: 60,000
+    MNIST images never become one 188 MB float array.  -> (n, latent) (mu for a VAE)"""
+    return np.concatenate(
+        [
+            model.encode(unit_floats(images[lo : lo + block], model.dtype))
+            for lo in range(0, len(images), block)
+        ]
+    ).reshape(len(images), model.latent)
+
+
 def sample_prior(latent: int, count: int, rng: np.random.Generator) -> np.ndarray:
     """`count` codes drawn from the VAE's prior N(0, I).  -> (count, latent)"""
     return rng.standard_normal((count, latent))
-
-
-def nearest_glyphs(images: np.ndarray, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each image, the reference with the fewest differing thresholded pixels, and how many.
-    (m, d), (n, d) -> index (m,), distance (m,)"""
-    a = (np.atleast_2d(images) >= THRESHOLD).astype(np.int32)  # (m, d)
-    b = (references >= THRESHOLD).astype(np.int32)  # (n, d)
-    distance = a @ (1 - b).T + (1 - a) @ b.T  # (m, n) Hamming distances
-    index = np.argmin(distance, axis=1)
-    return index, distance[np.arange(len(a)), index]

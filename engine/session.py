@@ -223,7 +223,7 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
     except (KeyError, TypeError, ValueError) as exc:
         raise error(f"{where}: the optimizer's state is incomplete or damaged ({exc})") from None
     history = {k.removeprefix("history."): v for k, v in arrays.items() if k.startswith("history.")}
-    if set(history) == set(History.KEYS):
+    if History.readable(history):
         lengths = {v.shape for v in history.values()}
         if len(lengths) != 1 or len(next(iter(lengths))) != 1:
             raise error(f"{where}: the history's arrays are not one list per key of equal length")

@@ -47,6 +47,10 @@ class TrainConfig:
     eval_every: int = 1  # epochs between evaluations of the whole set
     batch_seed: int = 0
     noise_seed: int = 0
+    # Hold out this fraction of the images the Trainer is given as a test set, drawn with
+    # split_seed (engine.data.split): scored, never trained on. The window splits this way.
+    test_fraction: float = 0.0
+    split_seed: int = 0
 
     def __post_init__(self) -> None:
         if self.epochs < 0 or self.batch_size < 0 or self.eval_every < 1 or self.noise_copies < 1:
@@ -57,6 +61,10 @@ class TrainConfig:
             raise ValueError(
                 f"unknown learning-rate schedule {self.lr_schedule!r}; "
                 f"choose one of {', '.join(LR_SCHEDULES)}"
+            )
+        if not (math.isfinite(self.test_fraction) and 0 <= self.test_fraction < 1):
+            raise ValueError(
+                f"the test fraction must be at least 0 and below 1, got {self.test_fraction}"
             )
         if not (0 <= self.noise_floor <= 0.5):
             raise ValueError(f"the noise floor must be in [0, 0.5], got {self.noise_floor}")

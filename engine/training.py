@@ -19,8 +19,9 @@ import numpy as np
 
 from engine import limits
 from engine.blas import blas_threads_for
-from engine.data.dataset import unit_floats
-from engine.data.split import SPLIT_ABOVE
+from engine.data.dataset import DatasetError, unit_floats
+from engine.data.split import SPLIT_ABOVE, held_out_rows
+from engine.held_out import TEST_SHARE, HeldOut
 from engine.history import History
 from engine.metrics import EVAL_ROWS, Evaluation, StepScorer, evaluate, evaluate_bytes
 from engine.models import Autoencoder
@@ -56,6 +57,12 @@ class Snapshot:
     steps_per_second: float
     lr: float
     message: str = ""
+    # The test set's score: of the weights the run keeps once it ended, else of the latest
+    # weights it was scored on (see `history["test_loss"]`); None without a test set.
+    test_evaluation: Evaluation | None = None
+    # (n,) bool over the rows of `latent`: the held-out images, when the Trainer split its
+    # images itself (TrainConfig.test_fraction); None otherwise.
+    test_rows: np.ndarray | None = None
 
 
 def schedule_factor(schedule: str, epoch: int, epochs: int) -> float:
@@ -84,6 +91,11 @@ class Trainer:
     uint8 images without separate targets stay bytes (255 is 1.0; 60,000 MNIST images are 47 MB
     against 188 as float32): each batch is made floats when it is drawn, and evaluations score
     the set a block of images at a time.
+
+    `test_images` (uint8 or floats, like `images`) are never trained on: every evaluation scores
+    them too, within `test_share` of the time (None: always; engine.held_out), into the history's
+    test columns. Without them, a `config.test_fraction` holds out that seeded fraction of
+    `images` instead; the snapshots' codes then still cover every image, in their order.
     """
 
     def __init__(
@@ -92,9 +104,30 @@ class Trainer:
         images: np.ndarray,
         config: TrainConfig | None = None,
         targets: np.ndarray | None = None,
+        test_images: np.ndarray | None = None,
+        test_share: float | None = TEST_SHARE,
     ) -> None:
         self.model = model
         self.config = config or TrainConfig()
+        n_given = len(images)
+        self._code_images: np.ndarray | None = None  # every image given, when split here
+        self.test_rows: np.ndarray | None = None  # (n_given,) bool
+        unsplit = ""  # why a test fraction could not be held out (a set of one or two images)
+        if test_images is None and self.config.test_fraction > 0:
+            cfg = self.config
+            try:
+                self.test_rows = held_out_rows(n_given, cfg.test_fraction, cfg.split_seed)
+            except DatasetError:
+                unsplit = (
+                    f" No test set: holding out {cfg.test_fraction:.0%} of {n_given} "
+                    f"image{'s' * (n_given != 1)} would "
+                    "leave none to train on."
+                )
+        if self.test_rows is not None:
+            self._code_images = images
+            keep = ~self.test_rows
+            images, test_images = images[keep], images[self.test_rows]
+            targets = None if targets is None else targets[keep]
         self._bytes = targets is None and np.asarray(images).dtype == np.uint8
         dtype = np.uint8 if self._bytes else model.dtype
         self.images = np.ascontiguousarray(images, dtype=dtype)  # (n, d)
@@ -108,6 +141,14 @@ class Trainer:
             )
         if len(self.images) == 0:
             raise ValueError("there are no images to train on")
+        self.held_out = (
+            None if test_images is None else HeldOut(test_images, model.dtype, test_share)
+        )
+        if self.held_out is not None and self.held_out.images.shape[1] != model.n_inputs:
+            raise ValueError(
+                f"the model takes images of {model.n_inputs} pixels, got test images of shape "
+                f"{self.held_out.images.shape}"
+            )
         copies = self.config.noise_copies if self.config.noise is not None else 1
         # A full batch that would not fit in memory falls back to minibatches; `notice` says so.
         batch, self.notice = limits.fit_batch(
@@ -116,6 +157,7 @@ class Trainer:
             model.layer_sizes,
             model.dtype.itemsize,
         )
+        self.notice = (self.notice + unsplit).strip()
         if batch != self.config.batch_size:
             self.config = dataclasses.replace(self.config, batch_size=batch)
         copies = 1 if self._bytes else copies  # bytes: the copies are drawn batch by batch
@@ -136,11 +178,12 @@ class Trainer:
         self.message = ""
         self.history = History()
         self.last_evaluation: Evaluation | None = None
+        self.last_test_evaluation: Evaluation | None = None
         self.best_params = model.params.copy()
         self.best_key: tuple[float, float] = (math.inf, math.inf)
         # A glyph set is learnt whole, so its worst glyph decides which weights are best; in a
         # sample of something larger (MNIST) one odd image must not: there the loss decides.
-        self._worst_first = len(self.images) <= SPLIT_ABOVE
+        self._worst_first = n_given <= SPLIT_ABOVE
         self.best_epoch = 0
         self.plateau_loss, self.plateau_epoch = math.inf, 0  # the loss to beat, and since when
         self._first_loss = math.inf  # the loss of the first evaluation, and the lowest since
@@ -178,6 +221,8 @@ class Trainer:
         """Call after setting a saved run's counters and history: evaluates the current weights
         without logging the current epoch a second time when the history already holds it."""
         self.last_evaluation = self._evaluate()
+        if self.held_out is not None:
+            self.last_test_evaluation = self.held_out.score(self.model)
         logged = self.history.arrays()
         epochs = logged["epoch"]
         if len(epochs) and int(epochs[-1]) == self.epoch:
@@ -247,21 +292,22 @@ class Trainer:
                 self._end("stopped", f"Stopped by the user at epoch {self.epoch}.")
                 break
             if self._pause_requested or (goal is not None and self.epoch >= goal):
-                self._evaluate_if_needed()
+                self._evaluate_if_needed(last=True)
                 self.state = "paused"
                 break
             due = self.epoch % cfg.eval_every == 0 and self._evaluated_epoch != self.epoch
+            last = stop_rules and self.epoch >= cfg.epochs  # the test set is scored at the end
             if fast:
                 parts, output = self.model.loss_and_grad(self.images, self.targets)
                 if not math.isfinite(parts.total):
                     self._fail()
                     break
-                if due and self._record(scorer(parts.total, output), stop_rules):
+                if due and self._record(scorer(parts.total, output), stop_rules, last):
                     break
-            elif due and self._record(self._evaluate(), stop_rules):
+            elif due and self._record(self._evaluate(), stop_rules, last):
                 break
             if stop_rules and self.epoch >= cfg.epochs:
-                self._evaluate_if_needed()
+                self._evaluate_if_needed(last=True)
                 self._end("finished", f"Reached the epoch limit ({cfg.epochs}).")
                 break
             if fast:
@@ -310,6 +356,8 @@ class Trainer:
             steps_per_second=steps_per_second,
             lr=self.optimizer.lr,
             message=self.message,
+            test_evaluation=self.last_test_evaluation,
+            test_rows=self.test_rows,
         )
 
     # --- internals ------------------------------------------------------------------------------
@@ -319,12 +367,14 @@ class Trainer:
         return evaluate(self.model, self.images, self.targets)
 
     def _codes(self, model: Autoencoder) -> tuple[np.ndarray, np.ndarray | None]:
-        """The codes (n, latent) of every clean image, and for a VAE their log-variance."""
+        """The codes (n, latent) of every clean image (the held-out ones too when this Trainer
+        split them off), and for a VAE their log-variance."""
         variational = hasattr(model, "encode_distribution")
+        images = self.images if self._code_images is None else self._code_images
         blocks = []
-        step = EVAL_ROWS if self._bytes else max(len(self.images), 1)
-        for lo in range(0, len(self.images), step):
-            x = unit_floats(self.images[lo : lo + step], model.dtype)  # (rows, d)
+        step = EVAL_ROWS if self._bytes else max(len(images), 1)
+        for lo in range(0, len(images), step):
+            x = unit_floats(images[lo : lo + step], model.dtype)  # (rows, d)
             blocks.append(model.encode_distribution(x) if variational else (model.encode(x), None))
         if len(blocks) == 1:
             return blocks[0]
@@ -384,13 +434,23 @@ class Trainer:
             self.steps += 1
         return True
 
-    def _evaluate_if_needed(self) -> None:
+    def _evaluate_if_needed(self, last: bool = False) -> None:
+        """Evaluate the current epoch unless it was; `last` (a pause or the epoch limit) scores
+        the test set too, whatever its share of the time."""
         if self._evaluated_epoch != self.epoch:
-            self._record(self._evaluate(), check_stop=False)
+            self._record(self._evaluate(), check_stop=False, last=last)
 
-    def _record(self, ev: Evaluation, check_stop: bool = True) -> bool:
-        """Log an evaluation of the current weights; returns True when the run must end (a
-        non-finite loss always ends it; a stop rule only with `check_stop`)."""
+    def _score_test(self, last: bool) -> Evaluation | None:
+        """The test set's score of the current weights when it is due, else None."""
+        if not (last or self.held_out.due()):
+            return None
+        self.last_test_evaluation = self.held_out.score(self.model)
+        return self.last_test_evaluation
+
+    def _record(self, ev: Evaluation, check_stop: bool = True, last: bool = False) -> bool:
+        """Log an evaluation of the current weights (and the test set's, when due); returns True
+        when the run must end (a non-finite loss always ends it; a stop rule only with
+        `check_stop`)."""
         if not math.isfinite(ev.loss):
             self._fail()
             return True
@@ -402,7 +462,8 @@ class Trainer:
         self._lowest_loss = min(self._lowest_loss, ev.loss)
         self.last_evaluation = ev
         self._evaluated_epoch = self.epoch
-        self.history.append(self.epoch, ev)
+        test = None if self.held_out is None else self._score_test(last)
+        self.history.append(self.epoch, ev, test)
         key = (ev.max_wrong, ev.loss) if self._worst_first else (ev.loss, ev.max_wrong)
         if key < self.best_key:
             self.best_key = key
@@ -452,8 +513,11 @@ class Trainer:
         self._evaluate_best()
 
     def _evaluate_best(self) -> None:
+        """Score the weights the run keeps (the test set too: the Runs tab reports them)."""
         self.last_evaluation = self._evaluate()
         self._evaluated_epoch = self.epoch
+        if self.held_out is not None:
+            self.last_test_evaluation = self.held_out.score(self.model)
 
     def _divergence(self, loss: float) -> str:
         """Why a finite run has diverged, or "": its loss rose orders of magnitude above its

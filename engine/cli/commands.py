@@ -31,8 +31,9 @@ from engine.data.noise import Noise
 from engine.data.split import SPLIT_ABOVE, default_test_fraction, split_dataset
 from engine.denoising import model_wrong_pixels, noisy_copies
 from engine.generation import GridQuality, collapse_report, score_grid
+from engine.held_out import held_out_metrics
 from engine.latent import latent_grid
-from engine.metrics import Evaluation, encode_images, evaluate_images
+from engine.metrics import encode_images, evaluate_images
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.nn.activations import ACTIVATIONS
 from engine.nn.losses import LOSS_FUNCTIONS
@@ -50,6 +51,7 @@ DATA_HELP = (
     "(train-images-idx3-ubyte.gz), a .npy/.npz array (n, h, w) or a folder of PNGs"
 )
 PER_IMAGE_LIMIT = 5000  # above this many images metrics.json gives per-class means, no codes
+CURVE_POINTS = 400  # evaluations kept of the training and test curves in metrics.json
 COLLAPSE_SAMPLE = 2000  # images a VAE's latent space is judged on after training
 
 
@@ -266,7 +268,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         batch_seed=args.seed if args.batch_seed is None else args.batch_seed,
         noise_seed=args.seed if args.noise_seed is None else args.noise_seed,
     )
-    trainer = Trainer(model, data.pixels, config)  # uint8 images stay bytes
+    # uint8 images stay bytes; the test images are scored at every evaluation (within 5 % of
+    # the training time), never trained on
+    trainer = Trainer(model, data.pixels, config, test_images=None if test is None else test.pixels)
     if trainer.notice:
         sys.stderr.write(f"{trainer.notice}\n")
     progress = None if args.quiet or not sys.stderr.isatty() else ProgressBar(config.epochs)
@@ -279,7 +283,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     metrics = metrics_json(model, data, final.epoch, seconds)
     split = {"test_fraction": fraction, "split_seed": args.split_seed, "test_count": 0}
     if test is not None:
-        metrics["test"] = test_metrics(evaluate_images(model, test.pixels), len(test))
+        metrics["test"] = held_out_metrics(evaluate_images(model, test.pixels))
+        metrics["test_curve"] = held_out_curve(final.history)
         split["test_count"] = len(test)
     metadata = {
         "training": {**config.to_dict(), "model": args.model, "state": final.state},
@@ -323,15 +328,19 @@ def dataset_info(data: Dataset) -> dict[str, Any]:
     }
 
 
-def test_metrics(ev: Evaluation, count: int) -> dict[str, Any]:
-    """The held-out images' scores: the same numbers as the training set's, per image mean too."""
+def held_out_curve(history: dict[str, np.ndarray], points: int = CURVE_POINTS) -> dict[str, list]:
+    """The training and test loss (and test wrong pixels per image) at the evaluations that
+    scored the test set, thinned evenly to at most `points`: overfitting shows as a test loss
+    that rises while the training loss falls."""
+    scored = np.flatnonzero(np.isfinite(history["test_loss"]))  # (k,) records
+    keep = scored[
+        np.unique(np.linspace(0, len(scored) - 1, min(len(scored), points)).round().astype(int))
+    ]
     return {
-        "count": count,
-        "max_wrong_pixels": ev.max_wrong,
-        "total_wrong_pixels": ev.total_wrong,
-        "wrong_pixels_per_image": ev.total_wrong / count,
-        "mse": ev.mse,
-        "loss": ev.loss,
+        "epoch": [int(e) for e in history["epoch"][keep]],
+        "loss": [float(v) for v in history["loss"][keep]],
+        "test_loss": [float(v) for v in history["test_loss"][keep]],
+        "test_wrong_pixels_per_image": [float(v) for v in history["test_wrong"][keep]],
     }
 
 

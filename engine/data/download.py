@@ -33,6 +33,11 @@ class DownloadError(DatasetError):
     """No mirror gave a file with the expected size and checksum; the message says why."""
 
 
+class DownloadCancelled(Exception):
+    """Raised by a progress callback to stop a download: no other mirror is tried and the
+    partial file is removed (the window's Cancel button)."""
+
+
 @dataclass(frozen=True)
 class RemoteFile:
     name: str
@@ -142,7 +147,8 @@ def sha256_of(path: Path) -> str:
 
 def download(source: Source, cache: Path | None = None, progress: Progress | None = None) -> Path:
     """Every file of `source` in `cache`/folder (default: data_home()/datasets), fetched only if
-    missing or not matching its checksum. Returns the folder."""
+    missing or not matching its checksum. Returns the folder. `progress` may raise
+    DownloadCancelled to stop: the files checked so far stay, the partial one is removed."""
     folder = (cache or data_home() / "datasets") / source.folder
     folder.mkdir(parents=True, exist_ok=True)
     for remote in source.files:

@@ -16,7 +16,7 @@ from gui.run.run_settings import RunSettings
 from gui.widgets.rate_limit import RateLimit
 
 ENDED = ("finished", "stopped", "failed")  # run states after which the run is complete
-READOUT_MS = 100  # the progress bar and speed are refreshed at most 10 times a second
+READOUT_MS = 250  # the progress bar and speed are refreshed at most 4 times a second
 # Epochs per second; 0 trains as fast as the machine can. Pacing never changes a run's result.
 SPEEDS = {0.0: "full speed", 1000.0: "1000 epochs/s", 300.0: "300 epochs/s",
           100.0: "100 epochs/s", 30.0: "30 epochs/s", 10.0: "10 epochs/s"}  # fmt: skip

@@ -1,5 +1,6 @@
 """The training panel's Training box: optimizer, learning rate and its schedule, batches, epoch
-limit, the stop rules (wrong pixels, loss plateau) and the seeds of batching and noise.
+limit, the stop rules (wrong pixels, loss plateau), the seeds of batching and noise, and the
+held-out test set (its fraction and the seed that picks it).
 
 A form of its own because it needs nothing else of the panel: every control writes one RunSettings
 field to the RunController and redraws from `settings_changed`.
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.data.split import SPLIT_ABOVE
 from engine.nn.optimizers import OPTIMIZERS
 from gui.run.run_controller import RunController
 from gui.run.run_settings import LR_SCHEDULE_NAMES, RunSettings
@@ -104,6 +106,28 @@ class TrainingForm(QGroupBox):
             0, MAX_SEED, "Seed of the input noise (DAE) and the VAE's sampling."
         )
         self.noise_seed_spin.valueChanged.connect(self._on_noise_seed_changed)
+        self.test_fraction_spin = QDoubleSpinBox()
+        self.test_fraction_spin.setRange(0.0, 90.0)
+        self.test_fraction_spin.setDecimals(1)
+        self.test_fraction_spin.setSingleStep(5.0)
+        self.test_fraction_spin.setKeyboardTracking(False)
+        self.test_fraction_spin.setSuffix(" %")
+        self.test_fraction_spin.setSpecialValueText("none")
+        self.test_fraction_spin.setToolTip(
+            "Hold out this share of the images as a test set: never trained on, scored beside "
+            "training, so the loss plot shows whether the model works on images it has not "
+            "seen (a test loss that rises while the training loss falls is overfitting). "
+            f"Default: 10 % for sets above {SPLIT_ABOVE:,} images, none for glyph sets, which "
+            "are learnt whole."
+        )
+        self.test_fraction_spin.valueChanged.connect(self._on_test_fraction_changed)
+        self.split_seed_spin = spin_box(
+            0,
+            MAX_SEED,
+            "Seed of which images are held out: the same seed and share always hold out the "
+            "same images, whatever the other seeds.",
+        )
+        self.split_seed_spin.valueChanged.connect(self._on_split_seed_changed)
         form.addRow("Optimizer", self.optimizer_combo)
         form.addRow("Learning rate", self.lr_spin)
         form.addRow("LR schedule", self.schedule_combo)
@@ -118,6 +142,8 @@ class TrainingForm(QGroupBox):
         form.addRow(plateau)  # the whole row: with a label column it widened the panel
         form.addRow("Batch seed", self.batch_seed_spin)
         form.addRow("Noise seed", self.noise_seed_spin)
+        form.addRow("Test fraction", self.test_fraction_spin)
+        form.addRow("Split seed", self.split_seed_spin)
         controller.settings_changed.connect(self._on_settings_changed)
         controller.state_changed.connect(self._on_state_changed)
         self._on_settings_changed(controller.settings)
@@ -133,6 +159,8 @@ class TrainingForm(QGroupBox):
         show_value(self.stop_spin, settings.stop_wrong)
         show_value(self.batch_seed_spin, settings.batch_seed)
         show_value(self.noise_seed_spin, settings.noise_seed)
+        show_value(self.test_fraction_spin, 100 * settings.test_fraction)
+        show_value(self.split_seed_spin, settings.split_seed)
         show_value(self.plateau_tolerance_spin, 100 * settings.plateau_tolerance)
         if settings.plateau_epochs:  # off (0) keeps the last length shown, to switch back on
             show_value(self.plateau_spin, settings.plateau_epochs)
@@ -160,6 +188,8 @@ class TrainingForm(QGroupBox):
             self.batch_seed_spin,
             self.noise_seed_spin,
             self.schedule_combo,
+            self.test_fraction_spin,
+            self.split_seed_spin,
         )
         for widget in fixed_while_active:
             widget.setEnabled(not active)
@@ -217,3 +247,11 @@ class TrainingForm(QGroupBox):
     @Slot(int)
     def _on_noise_seed_changed(self, value: int) -> None:
         self._run.update_settings(noise_seed=value)
+
+    @Slot(float)
+    def _on_test_fraction_changed(self, percent: float) -> None:
+        self._run.update_settings(test_fraction=percent / 100)
+
+    @Slot(int)
+    def _on_split_seed_changed(self, value: int) -> None:
+        self._run.update_settings(split_seed=value)

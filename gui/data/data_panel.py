@@ -7,13 +7,15 @@ test can answer them without a modal window.
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -29,15 +31,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import limits
 from engine.data.datasets import BUILTIN_DATASETS, Dataset, DatasetError, load_dataset
 from gui.data.glyph_gallery import GlyphGallery
 from gui.data.glyph_set import GlyphSet
 from gui.data.image_import import ImportDialog, ImportOptions
 from gui.data.pixel_editor import PixelEditor
 
-# The gallery makes a widget per glyph: above this many (scikit-learn's 1797 digits fit) a set is
-# refused with a pointer to the command line until the gallery becomes a model/view list.
-WINDOW_MAX_IMAGES = 2000
+# The window may hold a set's pixels about this many times at once (the set, an edited copy, the
+# run's copy and a view's page): a set whose copies would not fit the memory one task may use
+# (engine.limits.memory_budget) is refused with a sentence before anything else is replaced.
+WINDOW_COPIES = 4
+# What File > Open reads: everything `main.py train --data` reads (engine.data.datasets).
+OPEN_FILTERS = (
+    "Glyph sets and images (*.json *.txt *.npy *.npz *idx* *ubyte* *.gz)",
+    "Glyph sets (*.json *.txt)",
+    "MNIST files (*idx* *ubyte* *.gz)",
+    "NumPy arrays (*.npy *.npz)",
+    "All files (*)",
+)
 TIMES = "\u00d7"  # the multiplication sign of "5 by 7" (ruff flags the literal character)
 BUILTIN_TITLES = {
     "font5x7": f"Letters 5{TIMES}7",
@@ -55,6 +67,16 @@ def _action(parent: QWidget, text: str, shortcut: str | None, tip: str) -> QActi
     action.setToolTip(tip)
     parent.addAction(action)  # the shortcut works anywhere in the window, even before any menu
     return action
+
+
+@contextlib.contextmanager
+def _busy() -> Iterator[None]:
+    """The wait cursor while a large set is read or shown (the work is in this thread)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def _tool_button(action: QAction) -> QToolButton:
@@ -81,7 +103,16 @@ class DataPanel(QWidget):
         self.glyph_set = glyph_set
         stack = glyph_set.undo_stack
         self.open_action = _action(
-            self, "&Open…", "Ctrl+O", "Open a glyph set file (.json or .txt)"
+            self,
+            "&Open…",
+            "Ctrl+O",
+            "Open a glyph set (.json, .txt) or images: MNIST's IDX files (.gz or not), .npy/.npz",
+        )
+        self.open_folder_action = _action(
+            self,
+            "Open &Folder…",
+            None,
+            "Open a folder of PNGs (or of one folder of PNGs per class)",
         )
         self.import_action = _action(
             self, "&Import…", None, "Make a glyph set from a PNG sheet or a folder of PNGs"
@@ -96,6 +127,7 @@ class DataPanel(QWidget):
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.addActions([self.undo_action, self.redo_action])
         self.open_action.triggered.connect(self._on_open_triggered)
+        self.open_folder_action.triggered.connect(self._on_open_folder_triggered)
         self.import_action.triggered.connect(self._on_import_triggered)
         self.save_action.triggered.connect(self.save)
         self.save_as_action.triggered.connect(self.save_as)
@@ -192,7 +224,9 @@ class DataPanel(QWidget):
         return self._replace_set(lambda: load_dataset(name), None, f"Cannot load {name}")
 
     def open_file(self, path: str) -> bool:
-        """Open a .json or .txt set file (asking first about unsaved edits). True if opened."""
+        """Open what `main.py train --data` reads: a .json or .txt set, an MNIST IDX file
+        (gzip'd or not; a labels file beside it names the classes), a .npy/.npz array or a
+        folder of PNGs (asking first about unsaved edits). True if opened."""
         # Only JSON is written back; a .txt set gets "Save As" so the text file is never clobbered.
         keep = path if Path(path).suffix.lower() == ".json" else None
         return self._replace_set(
@@ -212,16 +246,21 @@ class DataPanel(QWidget):
         source: str | None = None,
     ) -> bool:
         try:
-            dataset = load()  # first, so a bad file costs nothing, not even a question
+            with _busy():  # 60,000 gzip'd MNIST images take ~0.5 s
+                dataset = load()  # first, so a bad file costs nothing, not even a question
         except DatasetError as error:
             self._show_error(title, str(error))
             self._sync_combo()
             return False
-        if len(dataset) > WINDOW_MAX_IMAGES:
+        try:
+            what = (
+                f"showing {len(dataset):,} images of {dataset.width}x{dataset.height} in the window"
+            )
+            limits.check_memory(WINDOW_COPIES * dataset.pixels.nbytes, what, source or dataset.name)
+        except limits.LimitError as error:
             self._show_error(
                 title,
-                f"{dataset.name!r} has {len(dataset):,} images; the window shows sets of at most "
-                f"{WINDOW_MAX_IMAGES:,} for now. Train on it from the command line: "
+                f"{error}. Train on it from the command line: "
                 f"python main.py train --data {source or 'FILE'}",
             )
             self._sync_combo()
@@ -229,7 +268,8 @@ class DataPanel(QWidget):
         if self.glyph_set.modified and not self._confirm_discard():
             self._sync_combo()
             return False
-        self.glyph_set.set_dataset(dataset, path)
+        with _busy():  # the views and the run follow the new set
+            self.glyph_set.set_dataset(dataset, path)
         if modified:
             self.glyph_set.undo_stack.resetClean()  # no file holds these glyphs yet
         return True
@@ -287,9 +327,12 @@ class DataPanel(QWidget):
             self,
             "Open glyph set",
             "",
-            "Glyph sets (*.json *.txt);;Image arrays (*.npy *.npz *-ubyte *-ubyte.gz);;All files (*)",
+            ";;".join(OPEN_FILTERS),
         )
         return path or None
+
+    def _ask_open_folder(self) -> str | None:
+        return QFileDialog.getExistingDirectory(self, "Open a folder of PNG images") or None
 
     def _ask_save_path(self) -> str | None:
         start = self.glyph_set.path or f"{self.glyph_set.name}.json"
@@ -313,6 +356,11 @@ class DataPanel(QWidget):
 
     def _on_open_triggered(self) -> None:
         path = self._ask_open_path()
+        if path:
+            self.open_file(path)
+
+    def _on_open_folder_triggered(self) -> None:
+        path = self._ask_open_folder()
         if path:
             self.open_file(path)
 
@@ -359,12 +407,12 @@ class DataPanel(QWidget):
     def _on_current_changed(self, index: int) -> None:
         glyphs = self.glyph_set
         label = html.escape(glyphs.label(index))
-        self.glyph_label.setText(f"Glyph {index + 1} of {len(glyphs)}: <b>{label}</b>")
+        self.glyph_label.setText(f"Glyph {index + 1:,} of {len(glyphs):,}: <b>{label}</b>")
 
     def _on_modified_changed(self, modified: bool) -> None:
         glyphs = self.glyph_set
         size = f"{glyphs.width}{TIMES}{glyphs.height}"
-        text = f"<b>{html.escape(glyphs.name)}</b> — {len(glyphs)} glyphs, {size}"
+        text = f"<b>{html.escape(glyphs.name)}</b> — {len(glyphs):,} glyphs, {size}"
         if modified:
             text += " — <span style='color:#b00000'>modified</span>"
         self.status_label.setText(text)

@@ -2,6 +2,12 @@
 
 Every edit is a QUndoCommand on `undo_stack`, so Undo/Redo and the "modified" flag come from one
 place. The engine only ever sees `dataset()`, an immutable snapshot rebuilt after a change.
+
+The pixels are one (n, height*width) array: uint8 for a set read from image files (60,000 MNIST
+digits are 47 MB; a pixel value v is stored as round(255 v)), float32 for glyph sets. Until the
+first edit that array is the Dataset's own read-only one (no copy); an edit copies it once
+(copy-on-write), and `dataset()` after a change hands its copy back to the set as the shared,
+read-only array, so a set of any size is held about once between edits.
 """
 
 from __future__ import annotations
@@ -41,7 +47,8 @@ class GlyphSet(QObject):
         self._name = dataset.name
         self._width, self._height = dataset.width, dataset.height
         self._labels = list(dataset.labels)
-        self._images = [np.array(dataset.image(i)) for i in range(len(dataset))]  # writable
+        # (n, height*width) uint8 or float32: the dataset's read-only array until an edit copies it
+        self._pixels: np.ndarray = dataset.pixels
         self._dataset: Dataset | None = dataset
         self._path = None if path is None else str(path)
         self._current = 0
@@ -57,10 +64,10 @@ class GlyphSet(QObject):
     def dataset(self) -> Dataset:
         """An immutable engine Dataset of the current contents; rebuilt only after a change."""
         if self._dataset is None:
-            images = np.stack(self._images).reshape(len(self._images), -1)  # (n, height*width)
             self._dataset = Dataset(
-                self._name, self._width, self._height, tuple(self._labels), images
+                self._name, self._width, self._height, tuple(self._labels), self._pixels
             )
+            self._pixels = self._dataset.pixels  # its private copy: the next edit copies again
         return self._dataset
 
     @property
@@ -100,14 +107,41 @@ class GlyphSet(QObject):
             self.path_changed.emit(target)
 
     def __len__(self) -> int:
-        return len(self._images)
+        return len(self._pixels)
+
+    @property
+    def is_bytes(self) -> bool:
+        """True when the pixels are kept as uint8 (255 is 1.0): sets read from image files."""
+        return self._pixels.dtype == np.uint8
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self._labels)
 
     def label(self, i: int) -> str:
         return self._labels[self._check_index(i)]
 
     def image(self, i: int) -> np.ndarray:
         """Glyph i as a (height, width) float32 copy: the caller may change it freely."""
-        return self._images[self._check_index(i)].copy()
+        return self._floats(self._pixels[self._check_index(i)]).reshape(self._height, self._width)
+
+    def _floats(self, stored: np.ndarray) -> np.ndarray:
+        """Stored pixels as new float32 values in [0, 1]."""
+        if self.is_bytes:
+            return np.divide(stored, 255, dtype=np.float32)
+        return np.array(stored, dtype=np.float32)
+
+    def _stored(self, values: np.ndarray | float) -> np.ndarray:
+        """Values in [0, 1] as the set stores them (bytes round to the nearest of 256 levels)."""
+        if self.is_bytes:
+            return np.rint(np.asarray(values, np.float32) * 255).astype(np.uint8)
+        return np.asarray(values, np.float32)
+
+    def _writable(self) -> np.ndarray:
+        """The pixel array, copied first if it is still shared with a Dataset (copy-on-write)."""
+        if not self._pixels.flags.writeable:
+            self._pixels = self._pixels.copy()
+        return self._pixels
 
     # ---- selection -------------------------------------------------------------------------
 
@@ -139,9 +173,12 @@ class GlyphSet(QObject):
                 f"pixel ({row}, {col}) is outside the {self._width}x{self._height} glyph"
             )
         value = _check_value(value)
-        if self._images[i][row, col] == value:
+        if self.is_bytes:
+            value = float(np.float32(self._stored(value) / np.float32(255)))
+        cell = row * self._width + col
+        old = float(self._floats(self._pixels[i, cell]))
+        if old == value:
             return  # nothing changes, so no undo step either
-        old = float(self._images[i][row, col])
         stroke = self._stroke if self._stroke is not None else next(self._strokes)
         verb = "Paint" if value == 1 else "Erase" if value == 0 else "Shade"
         text = f"{verb} {self._labels[i]!r}"
@@ -159,14 +196,15 @@ class GlyphSet(QObject):
 
     def _set_image(self, i: int, image: np.ndarray, text: str) -> None:
         new = self._check_image(image)
-        if np.array_equal(new, self._images[self._check_index(i)]):
+        old = self.image(i)
+        if np.array_equal(self._stored(new), self._stored(old)):
             return
-        self.undo_stack.push(_SetImageCommand(self, i, self._images[i].copy(), new, text))
+        self.undo_stack.push(_SetImageCommand(self, i, old, new, text))
 
     def add_glyph(self, label: str, image: np.ndarray | None = None) -> int:
         """Append a glyph (blank unless `image` is given); it becomes current. Returns its index."""
         image = np.zeros((self._height, self._width), np.float32) if image is None else image
-        index = len(self._images)
+        index = len(self)
         text = f"Add {label!r}"
         command = _InsertCommand(self, index, _check_label(label), self._check_image(image), text)
         self.undo_stack.push(command)
@@ -186,15 +224,15 @@ class GlyphSet(QObject):
     def delete(self, i: int) -> None:
         """Remove glyph i; refused for the last one, because a data set needs at least one glyph."""
         label = self.label(i)
-        if len(self._images) == 1:
+        if len(self) == 1:
             raise ValueError(f"cannot delete {label!r}: a set must keep at least one glyph")
         self.undo_stack.push(_RemoveCommand(self, i, f"Delete {label!r}"))
 
     # ---- checks ----------------------------------------------------------------------------
 
     def _check_index(self, i: int) -> int:
-        if not 0 <= i < len(self._images):
-            raise IndexError(f"there is no glyph {i}; the set has {len(self._images)} glyphs")
+        if not 0 <= i < len(self):
+            raise IndexError(f"there is no glyph {i}; the set has {len(self)} glyphs")
         return i
 
     def _check_image(self, image: np.ndarray) -> np.ndarray:
@@ -211,12 +249,13 @@ class GlyphSet(QObject):
     # ---- the only writers: called by the undo commands ---------------------------------------
 
     def _write_pixels(self, i: int, cells: dict[Cell, float]) -> None:
+        pixels = self._writable()
         for (row, col), value in cells.items():
-            self._images[i][row, col] = value
+            pixels[i, row * self._width + col] = self._stored(value)
         self._after_pixels(i)
 
     def _write_image(self, i: int, image: np.ndarray) -> None:
-        self._images[i][...] = image
+        self._writable()[i] = self._stored(image).reshape(-1)
         self._after_pixels(i)
 
     def _after_pixels(self, i: int) -> None:
@@ -226,11 +265,13 @@ class GlyphSet(QObject):
 
     def _insert(self, i: int, label: str, image: np.ndarray, current: int) -> None:
         self._labels.insert(i, label)
-        self._images.insert(i, image.copy())
+        row = self._stored(image).reshape(1, -1)  # (1, height*width)
+        self._pixels = np.concatenate([self._pixels[:i], row, self._pixels[i:]])  # a new array
         self._after_structure(current)
 
     def _remove(self, i: int, current: int) -> None:
-        del self._labels[i], self._images[i]
+        del self._labels[i]
+        self._pixels = np.delete(self._pixels, i, axis=0)  # a new array
         self._after_structure(current)
 
     def _write_label(self, i: int, label: str) -> None:

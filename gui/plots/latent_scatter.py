@@ -5,7 +5,12 @@ the wheel and right drag zoom, middle drag pans. With more than two latent dimen
 the 2-D PCA projection of the codes, and a picked point is lifted back through it:
 latent = mean + [x, y] @ components. All plot items are created once and only their positions
 change; the glyphs and markers are GlyphPoints, which keep their rendered symbols, so 30 updates
-a second stay cheap even for 1797 digits.
+a second stay cheap even for 1797 digits, and draw more than DENSE_ABOVE points on screen as
+dots in one image (60,000 MNIST codes: ~5 ms a frame), the symbols coming back as you zoom in.
+
+Text stays bounded at any size: word labels beside their points for at most TEXT_LABELS_UP_TO
+glyphs, else one label per class at its centre (gui.plots.latent_plane.label_mode), placed at
+most five times a second. Classes are coloured with a legend; hovering over a point names it.
 """
 
 from __future__ import annotations
@@ -15,23 +20,31 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from engine.data.datasets import Dataset
 from engine.models import Autoencoder
 from engine.training import Snapshot
+from gui.plots.class_legend import ClassLegend
 from gui.plots.glyph_points import GlyphPoints
 from gui.plots.label_layout import label_anchors, place_labels
 from gui.plots.latent_plane import (
-    TEXT_LABELS_UP_TO,
+    DENSE_ABOVE,
+    INK,
     Projection,
     class_brushes,
-    glyph_symbol,
+    class_centres,
+    class_colours,
+    class_index,
+    class_names,
+    label_mode,
     label_symbols,
 )
 from gui.plots.live_axes import live_axes
+from gui.plots.point_raster import RING, draw_order
 from gui.plots.sticky_view import StickyViewBox
+from gui.plots.thumbnails import Thumbnails, ring_symbol
 from gui.plots.word_labels import WordLabels
 
 SELECTED_PEN = pg.mkPen(220, 40, 40, width=2.5)
@@ -48,9 +61,13 @@ TILE_PIXELS = 40  # screen width a decoded background tile aims for
 BACKGROUND_INTERVAL_MS = 200  # the decoded background is redrawn at most 5 times a second
 LABEL_INTERVAL_MS = 200  # word labels are re-placed at most 5 times a second (they move live)
 LABEL_GAP = 4  # pixels between a word label and its point
+LABEL_STILL = 1.0  # pixels: points and markers that moved less keep their labels' sides
 DOT_SIZE = 7  # pixels: the point drawn for a glyph with a word label
 # Half the size (pixels) of each marker, and the selection ring's: labels keep clear of them.
 PROBE_SIZE, SELECTED_SIZE, GENERATOR_SIZE = 20, 30, 26
+ELLIPSES_UP_TO = 500  # a VAE's mu +/- sigma ellipses for at most this many glyphs (a fixed sample)
+TEST_SIZE = 9  # pixels: the hollow ring of a test image's code
+INFO_BRUSH = pg.mkBrush(255, 255, 255, 220)
 
 
 class _LatentViewBox(StickyViewBox):
@@ -101,17 +118,34 @@ class LatentScatter(pg.PlotWidget):
         self._probe: np.ndarray | None = None
         self._generator: np.ndarray | None = None
         self._label_symbols: list[QPainterPath] | str = "o"
-        self._thumbnail_symbols: list[QPainterPath] = []
+        self._thumbnail_symbols: Thumbnails | list = []
         self._brushes: list = []
         self._labels = WordLabels(self._view)  # every word label, in one item
-        self._has_words = False  # the set's labels are words, drawn by self._labels
+        self._label_mode: str | None = None  # "words", "classes" or None (label_mode)
+        self._label_points = np.zeros((0, 2))  # (m, 2) where each text label's point is
+        self._classes: tuple[str, ...] = ()  # the set's class names, if its labels are classes
+        self._class_of = np.zeros(0, np.intp)  # (n,) each glyph's class in self._classes
+        self._legend = ClassLegend(self._view)
+        self._info = pg.TextItem(color=INK, fill=INFO_BRUSH, anchor=(0, 0))
+        self._info.setParentItem(self._view)
+        self._info.setPos(4, 4)
+        self._info.setZValue(20)
+        self._info.setVisible(False)
+        self._test_codes: np.ndarray | None = None  # (m, L) held-out images' codes
+        self._test_labels: tuple[str, ...] = ()
+        self._test_style: tuple | None = None  # (classes, test labels) the rings are coloured for
         self._snapshot_sigma: np.ndarray | None = None  # (n, L) a VAE snapshot's sigma
         self._ellipse_count = 0
 
         self._background = pg.ImageItem(axisOrder="row-major")
         self._background.setZValue(-10)
         self._background.setVisible(False)
-        self._points = GlyphPoints()
+        self._points = GlyphPoints(dense_above=DENSE_ABOVE)
+        self._test_item = GlyphPoints(
+            symbol=ring_symbol(), size=TEST_SIZE, dense_above=DENSE_ABOVE, footprint=RING
+        )
+        self._test_item.setZValue(1)
+        self._test_item.setVisible(False)
         self._selected_item = GlyphPoints(symbol="o", size=SELECTED_SIZE, pen=SELECTED_PEN)
         self._probe_item = GlyphPoints(
             symbol="star", size=PROBE_SIZE, pen=pg.mkPen("k"), brush=PROBE_BRUSH
@@ -134,7 +168,7 @@ class LatentScatter(pg.PlotWidget):
         self._ellipse_item.setBrush(ELLIPSE_BRUSH)
         self._ellipse_item.setZValue(-5)
         self._view.addItem(self._background, ignoreBounds=True)
-        for item in (self._ellipse_item, self._samples_item, self._path_item):
+        for item in (self._ellipse_item, self._samples_item, self._path_item, self._test_item):
             self._view.addItem(item, ignoreBounds=True)
         plot.addItem(self._points)
         for z, item in enumerate((self._selected_item, self._probe_item, self._generator_item)):
@@ -146,14 +180,17 @@ class LatentScatter(pg.PlotWidget):
         self._label_timer = QTimer(self, singleShot=True, interval=LABEL_INTERVAL_MS)
         self._label_timer.timeout.connect(self.place_labels)
         self._label_sizes = np.zeros((0, 2))  # (n, 2) pixel width, height of each word label
+        # What the labels were last placed for: (sizes, selected, screen points, avoided rects).
+        self._placed_for: tuple | None = None
         self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_INTERVAL_MS)
         self._background_timer.timeout.connect(self._on_background_timeout)
         self._view.sigRangeChanged.connect(self._on_range_changed)
         self._view.picked.connect(self._on_picked)
         self._view.sigResized.connect(self._schedule_labels)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._set_axis_labels()
         self.setToolTip(
-            "Each glyph sits where the encoder puts it.\n"
+            "Each glyph sits where the encoder puts it; hover over one to see which it is.\n"
             "Left click or drag: decode that point (shown in the generator).\n"
             "Click a glyph: select it.  Wheel or right drag: zoom.  Middle drag: pan.\n"
             "Right click: view menu (View All)."
@@ -189,7 +226,40 @@ class LatentScatter(pg.PlotWidget):
         self._redraw_points()
         self._redraw_markers()
         self._redraw_overlays()
+        self._redraw_test_points()
         self._schedule_background()
+
+    def set_test_codes(
+        self, codes: np.ndarray | None, labels: tuple[str, ...] | list[str] = ()
+    ) -> None:
+        """Show held-out images' codes (m, L) as hollow rings, coloured by class when `labels`
+        (m,) are the training set's classes; None hides them. They are projected like the
+        training codes and follow the projection's refits until replaced."""
+        self._test_codes = None if codes is None else np.atleast_2d(np.asarray(codes, np.float64))
+        self._test_labels = tuple(labels)
+        self._redraw_test_points()
+
+    @property
+    def test_points(self) -> np.ndarray:
+        """(m, 2) where the test images' codes are drawn (empty when hidden)."""
+        if not self._test_item.isVisible():
+            return np.zeros((0, 2))
+        return np.column_stack(self._test_item.getData())
+
+    @property
+    def legend_entries(self) -> list[tuple[str, object]]:
+        """(class name, QColor) of each legend entry; empty when the set has no classes."""
+        return self._legend.entries if self._legend.isVisible() else []
+
+    @property
+    def points_item(self) -> GlyphPoints:
+        """The item that draws the glyphs' points (for tests: was the last paint dense?)."""
+        return self._points
+
+    @property
+    def info_text(self) -> str:
+        """What the corner note says about the point under the mouse or last clicked."""
+        return self._info.textItem.toPlainText() if self._info.isVisible() else ""
 
     def set_path(self, codes: np.ndarray | None) -> None:
         """Draw an interpolation path (k, L) as a line with small markers, or hide it."""
@@ -274,17 +344,23 @@ class LatentScatter(pg.PlotWidget):
         plot.setLabel("left", "PCA 2 of the codes" if pca else "latent 2")
 
     def _make_symbols(self, dataset: Dataset) -> None:
-        """Symbols, colours and text items for a new set (reused by every update after)."""
+        """Symbols, colours, legend and text labels for a new set (reused by every update)."""
         labels = dataset.labels
         symbols = label_symbols(labels)
         self._label_symbols = "o" if symbols is None else symbols
-        self._has_words = symbols is None and len(labels) <= TEXT_LABELS_UP_TO
-        self._labels.set_texts(labels if self._has_words else ())
-        self._label_sizes = self._labels.sizes  # (n, 2) pixel width, height of each label
+        classes = class_names(labels)
+        self._classes = classes or ()
+        self._class_of = class_index(labels, classes) if classes else np.zeros(len(labels), np.intp)
+        self._legend.set_classes(self._classes, class_colours(len(self._classes)))
+        self._label_mode = label_mode(labels)
+        texts = {"words": labels, "classes": self._classes}.get(self._label_mode, ())
+        self._labels.set_texts(texts, boxed=self._label_mode == "classes")
+        self._label_sizes = self._labels.sizes  # (m, 2) pixel width, height of each label
+        self._label_points = np.full((len(texts), 2), np.nan)
         self._show_text_labels()
         self._brushes = class_brushes(labels)
-        images = dataset.images.reshape(len(dataset), dataset.height, dataset.width)
-        self._thumbnail_symbols = [glyph_symbol(image) for image in images]
+        self._thumbnail_symbols = Thumbnails(dataset)  # each made when first drawn
+        self._info.setVisible(False)
 
     def _show_text_labels(self) -> None:
         """Long labels show beside the points, but not over thumbnails (set once, not per frame:
@@ -300,43 +376,69 @@ class LatentScatter(pg.PlotWidget):
         crowded = n > CROWDED
         if self._thumbnails:
             symbols, size = self._thumbnail_symbols, 16 if crowded else 26
-        elif self._has_words or self._label_symbols == "o":
+        elif self._label_mode == "words" or self._label_symbols == "o":
             symbols, size = "o", DOT_SIZE
         else:
             symbols, size = self._label_symbols, 12 if crowded else 22
         self._points.set_style(symbols, size, self._brushes)  # unchanged: nothing redrawn
         x, y = self._plane[:, 0], self._plane[:, 1]
         self._points.set_positions(x, y)
-        if self._has_words:  # long labels beside the points (none when labels are symbols)
-            self._labels.set_points(self._plane)  # one call for every label
-            self._schedule_labels()
+        if self._label_mode == "words":  # long labels beside the points, moving with them
+            self._label_points = self._plane
+            self._labels.set_points(self._label_points)  # one call for every label
+        self._schedule_labels()  # class labels move to their centres when placed (5 a second)
 
     # --- word labels ----------------------------------------------------------------------------
     def _schedule_labels(self) -> None:
-        if self._has_words and not self._label_timer.isActive():
+        if self._label_mode is not None and not self._label_timer.isActive():
             self._label_timer.start()
 
     @Slot()
     def place_labels(self) -> None:
-        """Put each word label beside its point where it overlaps no other label and no marker;
+        """Put each text label beside its point where it overlaps no other label and no marker;
         hide those with no room (`gui.plots.label_layout`). Rate-limited by `_schedule_labels`:
-        the labels move with their points on every snapshot, only their sides are chosen here."""
-        n = len(self._plane)
-        if not self._has_words or n != len(self._label_sizes) or self._thumbnails:
+        the labels move with their points on every snapshot, only their sides are chosen here.
+        At most TEXT_LABELS_UP_TO labels (or one per class), whatever the set's size."""
+        if self._label_mode == "classes" and len(self._plane) == len(self._class_of):
+            self._label_points = class_centres(self._plane, self._class_of, len(self._classes))
+            self._labels.set_points(self._label_points)
+        n = len(self._label_points)
+        if self._label_mode is None or n != len(self._label_sizes) or self._thumbnails:
             return
-        screen = self._to_screen(self._plane)  # (n, 2)
+        words = self._label_mode == "words"
+        screen = self._to_screen(self._label_points)  # (n, 2)
         markers = []
         selected = self._selected if self._selected is not None and self._selected < n else None
+        if not words:
+            selected = None  # class labels belong to no one glyph
+            if self._selected is not None and self._selected < len(self._plane):
+                ring = self._plane[self._selected : self._selected + 1]  # (1, 2)
+                markers.append((self._to_screen(ring)[0], SELECTED_SIZE))
         if selected is not None:
             markers.append((screen[selected], SELECTED_SIZE))
         for code, size in ((self._probe, PROBE_SIZE), (self._generator, GENERATOR_SIZE)):
             if code is not None and len(code) == self._projection.latent:
                 markers.append((self._to_screen(self._projection.to_plane(code))[0], size))
         avoid = np.array([[x - s / 2, y - s / 2, x + s / 2, y + s / 2] for (x, y), s in markers])
-        # Nor over another glyph's dot: "queasy •smile" read as the dot's label.
-        finite = screen[np.isfinite(screen).all(axis=1)]  # (m, 2)
+        # Nor over another glyph's dot: "queasy •smile" read as the dot's label. (Class labels
+        # sit in their clouds of points by design.)
+        finite = screen[np.isfinite(screen).all(axis=1)] if words else np.zeros((0, 2))
         dots = np.concatenate([finite - DOT_SIZE / 2, finite + DOT_SIZE / 2], axis=1)  # (m, 4)
         avoid = np.concatenate([avoid.reshape(-1, 4), dots])
+        # Late in a run the codes barely move: the sides chosen last time still fit while no
+        # point or marker has moved a pixel since (placing them cost ~1.2 ms, 5 times a second).
+        placed = self._placed_for
+        if (
+            placed is not None
+            and placed[0] is self._label_sizes
+            and placed[1] == selected
+            and placed[2].shape == screen.shape
+            and placed[3].shape == avoid.shape
+            and np.all(np.abs(placed[2] - screen) < LABEL_STILL)  # NaN: moved
+            and np.all(np.abs(placed[3] - avoid) < LABEL_STILL)
+        ):
+            return
+        self._placed_for = (self._label_sizes, selected, screen, avoid)
         gaps = np.full(n, float(LABEL_GAP))
         if selected is not None:  # clear of the ring and the star on its own point
             gaps[selected] = max(SELECTED_SIZE, PROBE_SIZE) / 2 + 1
@@ -353,7 +455,7 @@ class LatentScatter(pg.PlotWidget):
         return np.column_stack([x, y])
 
     def label_rects(self) -> list[QRectF | None]:
-        """Each word label's rectangle in scene pixels, None where hidden (for tests)."""
+        """Each text label's rectangle in scene pixels, None where hidden (for tests)."""
         if not self._labels.isVisible():
             return [None] * len(self._label_sizes)
         return [
@@ -402,11 +504,36 @@ class LatentScatter(pg.PlotWidget):
                     centres, radii = np.zeros((len(mu), 2)), np.zeros((len(mu), 2))
                     width = min(2, mu.shape[1])
                     centres[:, :width], radii[:, :width] = mu[:, :width], sigma[:, :width]
-                for (cx, cy), (sx, sy) in zip(centres.tolist(), radii.tolist(), strict=True):
+                drawn = draw_order(len(mu))[:ELLIPSES_UP_TO]  # all of a glyph set's
+                for (cx, cy), (sx, sy) in zip(
+                    centres[drawn].tolist(), radii[drawn].tolist(), strict=True
+                ):
                     if math.isfinite(cx + cy + sx + sy):  # a diverging run's may not be
                         shape.addEllipse(QRectF(cx - sx, cy - sy, 2 * sx, 2 * sy))
-                self._ellipse_count = len(mu)
+                self._ellipse_count = len(drawn)
         self._ellipse_item.setPath(shape)
+
+    def _redraw_test_points(self) -> None:
+        plane = self._on_plane(self._test_codes)
+        if plane is None or not len(plane):
+            self._test_item.set_positions([], [])
+            self._test_item.setVisible(False)
+            return
+        style = (self._classes, self._test_labels)
+        if style != self._test_style:  # new labels or classes: new colours (kept while equal)
+            self._test_style = style
+            self._test_item.set_style(ring_symbol(), TEST_SIZE, self._test_brushes(len(plane)))
+        self._test_item.set_positions(plane[:, 0], plane[:, 1])
+        self._test_item.setVisible(True)
+
+    def _test_brushes(self, count: int) -> QBrush | list[QBrush]:
+        """The training classes' colours for test labels of those classes, ink otherwise."""
+        ink = pg.mkBrush(INK)
+        if len(self._test_labels) != count or not self._classes:
+            return ink
+        colours = [pg.mkBrush(c) for c in class_colours(len(self._classes))]
+        position = {name: i for i, name in enumerate(self._classes)}
+        return [colours[position[k]] if k in position else ink for k in self._test_labels]
 
     # --- decoded background ---------------------------------------------------------------------
     def _schedule_background(self) -> None:
@@ -442,10 +569,27 @@ class LatentScatter(pg.PlotWidget):
     def _on_picked(self, point: QPointF, is_click: bool) -> None:
         index = self._glyph_at(point) if is_click else None
         if index is not None and self._codes is not None:
+            self._show_info(index)
             self.glyph_selected.emit(index)
             self.point_clicked.emit(self._codes[index].copy())
         else:
             self.point_clicked.emit(self._projection.lift(point.x(), point.y()))
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        """Name the point under the mouse in the corner note (its index and label)."""
+        if not self._view.sceneBoundingRect().contains(scene_pos):
+            return
+        index = self._glyph_at(self._view.mapSceneToView(scene_pos))
+        if index is not None:
+            self._show_info(index)
+
+    def _show_info(self, index: int) -> None:
+        if self._dataset is None or index >= len(self._dataset):
+            return
+        n = len(self._dataset)
+        self._info.setText(f"image {index:,} of {n:,} · {self._dataset.labels[index]}")
+        self._info.setVisible(True)
 
     def _glyph_at(self, point: QPointF) -> int | None:
         """The glyph drawn within PICK_RADIUS screen pixels of `point`, nearest first."""

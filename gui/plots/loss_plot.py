@@ -2,6 +2,9 @@
 
 The curves are created once and fed with `setData` from each snapshot's history. For a VAE the
 reconstruction and KL terms get their own curves; for an AE they equal the loss and are hidden.
+A run with a held-out test set draws the test loss over the training loss (orange), at the
+evaluations that scored it: where it turns up while the training loss still falls, the model
+overfits. Without one (glyph sets) the plot is as it always was.
 A history of thousands of epochs is drawn downsampled (peaks kept) to about a point per screen
 pixel, and snapshots that arrive faster than REFRESH_MS apart are coalesced: the axes move with
 every redraw, and redrawing them 30 times a second took a third of the GUI thread (measured).
@@ -23,7 +26,7 @@ from gui.plots.live_axes import live_axes
 from gui.plots.sticky_view import StickyViewBox
 from gui.widgets.rate_limit import RateLimit
 
-REFRESH_MS = 200  # the curves are redrawn at most 5 times a second
+REFRESH_MS = 500  # the curves are redrawn at most twice a second
 # Room for epochs to come and a loss still falling, as a fraction of the span shown, when the
 # curves reach an edge: relabelling the axes was the plot's largest cost while a run goes.
 ROOM_AHEAD = 0.5
@@ -38,6 +41,9 @@ LABEL_GAP = 18  # screen pixels between labelled ticks of the log axis: no two l
 # short plot showing one decade), then the decades alone.
 MANTISSAS = ((1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 5), (1, 3), (1,))
 KEY_AE = "<span style='color:#141414'>\u2014 loss per glyph</span>"
+KEY_TRAIN = "<span style='color:#141414'>\u2014 training loss per image</span>"
+KEY_TEST = "<span style='color:#e07800'>\u2014 test loss ({count:,} held out)</span>"
+TEST_COLOUR = (224, 120, 0)
 KEY_VAE = (
     "<span style='color:#141414'>\u2014 loss</span> = "
     "<span style='color:#285adc'>\u2014 reconstruction</span> + beta \u00b7 "
@@ -94,7 +100,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.kl_curve = self.loss_plot.plot(
             pen=pg.mkPen(220, 60, 40, width=1, style=Qt.PenStyle.DashLine)
         )
+        self.test_curve = self.loss_plot.plot(pen=pg.mkPen(*TEST_COLOUR, width=1))
         self._variational = False
+        self._test_count = 0  # images in the run's test set; 0: none, the curve hidden
         self._loss_range = (1.0, 1.0)  # the smallest and largest loss shown, for the tick labels
         self._ticks: list = []  # the loss axis' (major, minor) ticks
         self._snapshot: Snapshot | None = None
@@ -113,8 +121,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.wrong_plot.setLabel("bottom", "epoch")
         for plot in (self.loss_plot, self.wrong_plot):  # epochs, never "epoch (x0.001)"
             plot.getAxis("bottom").enableAutoSIPrefix(False)
-        # Short axis titles: a long one is taller than the half-height plot and runs into "loss".
-        self.wrong_plot.setLabel("left", "wrong px: worst", color="#c03020")
+        # Short axis titles: a long one is taller than the half-height plot and runs into "loss"
+        # or past the widget's bottom ("wrong px: worst" lost 4 px at 1280x800, 7 at 1366x768).
+        self.wrong_plot.setLabel("left", "worst px", color="#c03020")
         self.max_curve = self.wrong_plot.plot(pen=pg.mkPen(200, 50, 30, width=1))
         self.stop_line = pg.InfiniteLine(
             angle=0, pen=pg.mkPen(200, 50, 30, style=Qt.PenStyle.DotLine)
@@ -156,12 +165,13 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 1)
         self.ci.layout.setRowStretchFactor(1, 1)
         self.setToolTip(
-            "Top: loss per epoch (log scale). Bottom: the worst glyph's wrong pixels (red, left "
+            "Top: loss per epoch (log scale); with a held-out test set, its loss in orange "
+            "(rising while the training loss falls: overfitting). Bottom: the worst glyph's wrong pixels (red, left "
             "axis) and all wrong pixels together (grey, right axis); 'best' marks the weights "
             "Stop keeps."
         )
         self.set_stop_limit(None)
-        self._show_vae_terms(False)
+        self._show_key(False, 0)
 
     def set_stop_limit(self, limit: int | None) -> None:
         """Draw the stop rule's wrong-pixel limit (None: no rule)."""
@@ -199,14 +209,22 @@ class LossPlot(pg.GraphicsLayoutWidget):
         restarted = last < self._last_epoch  # Reset, a new set, a loaded model: start afresh
         self._last_epoch = last
         variational = snapshot.logvar is not None
-        if variational != self._variational:
-            self._show_vae_terms(variational)
+        test = snapshot.test_evaluation
+        test_count = 0 if test is None else len(test.wrong)
+        if variational != self._variational or test_count != self._test_count:
+            self._show_key(variational, test_count)
         shown = [np.maximum(history["loss"], TINY)]
         if variational:
             shown += [np.maximum(history["recon"], TINY), np.maximum(history["kl"], TINY)]
             self.recon_curve.setData(epoch, shown[1])
             self.kl_curve.setData(epoch, shown[2])
         self.loss_curve.setData(epoch, shown[0])
+        if test_count:
+            scored = np.isfinite(history["test_loss"])  # the evaluations that scored the test set
+            test_loss = np.maximum(history["test_loss"][scored], TINY)
+            self.test_curve.setData(epoch[scored], test_loss)
+            if len(test_loss):
+                shown.append(test_loss)
         if len(epoch):  # (min(initial=1.0) would stretch every range down to 1)
             self._label_decades(min(v.min() for v in shown), max(v.max() for v in shown))
         self.max_curve.setData(epoch, history["max_wrong"])
@@ -279,13 +297,18 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def _on_loss_view_changed(self) -> None:
         self._label_decades(*self._loss_range)
 
-    def _show_vae_terms(self, on: bool) -> None:
-        """A VAE's loss is reconstruction + beta * KL: show both terms. The key is the title,
-        where it never hides a curve."""
-        self._variational = on
-        self.recon_curve.setVisible(on)
-        self.kl_curve.setVisible(on)
-        key = KEY_VAE if on else KEY_AE
+    def _show_key(self, variational: bool, test_count: int) -> None:
+        """A VAE's loss is reconstruction + beta * KL: show both terms; a test set's loss beside
+        the training loss. The key is the title, where it never hides a curve."""
+        self._variational, self._test_count = variational, test_count
+        self.recon_curve.setVisible(variational)
+        self.kl_curve.setVisible(variational)
+        self.test_curve.setVisible(test_count > 0)
+        if not test_count:
+            self.test_curve.setData([], [])
+        key = KEY_VAE if variational else KEY_TRAIN if test_count else KEY_AE
+        if test_count:
+            key += " &nbsp; " + KEY_TEST.format(count=test_count)
         self.loss_plot.setTitle(key, size="8pt")
 
     @Slot()

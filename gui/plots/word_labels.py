@@ -13,13 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui.plots.latent_plane import INK
 
 MARGIN = 2.0  # pixels of room around each label's text, as a TextItem's box had
 ABOVE = (0.5, 1.15)  # the anchor of a label not placed yet: centred above its point
+BOX_BRUSH = QBrush(QColor(255, 255, 255))  # behind boxed labels (opaque: cheaper to fill)
 
 
 class WordLabels(QGraphicsItem):
@@ -38,12 +39,17 @@ class WordLabels(QGraphicsItem):
         self._points = np.zeros((0, 2))  # (n, 2) data coordinates
         self._anchors = np.zeros((0, 2))  # (n, 2)
         self._shown = np.zeros(0, bool)  # (n,)
+        self._boxed = False
         view.sigResized.connect(self._on_view_resized)
         view.sigTransformChanged.connect(self._on_view_moved)  # panned or zoomed: repaint
 
     # --- what the scatter calls -------------------------------------------------------------------
-    def set_texts(self, texts: list[str] | tuple[str, ...]) -> None:
-        """New labels (a new set): all shown above their points until placed."""
+    def set_texts(self, texts: list[str] | tuple[str, ...], boxed: bool = False) -> None:
+        """New labels (a new set): all shown above their points until placed. `boxed` labels
+        are bold on a white box, to be read over a cloud of coloured points (class names)."""
+        self._boxed = bool(boxed)
+        self._font.setBold(self._boxed)
+        self._metrics = QFontMetricsF(self._font)
         self._texts = list(texts)
         self._sizes = np.array(
             [
@@ -111,10 +117,12 @@ class WordLabels(QGraphicsItem):
         self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
     ) -> None:
         painter.setFont(self._font)
-        painter.setPen(QPen(INK))
         centre = Qt.AlignmentFlag.AlignCenter
         for rect, text in zip(self.rects(), self._texts, strict=True):
             if rect is not None:
+                if self._boxed:
+                    painter.fillRect(rect, BOX_BRUSH)
+                painter.setPen(QPen(INK))
                 painter.drawText(rect, centre, text)
 
     def _on_view_moved(self, _view: object) -> None:

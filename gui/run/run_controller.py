@@ -45,6 +45,8 @@ from gui.run.training_threads import end_threads, forget_finished
 from gui.run.training_worker import ENDED_STATES, TrainingWorker, start_worker
 
 ACTIVE_STATES = ("running", "paused")
+SETTLE_MS = (40, 1500)  # quiet after an edit before the idle run follows it: small, large sets
+LARGE_SET_EDITS = 2000  # images above which a set is "large" here
 
 
 class RunController(QObject):
@@ -77,7 +79,7 @@ class RunController(QObject):
         self._pacer = SnapshotPacer(self._show_snapshot, self)
         self._data_stale = False
         self._opening = False  # open_session is replacing the glyph set
-        self._data_timer = QTimer(self, singleShot=True, interval=40)
+        self._data_timer = QTimer(self, singleShot=True)
         self._data_timer.timeout.connect(self._on_data_timeout)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self._on_glyphs_reset)
@@ -142,7 +144,9 @@ class RunController(QObject):
             kind = "vae" if new.kind == "vae" else "ae"  # sizes bounded before a model is built
             where = f"{self._dataset.width}x{self._dataset.height} images"
             check_architecture(self._dataset.n_pixels, new.hidden, new.latent, kind, where)
-            if new.kind == "dae":  # the trainer tiles inputs, targets and a noisy copy of them
+            # The trainer tiles a float set's inputs, targets and a noisy copy of them; a byte
+            # set's noisy copies are drawn batch by batch (engine.training).
+            if new.kind == "dae" and self._dataset.pixels.dtype != np.uint8:
                 values = new.noise_copies * len(self._dataset) * self._dataset.n_pixels
                 copies = f"{new.noise_copies} noisy copies of {len(self._dataset)} {where}"
                 check_memory(3 * 4 * values, copies)
@@ -447,7 +451,9 @@ class RunController(QObject):
         self._data_stale = False
         if new_model or self._model.n_inputs != self._dataset.n_pixels:
             self._model = self._settings.build_model(self._dataset.n_pixels)
-        self._trainer = Trainer(self._model, self._dataset.images, self._settings.train_config())
+        # The pixels as the set keeps them: uint8 sets (MNIST) stay bytes, made floats per batch,
+        # never the 188 MB of float32 that 60,000 images would take.
+        self._trainer = Trainer(self._model, self._dataset.pixels, self._settings.train_config())
         self._trainer.set_beta(self._settings.beta)
         if self._trainer.notice:  # a full batch too big for memory: minibatches, said once
             self.message_changed.emit(self._trainer.notice)
@@ -550,7 +556,10 @@ class RunController(QObject):
 
     def _on_data_edited(self) -> None:
         if self._state == "idle":
-            self._data_timer.start()  # rebuild once the burst of pixel edits settles
+            # Rebuild once the burst of pixel edits settles. The idle snapshot of 60,000 images
+            # takes ~1 s of the GUI thread: a large set waits for a longer pause in the drawing.
+            large = len(self._glyphs) > LARGE_SET_EDITS
+            self._data_timer.start(SETTLE_MS[1] if large else SETTLE_MS[0])
         elif not self._data_stale:
             self._data_stale = True
             self.message_changed.emit(

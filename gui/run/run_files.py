@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.data.dataset_json import dataset_from_json, dataset_to_json
 from engine.data.datasets import Dataset
+from engine.held_out import held_out_metrics
 from engine.models import Autoencoder
 from engine.session import Session, load_session
 from engine.training import Snapshot
@@ -23,7 +24,7 @@ def model_metadata(
 ) -> dict[str, object]:
     """What a model file records beside the weights: the data, the settings, how good they were."""
     ev = snapshot.evaluation
-    return {
+    metadata: dict[str, object] = {
         "dataset": dataset.name,
         "pixel_hash": dataset.pixel_hash(),
         "settings": settings.to_dict(),
@@ -34,6 +35,15 @@ def model_metadata(
         "max_wrong": ev.max_wrong,
         "total_wrong": ev.total_wrong,
     }
+    test = snapshot.test_evaluation
+    if test is not None:  # as `main.py train` records its held-out images
+        metadata["test"] = held_out_metrics(test)
+        metadata["split"] = {
+            "test_fraction": settings.test_fraction,
+            "split_seed": settings.split_seed,
+            "test_count": len(test.wrong),
+        }
+    return metadata
 
 
 def settings_of_model(model: Autoencoder, meta: dict[str, Any], base: RunSettings) -> RunSettings:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.data.noise import NOISES, Noise
+from engine.data.split import default_test_fraction
 from engine.models import Autoencoder, model_from_config
 from engine.nn.activations import ACTIVATIONS
 from engine.nn.losses import LOSS_FUNCTIONS
@@ -33,7 +34,7 @@ LIVE_FIELDS = ("lr", "beta", "pace")  # the only fields a running trainer accept
 PRESET_FIELDS = (
     "hidden", "activation", "lr", "epochs", "batch_size", "stop_enabled", "stop_wrong",
     "plateau_epochs", "plateau_tolerance", "noise_kind", "noise_level", "noise_copies",
-    "lr_schedule", "free_bits", "beta", "noise_floor", "eval_every",
+    "lr_schedule", "free_bits", "beta", "test_fraction", "noise_floor", "eval_every",
 )  # fmt: skip
 LR_SCHEDULE_NAMES = {
     "constant": "constant",
@@ -72,6 +73,10 @@ class RunSettings:
     plateau_epochs: int = 0
     plateau_tolerance: float = TrainConfig.plateau_tolerance
     pace: float = 0.0  # epochs per second to train at, so a person can watch; 0: full speed
+    # Hold out this fraction of the images as a test set, drawn with split_seed (a tenth above
+    # SPLIT_ABOVE images, none for glyph sets): scored beside training, never trained on.
+    test_fraction: float = 0.0
+    split_seed: int = 0
     # The PRESET_FIELDS the person changed by hand: a set of another size keeps them as they are.
     by_hand: tuple[str, ...] = ()
 
@@ -96,6 +101,7 @@ class RunSettings:
             (self.pace >= 0, "the speed must be >= 0 epochs per second (0: full speed)"),
             (self.plateau_epochs >= 0, "the plateau must be >= 0 epochs (0: no plateau stop)"),
             (0 <= self.plateau_tolerance < 1, "the plateau tolerance must be in [0, 1)"),
+            (0 <= self.test_fraction < 1, "the test fraction must be at least 0 and below 1"),
             (set(self.by_hand) <= set(PRESET_FIELDS), f"unknown preset fields {self.by_hand}"),
         )
         for ok, message in checks:
@@ -145,6 +151,8 @@ class RunSettings:
             plateau_tolerance=self.plateau_tolerance,
             batch_seed=self.batch_seed,
             noise_seed=self.noise_seed,
+            test_fraction=self.test_fraction,
+            split_seed=self.split_seed,
         )
 
     def parameter_count(self, n_inputs: int) -> int:
@@ -241,6 +249,7 @@ def preset_values(kind: str, n_images: int) -> dict[str, Any]:
         "lr_schedule": sized["lr_schedule"],
         "free_bits": model.get("free_bits", 0.0),
         "beta": model.get("beta", 1.0),
+        "test_fraction": default_test_fraction(n_images),
     }
 
 

@@ -4,6 +4,8 @@ A plain autoencoder trained on clean glyphs passes much of the noise through; a 
 autoencoder (trained on noisy inputs) removes it. The same noise draw, chosen here and repeatable
 through its draw number, corrupts every glyph, so the counts of two models can be compared
 fairly. Every count is against the clean glyph, thresholded at 0.5 like engine.metrics.
+A set of more than PAGED_ABOVE images is shown a page at a time: only the page is corrupted,
+denoised and drawn (its draw is seeded by the draw number and the page).
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.data.dataset import unit_floats
 from engine.data.noise import NOISE_LABELS, NOISES, Noise
 from engine.metrics import wrong_pixels
 from gui.data.glyph_pixmap import glyph_pixmap
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_controller import RunController
 from gui.run.run_settings import RunSettings
-from gui.views.reconstruction_view import GlyphStripSheet, ink_rgb
+from gui.views.glyph_strip_sheet import GlyphStripSheet, ink_rgb
+from gui.views.paging import PAGE_SIZE, PAGED_ABOVE, page_rows
 from gui.widgets.flow_layout import FlowLayout
+from gui.widgets.page_bar import PageBar
 from gui.widgets.rate_limit import RefreshThrottle
 
 LEVEL_STEPS = 100  # slider units per 1.0 of noise level
@@ -45,6 +50,8 @@ class DenoisingView(QWidget):
         super().__init__(parent)
         self._run, self._glyphs = run, glyph_set
         self.draw = 0  # the noise draw's seed: Resample counts up, so each draw can be repeated
+        # The glyph indices the arrays below are for: a page of a large set; None: all.
+        self.rows: np.ndarray | None = None
         self.noisy: np.ndarray | None = None  # (n, d) the corrupted glyphs
         self.outputs: np.ndarray | None = None  # (n, d) the model's output for them
         self.noisy_wrong: np.ndarray | None = None  # (n,) pixels the noise changed
@@ -52,6 +59,7 @@ class DenoisingView(QWidget):
         self._dataset = glyph_set.dataset()
         self._noisy_stale = True
         self._trained_noise: tuple[str, float] | None = None  # the settings' noise, last seen
+        self._turn_to: int | None = glyph_set.current  # a glyph whose page the next page shows
 
         self.kind_combo = QComboBox()
         for key in NOISES:
@@ -77,6 +85,11 @@ class DenoisingView(QWidget):
         self.clean_caption, self.noisy_caption, self.output_caption = QLabel(), QLabel(), QLabel()
         self.summary_label = QLabel()
         self.sheet = GlyphStripSheet()
+        self.page_bar = PageBar(PAGE_SIZE)
+        self.page_bar.setToolTip(
+            f"Sets of more than {PAGED_ABOVE:,} glyphs are shown a page at a time"
+        )
+        self.page_bar.hide()
         self._layout(explanation)
 
         self._throttle = RefreshThrottle(self, self._refresh, REFRESH_MS)
@@ -90,6 +103,7 @@ class DenoisingView(QWidget):
         glyph_set.glyphs_reset.connect(self._on_glyphs_changed)
         glyph_set.current_changed.connect(self._on_current_changed)
         self.sheet.glyph_clicked.connect(self._on_glyph_clicked)
+        self.page_bar.page_changed.connect(self._on_page_changed)
         self._on_noise_changed()
 
     def _layout(self, explanation: QLabel) -> None:
@@ -126,6 +140,7 @@ class DenoisingView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(top)
+        layout.addWidget(self.page_bar)
         layout.addWidget(self.sheet, 1)
 
     @property
@@ -173,27 +188,60 @@ class DenoisingView(QWidget):
 
     @Slot()
     def _on_glyphs_changed(self) -> None:
+        self._turn_to = self._glyphs.current
         self._throttle.request()
 
     @Slot(int)
     def _on_current_changed(self, index: int) -> None:
-        self.sheet.set_selected(index)
-        if index < self.sheet.count:
-            self.sheet.ensure_visible(index)
+        if self.rows is None:
+            self._turn_to = index  # not paged (yet): a large set opens on the glyph's page
+        elif self.page_bar.page_of(index) != self.page_bar.page:
+            self.page_bar.set_page(self.page_bar.page_of(index))  # redraws with it selected
+            return
+        local = self._local(index)
+        self.sheet.set_selected(local)
+        if local is not None and local < self.sheet.count:
+            self.sheet.ensure_visible(local)
         self._show_large()
 
     @Slot(int)
     def _on_glyph_clicked(self, index: int) -> None:
-        self._glyphs.set_current(index)
+        self._glyphs.set_current(index if self.rows is None else int(self.rows[index]))
+
+    @Slot(int)
+    def _on_page_changed(self, _page: int) -> None:
+        self._turn_to = None  # the page a person turned to wins over one still to be turned to
+        self._noisy_stale = True
+        self._throttle.request()
+
+    def _local(self, index: int) -> int | None:
+        """Glyph `index`'s row in the arrays: itself, or its place on the page (None: not on it)."""
+        if self.rows is None:
+            return index
+        position = index - int(self.rows[0]) if len(self.rows) else -1
+        return position if 0 <= position < len(self.rows) else None
 
     # --- computing and drawing ------------------------------------------------------------------
     def _refresh(self) -> None:
         dataset, snapshot = self._glyphs.dataset(), self._run.snapshot
+        paged = len(dataset) > PAGED_ABOVE
+        self.page_bar.setVisible(paged)
+        turned = paged and self._turn_to is not None and self._turn_to < len(dataset)
+        if paged:
+            self.page_bar.set_count(len(dataset))
+            if turned:
+                self.page_bar.set_page(self.page_bar.page_of(self._turn_to), quiet=True)
+                self._noisy_stale = True
+        self._turn_to = None
+        rows = page_rows(len(dataset), self.page_bar.page) if paged else None
         if self._noisy_stale or dataset is not self._dataset or self.noisy is None:
-            self._dataset, self._noisy_stale = dataset, False
-            rng = np.random.default_rng(self.draw)
-            self.noisy = self.noise.apply(dataset.images, rng)  # (n, d)
-            self.noisy_wrong = wrong_pixels(self.noisy, dataset.images)
+            self._dataset, self._noisy_stale, self.rows = dataset, False, rows
+            # A page's draw depends on the page too, so every page has its own repeatable noise.
+            rng = np.random.default_rng(
+                self.draw if rows is None else [self.draw, len(dataset), self.page_bar.page]
+            )
+            self.noisy = self.noise.apply(self._clean(), rng)  # (n, d)
+            self.noisy_wrong = wrong_pixels(self.noisy, self._clean())
         self.draw_label.setText(f"draw #{self.draw}")
         if snapshot is None or snapshot.model.n_inputs != dataset.n_pixels:
             self.outputs = self.output_wrong = None
@@ -201,45 +249,63 @@ class DenoisingView(QWidget):
             self.sheet.clear()
             self._show_large()
             return
+        clean = self._clean()
         self.outputs = snapshot.model.reconstruct(self.noisy)
-        self.output_wrong = wrong_pixels(self.outputs, dataset.images)
-        shape = (len(dataset), dataset.height, dataset.width)
-        panels = [ink_rgb(a.reshape(shape)) for a in (dataset.images, self.noisy, self.outputs)]
+        self.output_wrong = wrong_pixels(self.outputs, clean)
+        shape = (len(clean), dataset.height, dataset.width)
+        panels = [ink_rgb(a.reshape(shape)) for a in (clean, self.noisy, self.outputs)]
         self.sheet.set_strips(panels, self.output_wrong > 0, self._caption, self._tip)
-        self.sheet.set_selected(self._glyphs.current)
+        local = self._local(self._glyphs.current)
+        self.sheet.set_selected(local)
+        if turned and local is not None:  # later snapshots leave the scrolling to the person
+            self.sheet.ensure_visible(local)
+        if self.rows is None:
+            shown = f"Whole set ({len(dataset)} glyphs)"
+        else:
+            shown = f"This {self.page_bar.text()} ({len(self.rows)} of {len(dataset):,} images)"
         self.summary_label.setText(
-            f"Whole set ({len(dataset)} glyphs), epoch {snapshot.epoch}: the noise changed "
+            f"{shown}, epoch {snapshot.epoch}: the noise changed "
             f"<b>{self.noisy_wrong.mean():.1f}</b> px per glyph on average (max "
             f"{self.noisy_wrong.max()}); the output is wrong by <b>{self.output_wrong.mean():.1f}"
             f"</b> px on average (max <b>{self.output_wrong.max()}</b>)."
         )
         self._show_large()
 
+    def _clean(self) -> np.ndarray:
+        """The clean glyphs the arrays are for: the set, or the page's.  (n or page, d)"""
+        if self.rows is None:
+            return self._dataset.images
+        return unit_floats(self._dataset.pixels[self.rows])
+
     def _show_large(self) -> None:
         """The selected glyph, large: clean, noisy and (if there is a model) the output."""
         dataset, index = self._dataset, self._glyphs.current
-        if self.noisy is None or index >= len(dataset):
+        row = self._local(index) if index < len(dataset) else None
+        if self.noisy is None or row is None:
             return
         shape = (dataset.height, dataset.width)
         scale = max(4, LARGE_SIDE // max(shape))
         self.clean_image.setPixmap(glyph_pixmap(dataset.image(index), scale))
-        self.noisy_image.setPixmap(glyph_pixmap(self.noisy[index].reshape(shape), scale))
+        self.noisy_image.setPixmap(glyph_pixmap(self.noisy[row].reshape(shape), scale))
         self.clean_caption.setText(f"clean {dataset.labels[index]!r}")
-        self.noisy_caption.setText(f"noisy: {self.noisy_wrong[index]} px changed")
+        self.noisy_caption.setText(f"noisy: {self.noisy_wrong[row]} px changed")
         if self.outputs is None:
             self.output_image.clear()
             self.output_caption.setText("output: no model yet")
             return
-        self.output_image.setPixmap(glyph_pixmap(self.outputs[index].reshape(shape), scale))
-        self.output_caption.setText(f"output: <b>{self.output_wrong[index]}</b> wrong px")
+        self.output_image.setPixmap(glyph_pixmap(self.outputs[row].reshape(shape), scale))
+        self.output_caption.setText(f"output: <b>{self.output_wrong[row]}</b> wrong px")
 
-    def _caption(self, index: int) -> str:
-        return (
-            f"{self._dataset.labels[index]} · {self.noisy_wrong[index]}→{self.output_wrong[index]}"
-        )
+    def _glyph(self, row: int) -> int:
+        return row if self.rows is None else int(self.rows[row])
 
-    def _tip(self, index: int) -> str:
+    def _caption(self, row: int) -> str:
+        label = self._dataset.labels[self._glyph(row)]
+        return f"{label} · {self.noisy_wrong[row]}→{self.output_wrong[row]}"
+
+    def _tip(self, row: int) -> str:
+        glyph = self._glyph(row)
         return (
-            f"{self._dataset.labels[index]!r} (glyph {index}): the noise changed "
-            f"{self.noisy_wrong[index]} pixels; the output has {self.output_wrong[index]} wrong"
+            f"{self._dataset.labels[glyph]!r} (glyph {glyph}): the noise changed "
+            f"{self.noisy_wrong[row]} pixels; the output has {self.output_wrong[row]} wrong"
         )

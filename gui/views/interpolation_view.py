@@ -8,8 +8,20 @@ codes are emitted as `path_changed` so the window can draw the line on the laten
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.latent import interpolate, nearest_glyphs
+from engine.data.dataset import unit_floats
+from engine.latent import interpolate
+from engine.nearest import nearest_images
 from engine.png import image_sheet, save_png
 from engine.training import Snapshot
 from gui.data.glyph_pixmap import glyph_pixmap
@@ -41,12 +55,33 @@ PLAY_MS = 180  # one animation frame
 REFRESH_MS = 150  # new snapshots redraw the strip at most ~7 times a second
 CANVAS_SIDE = 220  # screen pixels the large frame's longer side aims for
 STRIP_SIDE = 48  # screen pixels a strip frame's longer side aims for
+FIT_CHOICES = 2000  # pickers of more glyphs than this no longer widen to their longest text
+DISPLAY = Qt.ItemDataRole.DisplayRole
+_ROOT = QModelIndex()
 
 
-def glyph_choices(labels: tuple[str, ...] | list[str]) -> list[str]:
-    """Combo box texts: the label, with the glyph's number when labels repeat (digits)."""
-    unique = len(set(labels)) == len(labels)
-    return [label if unique else f"{label} (#{i})" for i, label in enumerate(labels)]
+class GlyphChoices(QAbstractListModel):
+    """A picker's texts: the label, with the glyph's number when labels repeat (digits). Each
+    text is made only when it is shown, so 60,000 MNIST digits cost no 60,000 strings and items."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels: tuple[str, ...] = ()
+        self._unique = True
+
+    def set_labels(self, labels: tuple[str, ...]) -> None:
+        self.beginResetModel()
+        self._labels, self._unique = labels, len(set(labels)) == len(labels)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._labels)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if role not in (DISPLAY, Qt.ItemDataRole.EditRole) or not index.isValid():
+            return None
+        label = self._labels[index.row()]
+        return label if self._unique else f"{label} (#{index.row()})"
 
 
 def frame_label(start: str, end: str) -> str:
@@ -113,8 +148,10 @@ class InterpolationView(QWidget):
 
         self.start_combo, self.end_combo = QComboBox(), QComboBox()
         for combo in (self.start_combo, self.end_combo):
+            combo.setModel(GlyphChoices(combo))
             combo.setMaxVisibleItems(20)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.view().setUniformItemSizes(True)  # 60,000 rows: no size asked of each
+            combo.setMinimumContentsLength(12)
         self.start_combo.setToolTip("The glyph the path starts from (its code is frame 1)")
         self.end_combo.setToolTip("The glyph the path ends at (its code is the last frame)")
         self.frames_spin = QSpinBox()
@@ -140,7 +177,7 @@ class InterpolationView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.strip = GlyphListStrip()
-        self._drawn = False  # the computed frames are on screen
+        self._drawn = False  # the frames on screen are of the latest snapshot and path
         self._layout()
 
         self._play_timer = QTimer(self, interval=PLAY_MS)
@@ -218,10 +255,17 @@ class InterpolationView(QWidget):
         n = len(labels)
         start = self.start_index if default_start is None else default_start
         end = self.end_index if default_start is None else (default_start + 1) % max(n, 1)
+        # Up to FIT_CHOICES a picker is as wide as its longest text; beyond, 12 characters wide.
+        policy = QComboBox.SizeAdjustPolicy
+        fit = (
+            policy.AdjustToContents
+            if n <= FIT_CHOICES
+            else policy.AdjustToMinimumContentsLengthWithIcon
+        )
         for combo, index in ((self.start_combo, start), (self.end_combo, end)):
             blocked = combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(glyph_choices(labels))
+            combo.setSizeAdjustPolicy(fit)
+            combo.model().set_labels(labels)
             combo.setCurrentIndex(min(index, n - 1))
             combo.blockSignals(blocked)
 
@@ -328,16 +372,17 @@ class InterpolationView(QWidget):
             self.path_changed.emit(None)
             return
         model = snapshot.model
-        ends = dataset.images[[self.start_index, self.end_index]]  # (2, d)
+        ends = unit_floats(dataset.pixels[[self.start_index, self.end_index]])  # (2, d)
         start, end = model.encode(ends)  # the mean code for a VAE
         self.path = interpolate(start, end, self.frames_spin.value())  # (K, L)
-        self.frames = model.decode(self.path)  # (K, d)
-        self.nearest, self.distance = nearest_glyphs(self.frames, dataset.images)
         if self.path_check.isChecked():
-            self.path_changed.emit(self.path)
-        # Drawing the strip is most of the cost; a hidden tab draws when it is shown again.
+            self.path_changed.emit(self.path)  # the latent plane shows it behind any tab
+        # Decoding, scoring and drawing the frames is most of the cost, and snapshots come
+        # while training runs: a hidden tab does them when it is shown again.
         self._drawn = self.isVisible()
         if self._drawn:
+            self.frames = model.decode(self.path)  # (K, d)
+            self.nearest, self.distance = nearest_images(self.frames, dataset.pixels)
             self._draw(snapshot.epoch, model.latent)
 
     def _draw(self, epoch: int, latent: int) -> None:
@@ -385,9 +430,8 @@ class InterpolationView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._drawn and self.frames is not None and self._snapshot is not None:
-            self._drawn = True
-            self._draw(self._snapshot.epoch, self._snapshot.model.latent)
+        if not self._drawn:
+            self._refresh()
 
     def hideEvent(self, event) -> None:
         self.play_button.setChecked(False)  # no animation behind another tab

@@ -5,6 +5,12 @@ point in the generator, a glyph picked on the plane becomes the editor's glyph, 
 the editor is marked where the latest model encodes it (the star follows the pen). The window
 feeds it snapshots, because the scatter must move on every one while the readouts are
 rate-limited together with the status bar.
+
+Held-out images on demand: the "Show test images" box (off by default, enabled once there are
+test images) draws their codes as hollow rings. A run that holds out part of its set (the
+Trainer's split, `Snapshot.test_rows`) has their codes in every snapshot already; a test set
+from elsewhere is given by `set_test_data(dataset)` and encoded off the GUI thread from the
+latest snapshot (gui.views.heldout_codes), unless the caller passes codes to `set_test_codes`.
 """
 
 from __future__ import annotations
@@ -12,13 +18,28 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from engine.data.datasets import Dataset
 from engine.training import Snapshot
 from gui.data.glyph_set import GlyphSet
 from gui.plots.latent_scatter import LatentScatter
 from gui.run.run_controller import RunController
 from gui.views.generator_canvas import EncodeReadout, GeneratorCanvas
+from gui.views.heldout_codes import HeldOutCodes
+from gui.widgets.flow_layout import FlowLayout
+
+NO_TEST_TIP = "There are no test images: a set split into training and test images has them."
+TEST_TIP = (
+    "Draw the held-out test images' codes as hollow rings (in their class colours), to see "
+    "whether images the model never trained on land where the training images do."
+)
 
 
 def _checkable(parent: QWidget, text: str, short: str, tip: str, checked: bool) -> QAction:
@@ -51,6 +72,10 @@ class LatentTab(QSplitter):
         self.scatter = LatentScatter()
         self.generator = GeneratorCanvas(glyph_set)
         self.readout = EncodeReadout()
+        self.heldout = HeldOutCodes(self)
+        self.test_box = QCheckBox("Show test images")
+        self.test_box.setEnabled(False)
+        self.test_box.setToolTip(NO_TEST_TIP)
         self._make_view_actions()
         self._make_layout()
         self.scatter.point_clicked.connect(self._on_point_clicked)
@@ -58,6 +83,10 @@ class LatentTab(QSplitter):
         glyph_set.current_changed.connect(self._on_current_glyph_changed)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self.update_probe)
+        self.test_box.toggled.connect(self._on_test_box_toggled)
+        self._split: tuple[np.ndarray, tuple[str, ...]] | None = None  # rows, their labels
+        self._shown: Snapshot | None = None  # the snapshot on the plane
+        self.heldout.codes_ready.connect(self._on_test_codes_ready)
 
     def _make_view_actions(self) -> None:
         store = self._store
@@ -81,12 +110,12 @@ class LatentTab(QSplitter):
         self.scatter.set_background_visible(self.background_action.isChecked())
 
     def _make_layout(self) -> None:
-        toggles = QHBoxLayout()
+        buttons = []
         for action in (self.thumbnails_action, self.background_action):
             button = QToolButton()
             button.setDefaultAction(action)
-            toggles.addWidget(button)
-        toggles.addStretch(1)
+            buttons.append(button)
+        toggles = FlowLayout([*buttons, self.test_box])  # wraps in a narrow pane
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +137,50 @@ class LatentTab(QSplitter):
         """Move the points (and the probe star with them, in the same paint)."""
         self.scatter.set_probe(self._probe_code(), redraw=False)
         self.scatter.set_snapshot(snapshot, self.run.dataset)
+        self._shown = snapshot
+        self._show_split(snapshot)
+        self.heldout.set_snapshot(snapshot)  # re-encodes the test images only while shown
+
+    def _show_split(self, snapshot: Snapshot | None) -> None:
+        """The run's own held-out images (their codes are in the snapshot, at `test_rows`),
+        unless a test set was given with `set_test_data`."""
+        if self.heldout.dataset is not None:
+            return
+        rows = None if snapshot is None else snapshot.test_rows
+        if rows is None or len(rows) != len(snapshot.latent) or not rows.any():
+            if self._split is not None:
+                self._split = None
+                self._enable_test_box(False)
+            return
+        if self._split is None or self._split[0] is not rows:  # a new split: its labels once
+            labels = self.run.dataset.labels
+            held = [labels[i] for i in np.flatnonzero(rows)] if len(labels) == len(rows) else []
+            self._split = (rows, tuple(held))
+            self._enable_test_box(True)
+        if self.test_box.isChecked():
+            self.scatter.set_test_codes(snapshot.latent[rows], self._split[1])  # (m, L)
+
+    def _enable_test_box(self, on: bool) -> None:
+        self.test_box.setEnabled(on)
+        self.test_box.setToolTip(TEST_TIP if on else NO_TEST_TIP)
+        if not on:
+            self.test_box.setChecked(False)
+
+    # --- held-out images --------------------------------------------------------------------------
+    def set_test_data(self, dataset: Dataset | None) -> None:
+        """The held-out test images (None: no split). Enables "Show test images"; while it is
+        ticked their codes are computed from the latest snapshot off the GUI thread."""
+        self.heldout.set_dataset(dataset)
+        self._split = None
+        self._enable_test_box(dataset is not None)
+        self.heldout.set_snapshot(self.run.snapshot)
+        if dataset is None:
+            self._show_split(self._shown)  # the run's own split, if it has one
+
+    def set_test_codes(self, codes: np.ndarray | None) -> None:
+        """Codes (m, L) of the test images that the run already has: shown as they are (while
+        the box is ticked) instead of computed here; None goes back to computing them."""
+        self.heldout.set_codes(codes)
 
     def show_readouts(self) -> None:
         """The generator's picture and the editor glyph's round trip, from the latest snapshot."""
@@ -159,6 +232,18 @@ class LatentTab(QSplitter):
     def _on_glyph_changed(self, index: int) -> None:
         if index == self.glyph_set.current:
             self.update_probe()  # draw to encode: the star follows the pen
+
+    @Slot(bool)
+    def _on_test_box_toggled(self, on: bool) -> None:
+        self.heldout.set_active(on)  # hides the rings when off
+        if on and self.heldout.dataset is None:
+            self._show_split(self._shown)
+
+    @Slot(object)
+    def _on_test_codes_ready(self, codes: np.ndarray | None) -> None:
+        dataset = self.heldout.dataset
+        labels = () if dataset is None else dataset.labels
+        self.scatter.set_test_codes(codes, labels)
 
     @Slot(bool)
     def _on_thumbnails_changed(self, on: bool) -> None:

@@ -6,9 +6,14 @@ labelled with the glyphs, and a sortable table scores every glyph both ways.
 
 Fitting needs scikit-learn, whose import takes ~1.7 s: it runs on a private thread pool, only
 once the tab is first shown (never at window start), and the result returns by a queued signal.
+A set of more than OFF_THREAD_ABOVE images (60,000 MNIST images) is fitted with the randomized
+solver (engine.pca) and the autoencoder's codes and scores are computed on that pool too, at
+most every BIG_REFRESH_MS: the GUI thread only draws what comes back.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -24,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.data.datasets import Dataset
+from engine.latent import encode_blocks
 from engine.models import Autoencoder
 from engine.pca import PCAComparison, PCAResult, compare_with_pca, fit_pca
 from gui.data.glyph_set import GlyphSet
@@ -36,17 +42,22 @@ from gui.widgets.rate_limit import RefreshThrottle
 DATA_DEBOUNCE_MS = 300  # refit once a burst of pixel edits has settled
 REFRESH_MS = 500  # two planes and a table of up to 1797 rows: at most twice a second
 PLANE_MIN_HEIGHT = 160  # pixels: both planes and the summary fit a 768 px high laptop screen
+OFF_THREAD_ABOVE = 2000  # bigger sets: the AE's codes and scores are computed off the GUI thread
+BIG_REFRESH_MS = 2000  # and at most this often (each pass encodes and decodes every image)
 
 
-class _FitSignals(QObject):
+class PCASignals(QObject):
     """Lives in the GUI thread (a child of the view); a job emits through it from the pool."""
 
     fitted = Signal(int, object)  # (job number, PCAResult)
     failed = Signal(int, str)  # (job number, a sentence for the user)
+    scored = Signal(int, object, object)  # (job number, codes (n, L), PCAComparison | None)
 
 
-class _FitJob(QRunnable):
-    def __init__(self, number: int, images: np.ndarray, k: int, signals: _FitSignals) -> None:
+class PCAJob(QRunnable):
+    """Fits PCA with k components to `images` (n, d), floats or uint8, on a pool thread."""
+
+    def __init__(self, number: int, images: np.ndarray, k: int, signals: PCASignals) -> None:
         super().__init__()
         self._number, self._images, self._k, self._signals = number, images, k, signals
 
@@ -62,6 +73,30 @@ class _FitJob(QRunnable):
             self._signals.fitted.emit(self._number, result)
 
 
+class _ScoreJob(QRunnable):
+    """A big set's autoencoder codes (a block of images at a time), and its scores beside
+    `pca` when there is one fitted to these images; on a pool thread, with a snapshot's
+    frozen model copy."""
+
+    def __init__(
+        self,
+        number: int,
+        model: Autoencoder,
+        images: np.ndarray,
+        pca: PCAResult | None,
+        signals: PCASignals,
+    ) -> None:
+        super().__init__()
+        self._number, self._model, self._images = number, model, images
+        self._pca, self._signals = pca, signals
+
+    def run(self) -> None:
+        model, images = self._model, self._images
+        codes = encode_blocks(model, images)  # (n, L)
+        comparison = None if self._pca is None else compare_with_pca(model, images, self._pca)
+        self._signals.scored.emit(self._number, codes, comparison)
+
+
 class PCAView(QWidget):
     """PCA's plane beside the autoencoder's, a per-glyph score table, the explained variance."""
 
@@ -70,8 +105,13 @@ class PCAView(QWidget):
         self._run, self._glyphs = run, glyph_set
         self._pool = QThreadPool(self)  # made first, so it is destroyed (and waited for) first
         self._pool.setMaxThreadCount(1)
-        self._signals = _FitSignals(self)
+        self._signals = PCASignals(self)
         self._job = 0  # number of the latest fit asked for; older results are dropped
+        self._score_job = 0  # number of the latest scoring of a big set asked for
+        self._scoring = False  # one is running: the next waits for it
+        self._scored_at = -float("inf")  # time.monotonic() the last one was asked for
+        self._score_key: tuple[Dataset, Autoencoder] | None = None  # what is being scored
+        self._score_timer = QTimer(self, singleShot=True)
         self._job_key: tuple[Dataset, int] | None = None  # (glyphs, components) of that fit
         self.pca: PCAResult | None = None  # the latest fit, to `_pca_dataset`
         self._pca_dataset: Dataset | None = None
@@ -118,10 +158,12 @@ class PCAView(QWidget):
         layout.addWidget(splitter, 1)
 
         self._throttle = RefreshThrottle(self, self._refresh, REFRESH_MS)
+        self._score_timer.timeout.connect(self._throttle.request)
         self._data_timer = QTimer(self, singleShot=True, interval=DATA_DEBOUNCE_MS)
         self._data_timer.timeout.connect(self._throttle.request)
         self._signals.fitted.connect(self._on_pca_fitted)
         self._signals.failed.connect(self._on_pca_failed)
+        self._signals.scored.connect(self._on_scored)
         run.snapshot_changed.connect(self._on_snapshot_changed)
         glyph_set.glyph_changed.connect(self._on_glyph_changed)
         glyph_set.glyphs_reset.connect(self._on_glyphs_changed)
@@ -212,7 +254,7 @@ class PCAView(QWidget):
             return  # that fit is already running
         self._job += 1
         self._job_key = (dataset, k)
-        self._pool.start(_FitJob(self._job, dataset.images, k, self._signals))
+        self._pool.start(PCAJob(self._job, dataset.pixels, k, self._signals))
         self.status_label.setText(f"Computing PCA with {k} components…")
         self.pca_scatter.set_title("PCA: computing…")
 
@@ -246,7 +288,42 @@ class PCAView(QWidget):
         row_height = max(self.fontMetrics().height() + 6, 2 * dataset.height + 4)
         if rows.defaultSectionSize() != row_height:
             rows.setDefaultSectionSize(row_height)  # compact rows that fit the thumbnails
+        if len(dataset) > OFF_THREAD_ABOVE:
+            self._start_scoring(dataset, model, pca_matches)
+            return
         codes = model.encode(dataset.images)  # (n, L)
+        self._show_codes(dataset, model, codes)
+        if pca_matches:
+            self._show_comparison(dataset, compare_with_pca(model, dataset.images, self.pca))
+
+    def _start_scoring(self, dataset: Dataset, model: Autoencoder, pca_matches: bool) -> None:
+        """A big set's codes and scores on the pool: one pass at a time, BIG_REFRESH_MS apart;
+        a refresh that comes sooner is caught up by the timer."""
+        wait = self._scored_at + BIG_REFRESH_MS / 1000 - time.monotonic()
+        if self._scoring or wait > 0:
+            if not self._score_timer.isActive():
+                self._score_timer.start(max(1, int(1000 * max(wait, 0.05))))
+            return
+        self._scoring, self._scored_at = True, time.monotonic()
+        self._score_job += 1
+        self._score_key = (dataset, model)
+        pca = self.pca if pca_matches else None
+        self._pool.start(_ScoreJob(self._score_job, model, dataset.pixels, pca, self._signals))
+        if self.table_model.glyph_count == 0:
+            self.summary_label.setText(f"Scoring {len(dataset):,} images…")
+
+    @Slot(int, object, object)
+    def _on_scored(self, number: int, codes: np.ndarray, comparison: PCAComparison | None) -> None:
+        self._scoring = False
+        dataset, model = self._score_key
+        if number != self._score_job or dataset is not self._glyphs.dataset():
+            return
+        self._show_codes(dataset, model, codes)
+        if comparison is not None and comparison.pca is self.pca:
+            self._show_comparison(dataset, comparison)
+
+    def _show_codes(self, dataset: Dataset, model: Autoencoder, codes: np.ndarray) -> None:
+        """The autoencoder's plane: its codes (n, L), by PCA when L > 2."""
         projection = Projection(model.latent)
         projection.fit(codes)
         self.ae_scatter.set_points(projection.to_plane(codes), dataset.labels)
@@ -255,16 +332,17 @@ class PCAView(QWidget):
         self.ae_scatter.set_title(f"{name}, {model.latent} units{pca}")
         axis = "PCA {} of the codes" if projection.is_pca else "latent {}"
         self.ae_scatter.set_axis_labels(axis.format(1), axis.format(2))
-        if pca_matches:
-            self.comparison = compare_with_pca(model, dataset.images, self.pca)
-            self.table_model.set_comparison(dataset, self.comparison)
-            self._show_summary(self.comparison)
-            self._on_current_changed(self._glyphs.current)
+
+    def _show_comparison(self, dataset: Dataset, comparison: PCAComparison) -> None:
+        self.comparison = comparison
+        self.table_model.set_comparison(dataset, comparison)
+        self._show_summary(comparison)
+        self._on_current_changed(self._glyphs.current)
 
     def _show_summary(self, comparison: PCAComparison) -> None:
         pca, ae = comparison.pca, comparison
         self.summary_label.setText(
             f"Worst glyph: PCA <b>{pca.wrong.max()}</b> · AE <b>{ae.ae_wrong.max()}</b> wrong px. "
-            f"All glyphs: PCA {pca.wrong.sum()} · AE {ae.ae_wrong.sum()} wrong px. Mean MSE: "
+            f"All glyphs: PCA {pca.wrong.sum():,} · AE {ae.ae_wrong.sum():,} wrong px. Mean MSE: "
             f"PCA {pca.mse.mean():.4f} · AE {ae.ae_mse.mean():.4f}."
         )

@@ -2,7 +2,8 @@
 curves overlaid in one plot to compare them, and their weights loaded back into the window.
 
 A record is plain JSON: settings (seeds included), the data set's name and pixel hash, the final
-metrics and the loss history (thinned to at most HISTORY_POINTS points). The file is rewritten
+metrics (a held-out test set's too) and the loss history (thinned to at most HISTORY_POINTS
+points). The test columns show only once some run had a test set: glyph sets have none. The file is rewritten
 atomically after each run; a damaged file is put aside (never overwritten) and reported. The
 newest runs' weights are model files beside it (gui.run.run_weights says how many are kept).
 """
@@ -46,8 +47,10 @@ HISTORY_POINTS = 400
 # seeds, activation, the full weights names) is in the row's tooltip, every column's meaning in its
 # header's tooltip; columns still too wide for the tab are narrowed and their text elided.
 COLUMNS = (
-    "When", "Set", "Model", "lr", "State", "Epochs", "Loss", "Wrong px", "Seconds", "Weights",
+    "When", "Set", "Model", "lr", "State", "Epochs", "Loss", "Wrong px", "Test loss",
+    "Test px/img", "Seconds", "Weights",
 )  # fmt: skip
+TEST_COLUMNS = ("Test loss", "Test px/img")  # hidden while no run had a test set
 HEADER_TIPS = (
     "When the run ended (month-day hour:minute; the full date in the row's tooltip).",
     "The data set trained on.",
@@ -57,6 +60,8 @@ HEADER_TIPS = (
     "Epochs trained.",
     "The final loss.",
     "Wrong pixels at the end: the worst glyph's / all glyphs' (thresholded at 0.5).",
+    "The loss on the held-out test images (never trained on) with the weights the run kept.",
+    "Wrong pixels per held-out test image with the weights the run kept.",
     "Seconds of training.",
     "Which weights are kept to load back (best, last epoch).",
 )
@@ -84,7 +89,7 @@ def run_record(snapshot: Snapshot, settings: dict[str, Any], dataset: Dataset) -
     history = snapshot.history
     n = len(history.get("epoch", ()))
     keep = np.unique(np.linspace(0, n - 1, min(n, HISTORY_POINTS)).round().astype(int)) if n else []
-    return {
+    record = {
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         "dataset": dataset.name,
         "pixel_hash": dataset.pixel_hash(),
@@ -102,6 +107,19 @@ def run_record(snapshot: Snapshot, settings: dict[str, Any], dataset: Dataset) -
             "loss": [float(history["loss"][i]) for i in keep],
         },
     }
+    test = snapshot.test_evaluation
+    if test is not None:
+        count = len(test.wrong)
+        record |= {"test_count": count, "test_loss": float(test.loss)}
+        record["test_wrong_per_image"] = test.total_wrong / count
+        scored = np.flatnonzero(np.isfinite(history["test_loss"]))  # the evaluations that scored it
+        m = len(scored)
+        picked = scored[
+            np.unique(np.linspace(0, m - 1, min(m, HISTORY_POINTS)).round().astype(int))
+        ]
+        record["history"]["test_epoch"] = [int(e) for e in history["epoch"][picked]]
+        record["history"]["test_loss"] = [float(v) for v in history["test_loss"][picked]]
+    return record
 
 
 class RunHistory(QObject):
@@ -209,6 +227,8 @@ def _cells(run: dict[str, Any]) -> list[str]:
         f"{run.get('epochs', 0):,}",
         f"{run.get('loss', 0):.4g}",
         f"{run.get('max_wrong', '')}/{run.get('total_wrong', '')}",
+        f"{run['test_loss']:.4g}" if "test_loss" in run else "",
+        f"{run['test_wrong_per_image']:.2f}" if "test_wrong_per_image" in run else "",
         _seconds(run.get("seconds", 0)),
         "+".join(SHORT_WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "—",
     ]
@@ -220,20 +240,29 @@ def _details(run: dict[str, Any]) -> str:
     seeds = run.get("seeds", {})
     hidden = ",".join(str(h) for h in s.get("hidden", [])) or "none"
     kept = " and ".join(WEIGHT_NAMES[w] for w in _kept(run) if w in WEIGHT_NAMES) or "none"
-    return "\n".join(
-        (
-            f"Ended {run.get('time', '')} · {run.get('state', '')}",
-            f"Set {run.get('dataset', '')} ({run.get('n_glyphs', '?')} glyphs)",
-            f"{str(s.get('kind', '')).upper()}: hidden layers {hidden}, latent "
-            f"{s.get('latent', '')}, {s.get('activation', '')}, loss {s.get('loss', '')}",
-            f"{s.get('optimizer', '')}, learning rate {s.get('lr', 0):g}, "
-            f"seeds init/batch/noise {'/'.join(str(seeds.get(k, '')) for k in ('init', 'batch', 'noise'))}",
-            f"{run.get('epochs', 0):,} epochs in {_seconds(run.get('seconds', 0))} s, "
-            f"loss {run.get('loss', 0):.6g}",
-            f"Wrong pixels: worst glyph {run.get('max_wrong', '')}, "
-            f"all glyphs {run.get('total_wrong', '')}",
-            f"Weights kept: {kept}",
+    test = ""
+    if "test_loss" in run:
+        test = (
+            f"\nTest set ({run.get('test_count', '?')} images held out): loss "
+            f"{run['test_loss']:.6g}, {run.get('test_wrong_per_image', 0):.2f} wrong pixels per image"
         )
+    return (
+        "\n".join(
+            (
+                f"Ended {run.get('time', '')} · {run.get('state', '')}",
+                f"Set {run.get('dataset', '')} ({run.get('n_glyphs', '?')} glyphs)",
+                f"{str(s.get('kind', '')).upper()}: hidden layers {hidden}, latent "
+                f"{s.get('latent', '')}, {s.get('activation', '')}, loss {s.get('loss', '')}",
+                f"{s.get('optimizer', '')}, learning rate {s.get('lr', 0):g}, "
+                f"seeds init/batch/noise {'/'.join(str(seeds.get(k, '')) for k in ('init', 'batch', 'noise'))}",
+                f"{run.get('epochs', 0):,} epochs in {_seconds(run.get('seconds', 0))} s, "
+                f"loss {run.get('loss', 0):.6g}",
+                f"Wrong pixels: worst glyph {run.get('max_wrong', '')}, "
+                f"all glyphs {run.get('total_wrong', '')}",
+                f"Weights kept: {kept}",
+            )
+        )
+        + test
     )
 
 
@@ -392,12 +421,14 @@ class RunHistoryView(QWidget):
         HIDE_FIRST columns hidden and the widest narrowed (no sideways scrolling; the cells
         elide, the row's tooltip has it all)."""
         header = self.table.horizontalHeader()
+        any_test = any("test_loss" in run for run in self._history.runs)
+        absent = set() if any_test else {COLUMNS.index(name) for name in TEST_COLUMNS}
         wanted = [
-            max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            0 if c in absent else max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
             for c in range(len(COLUMNS))
         ]
         for col, width in enumerate(fit_columns(wanted, self.table.viewport().width())):
-            self.table.setColumnHidden(col, width is None)
+            self.table.setColumnHidden(col, width is None or col in absent)
             if width is not None:
                 self.table.setColumnWidth(col, width)
 
@@ -426,8 +457,19 @@ class RunHistoryView(QWidget):
             ok = np.isfinite(loss) & (loss > 0)  # a log axis cannot show 0 or NaN
             s = run.get("settings", {})
             name = f"#{index + 1} {str(s.get('kind', '')).upper()} lr {s.get('lr', 0):g} · {run.get('time', '')[5:16]}"
-            pen = pg.mkPen(CURVE_COLOURS[k % len(CURVE_COLOURS)], width=2)
+            colour = CURVE_COLOURS[k % len(CURVE_COLOURS)]
+            pen = pg.mkPen(colour, width=2)
             self.curves.append(self.plot.plot(epochs[ok], loss[ok], pen=pen, name=name))
+            if "test_loss" in history:  # the held-out images' loss, dashed in the same colour
+                test_epochs = np.asarray(history.get("test_epoch", []), dtype=float)
+                test = np.asarray(history["test_loss"], dtype=float)
+                ok = np.isfinite(test) & (test > 0)
+                if len(test) == len(test_epochs):
+                    dashed = pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine)
+                    curve = self.plot.plot(
+                        test_epochs[ok], test[ok], pen=dashed, name=f"{name} (test)"
+                    )
+                    self.curves.append(curve)
         self.hint.setVisible(not self.curves)
         selected = self.selected_runs()
         kept = self._history.weights_of(selected[0]) if len(selected) == 1 else []

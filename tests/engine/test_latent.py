@@ -1,10 +1,10 @@
-"""Latent-space helpers: grids, straight paths, prior samples and nearest glyphs."""
+"""Latent-space helpers: grids, straight paths, prior samples."""
 
 import numpy as np
 import pytest
 
 from engine import Autoencoder
-from engine.latent import interpolate, latent_grid, nearest_glyphs, sample_prior
+from engine.latent import interpolate, latent_grid, sample_prior
 
 
 def test_grid_reads_like_the_plot():
@@ -27,11 +27,3 @@ def test_prior_samples_are_standard_normal():
     assert z.shape == (20000, 2)
     assert np.allclose(z.mean(axis=0), 0, atol=0.03)
     assert np.allclose(z.std(axis=0), 1, atol=0.03)
-
-
-def test_nearest_glyphs_counts_thresholded_differences():
-    refs = np.array([[0, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 1]], dtype=np.float32)
-    images = np.array([[0.9, 0.8, 0.1, 0.0], [0.6, 0.7, 0.9, 0.2], [0.0, 0.0, 0.4, 0.0]])
-    index, distance = nearest_glyphs(images, refs)
-    assert index.tolist() == [1, 1, 0]
-    assert distance.tolist() == [0, 1, 0]

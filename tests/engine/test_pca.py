@@ -60,7 +60,7 @@ def test_a_wrong_basis_fails_the_same_checks(font):
     assert not np.allclose(wrong_codes, pca.codes, atol=1e-9)
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(font.n_pixels, 3)))[0].T  # (3, d) orthonormal rows
-    random = PCAResult(pca.mean, basis, pca.explained_variance_ratio, pca.codes, *[None] * 3)
+    random = PCAResult(pca.mean, basis, pca.explained_variance_ratio, pca.codes, *[None] * 2)
     output = random.reconstruct((font.images - pca.mean) @ basis.T)
     assert image_mse(output, font.images).sum() > pca.mse.sum()
 

@@ -1,7 +1,7 @@
 """The presets as they apply to a set's size: small sets, large sets, never the set's name."""
 
 from engine.cli.commands import run_cli
-from engine.presets import PRESETS
+from engine.presets import LARGE_SET, LARGE_SET_BATCH, PRESETS
 from engine.serialization import load_model
 
 
@@ -19,6 +19,17 @@ def test_vae_preset_sizes_the_decoder_and_the_batches_by_the_set():
     ae = PRESETS["ae"]  # negative control: a preset without size rules ignores the size
     assert ae.train_kwargs(1797) == ae.train_kwargs(12) == ae.train_kwargs()
     assert ae.model_kwargs(1797) == ae.model_kwargs(12)
+
+
+def test_every_preset_trains_an_mnist_sized_set_in_batches():
+    """A full batch of 60,000 28x28 images would take gigabytes: batches of 128 instead, for as
+    many steps as the full-batch epochs (60,000 / 128 = 469 steps an epoch)."""
+    for kind, preset in PRESETS.items():
+        sized = preset.train_kwargs(60_000)
+        assert sized["batch_size"] == LARGE_SET_BATCH, kind
+        assert sized["epochs"] == -(-preset.epochs // 469), kind
+    ae = PRESETS["ae"].train_kwargs(LARGE_SET)  # negative control: up to LARGE_SET, full batch
+    assert ae["batch_size"] == 0 and ae["epochs"] == PRESETS["ae"].epochs
 
 
 def test_cli_trains_a_large_set_in_batches_unless_told(tmp_path):

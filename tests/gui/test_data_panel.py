@@ -6,9 +6,10 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox
 
+from engine import limits
 from engine.data.dataset_json import load_json, save_json
 from engine.data.datasets import Dataset, load_builtin
-from gui.data.data_panel import WINDOW_MAX_IMAGES, DataPanel
+from gui.data.data_panel import WINDOW_COPIES, DataPanel
 from gui.data.glyph_set import GlyphSet
 from gui.data.image_import import ImportOptions
 
@@ -193,7 +194,7 @@ def test_gallery_handles_1797_digits_quickly(qtbot, panel):
     assert panel.gallery.model().rowCount() == 1797
     panel.glyph_set.set_current(1796)
     assert panel.gallery.currentIndex().row() == 1796
-    assert "1797 glyphs, 8\u00d78" in panel.status_label.text()
+    assert "1,797 glyphs, 8\u00d78" in panel.status_label.text()
 
 
 def test_switching_set_with_unsaved_edits_asks_first(qtbot, panel):
@@ -244,15 +245,17 @@ def test_opening_a_bad_file_shows_the_reason_and_keeps_the_set(qtbot, panel, tmp
     assert panel.glyph_set.modified
 
 
-def test_a_set_too_large_for_the_window_is_refused_with_a_sentence(panel, tmp_path):
+def test_a_set_too_large_for_memory_is_refused_with_a_sentence(panel, tmp_path, monkeypatch):
     path = tmp_path / "many.npy"
-    np.save(path, np.zeros((WINDOW_MAX_IMAGES + 1, 2, 2), np.uint8))
+    np.save(path, np.zeros((3000, 4, 4), np.uint8))  # 48 KB of pixels, more than 2,000 images
+    monkeypatch.setattr(limits, "memory_budget", lambda: WINDOW_COPIES * 48_000 - 1)
     assert not panel.open_file(str(path))
+    assert "showing 3,000 images of 4x4 in the window needs about" in panel.errors[0][1]
     assert f"train --data {path}" in panel.errors[0][1]
     assert panel.glyph_set.name == "font5x7"
-    np.save(path, np.zeros((WINDOW_MAX_IMAGES, 2, 2), np.uint8))  # negative control: fits
+    monkeypatch.setattr(limits, "memory_budget", lambda: WINDOW_COPIES * 48_000)  # control: fits
     assert panel.open_file(str(path))
-    assert len(panel.glyph_set) == WINDOW_MAX_IMAGES
+    assert len(panel.glyph_set) == 3000
 
 
 def test_save_round_trip(qtbot, panel, tmp_path):

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine.latent import interpolate, nearest_glyphs
+from engine.latent import interpolate
 from engine.metrics import wrong_pixels
+from engine.nearest import nearest_images
 from gui.plots.latent_scatter import LatentScatter
 from gui.views.interpolation_view import InterpolationView
 
@@ -45,7 +46,7 @@ def test_the_strip_walks_the_straight_line_between_the_two_codes(qtbot, view, tr
     # The ends are the two glyphs' reconstructions; the distances are the engine's.
     wrong = wrong_pixels(model.reconstruct(images[[a, b]]), images[[a, b]])
     assert wrong_pixels(view.frames[[0, -1]], images[[a, b]]).tolist() == wrong.tolist()
-    index, distance = nearest_glyphs(model.decode(path), images)
+    index, distance = nearest_images(model.decode(path), images)
     np.testing.assert_array_equal(view.nearest, index)
     np.testing.assert_array_equal(view.distance, distance)
     labels = glyphs.dataset().labels

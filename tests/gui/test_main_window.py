@@ -231,13 +231,13 @@ def test_a_tab_is_one_line(window):
 
 def test_the_generator_uses_the_engines_nearest_glyph(qtbot, window):
     import gui.views.generator_canvas as canvas
-    from engine.latent import nearest_glyphs
+    from engine.nearest import nearest_images
 
     assert not hasattr(canvas, "nearest_glyph")  # one implementation, in the engine
     start_and_finish(qtbot, window)
     generator, dataset = window.generator, window.run.dataset
     generator.set_code(window.run.snapshot.latent[3])
-    index, distance = nearest_glyphs(generator.grey_view.image.reshape(1, -1), dataset.images)
+    index, distance = nearest_images(generator.grey_view.image.reshape(1, -1), dataset.images)
     assert f"<b>{dataset.labels[int(index[0])]}</b>" in generator.nearest_label.text()
     assert f"{int(distance[0])} pixel" in generator.nearest_label.text()
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from engine.metrics import wrong_pixels
 from gui.data.glyph_pixmap import error_pixmap
 from gui.run.run_controller import RunController
-from gui.views.reconstruction_view import ReconstructionView, error_rgb
+from gui.views.glyph_strip_sheet import error_rgb
+from gui.views.reconstruction_view import ReconstructionView
 
 TIMEOUT = 10_000
 

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 
 from engine.data.datasets import load_builtin
 from engine.generation import grid_quality
-from engine.latent import nearest_glyphs, sample_prior
+from engine.latent import sample_prior
+from engine.nearest import nearest_images
 from gui.plots.latent_scatter import LatentScatter
 from gui.views.vae_panel import VAEInsightPanel
 
@@ -51,7 +52,7 @@ def test_sampling_decodes_n_prior_codes_and_scores_them(qtbot, panel, vae):
     np.testing.assert_array_equal(blocker.args[0], codes)
     assert panel.strip.count() == 9
     decoded = vae.snapshot.model.decode(codes)
-    index, distance = nearest_glyphs(decoded, vae.glyph_set.dataset().images)
+    index, distance = nearest_images(decoded, vae.glyph_set.dataset().images)
     np.testing.assert_array_equal(panel.distance, distance)
     np.testing.assert_array_equal(panel.nearest, index)
     n = len(vae.glyph_set)

@@ -38,3 +38,23 @@ def test_every_kind_is_measured_and_trains_what_headless_trains():
     assert settings["vae"].kind == "vae" and settings["dae"].noise_copies > 1
     assert len({repr(s) for s in settings.values()}) == 3
     assert all(not s.stop_enabled and s.epochs == window.EPOCHS for s in settings.values())
+
+
+def test_data_trains_the_window_on_a_file_and_records_its_open_and_memory(tmp_path):
+    from benchmarks.mnist import synthetic_mnist
+
+    data = synthetic_mnist(tmp_path, n=2100)  # above the 2,000 images the window once refused
+    out = tmp_path / "window.json"
+    argv = ["--seconds", "0.4", "--rounds", "1", "--kinds", "ae", "--data", str(data)]
+    assert window.main([*argv, "--out", str(out)]) == 0
+    result = json.loads(out.read_text())["kinds"]["ae"]
+    assert result["set"] == str(data)
+    row = result["rounds"][0]
+    assert row["window"]["steps_per_second"] > 0 and row["headless"]["steps_per_second"] > 0
+    assert row["window"]["open_cpu_seconds"] > 0 and 0 < row["window"]["open_seconds"] < 60
+    assert result["window_peak_rss_mb"] > result["headless_peak_rss_mb"] > 50
+    settings = window.run_settings("ae", str(data))
+    assert (
+        settings.batch_size == window.BATCH_SIZE
+        and settings.lr == window.run_settings("ae").lr * 10
+    )

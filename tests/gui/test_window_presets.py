@@ -34,7 +34,7 @@ def cli_choice(tmp_path, monkeypatch, dataset: Dataset, model: str) -> tuple[dic
     """(model config, TrainConfig dict) that `main.py train --model <model>` builds for the set."""
     seen = {}
 
-    def recorder(model, images, config):
+    def recorder(model, images, config, **_test_images):
         seen.update(model=model.config(), training=config.to_dict())
         raise Recorded
 
