@@ -38,8 +38,7 @@ def train_dae(noise_text: str, seed: int) -> np.ndarray:
     font = load_builtin("font5x7")
     model = Autoencoder(font.n_pixels, seed=seed, **DAE.model_kwargs())
     config = TrainConfig(
-        noise=Noise.parse(noise_text), eval_every=50, batch_seed=seed, noise_seed=seed,
-        **DAE.train_kwargs(),
+        noise=Noise.parse(noise_text), batch_seed=seed, noise_seed=seed, **DAE.train_kwargs(),
     )  # fmt: skip
     Trainer(model, font.images, config).run()
     return model.params
