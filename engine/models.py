@@ -163,6 +163,14 @@ class Autoencoder:
         loss = total / n
         return LossParts(loss, loss), output
 
+    def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Views of the codes (n, latent) that the last `loss_and_grad` of a batch of n images
+        computed: its inputs' codes under the weights before that step (a denoising run's inputs
+        are its noisy copies), and a VAE's log-variance (n, latent) beside its mu (else None).
+        Free: the forward pass made them; they live in work arrays that the next batch of n
+        images overwrites, so copy what you keep."""
+        return self._work[n]["z"], None
+
     def _work_for(self, n: int) -> dict[str, Any]:
         """Work arrays and recorded passes for batches of n images, made on first use."""
         work = self._work.get(n)
@@ -180,6 +188,7 @@ class Autoencoder:
         encode_back, _ = self.encoder.backward_ops(xa, dz, input_grad=False)
         return {
             "x": xa[:, :d],
+            "z": za[:, : self.latent],  # (n, latent) the codes, beside the decoder's ones
             "forward": encode + decode,
             "logits": logits,
             "grad": grad,
@@ -314,6 +323,11 @@ class VariationalAutoencoder(Autoencoder):
         replay(w["encode_back"])
         recon_mean, kl_mean = recon / n, kl / n
         return LossParts(recon_mean + self.beta * charged / n, recon_mean, kl_mean), output
+
+    def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The last batch's mu and log-variance (n, latent), views of its work arrays."""
+        h = self._work[n]["h"]  # (n, 2L)
+        return h[:, : self.latent], h[:, self.latent :]
 
     def _make_work(self, n: int) -> dict[str, Any]:
         L, d, dtype = self.latent, self.n_inputs, self.dtype
