@@ -124,11 +124,20 @@ class Autoencoder:
         self, images: np.ndarray, targets: np.ndarray
     ) -> tuple[LossParts, np.ndarray]:
         """The loss of the deterministic reconstruction, averaged per image, and that output (n, d)."""
-        logits = self.decode_logits(self.encode(images))
+        parts, output, _codes, _logvar = self.evaluation_pass(images, targets)
+        return parts, output
+
+    def evaluation_pass(
+        self, images: np.ndarray, targets: np.ndarray
+    ) -> tuple[LossParts, np.ndarray, np.ndarray, np.ndarray | None]:
+        """`evaluation_loss` and the codes (n, latent) it decoded (mu, and a VAE's log-variance
+        (n, latent); else None): a scored set's codes come with its score at no extra pass."""
+        codes = self.encode(images)
+        logits = self.decode_logits(codes)
         recon = float(
             LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean()
         )
-        return LossParts(recon, recon), sigmoid(logits)
+        return LossParts(recon, recon), sigmoid(logits), codes, None
 
     def _as_batch(self, x: np.ndarray, width: int) -> np.ndarray:
         x = np.asarray(x, dtype=self.dtype)
@@ -245,9 +254,9 @@ class VariationalAutoencoder(Autoencoder):
         """The mean code mu: where an image sits on the latent plane."""
         return self.encode_distribution(images)[0]
 
-    def evaluation_loss(
+    def evaluation_pass(
         self, images: np.ndarray, targets: np.ndarray
-    ) -> tuple[LossParts, np.ndarray]:
+    ) -> tuple[LossParts, np.ndarray, np.ndarray, np.ndarray | None]:
         """Reconstruction from mu plus beta * KL, averaged per image (no sampling: repeatable)."""
         mu, logvar = self.encode_distribution(images)
         logits = self.decode_logits(mu)
@@ -258,7 +267,7 @@ class VariationalAutoencoder(Autoencoder):
         charged = kl
         if self.free_bits > 0:
             charged = float(np.maximum(kl_per_axis(mu, logvar), self.free_bits).sum())
-        return LossParts(recon + self.beta * charged, recon, kl), sigmoid(logits)
+        return LossParts(recon + self.beta * charged, recon, kl), sigmoid(logits), mu, logvar
 
     def loss_and_grad(
         self,

@@ -423,8 +423,13 @@ class Trainer:
         snapshot when one is due. The clock is read every batch: ~0.1 us against a step's
         milliseconds at the sizes that run live."""
         self._live.store(images, *self.model.batch_codes(len(images)))
+        self._snapshot_if_due()
+
+    def _snapshot_if_due(self) -> None:
+        """Hand a light snapshot to the live run's callback once snapshot_seconds have passed,
+        while it runs and once it has an evaluation to show (not during the first one)."""
         now = time.perf_counter()
-        if now < self._live_due:
+        if now < self._live_due or self.state != "running" or self.last_evaluation is None:
             return
         on_snapshot, seconds, start, elapsed_before, steps_before = self._live_run
         self.elapsed = elapsed_before + now - start
@@ -432,19 +437,24 @@ class Trainer:
         on_snapshot(self._light_snapshot(rate))
         self._live_due = time.perf_counter() + seconds
 
+    def _live_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        """An evaluation's codes of training images lo..lo + m: exact codes of the clean images
+        under the current weights, kept and shown as the evaluation goes on."""
+        self._live.store(np.arange(lo, lo + len(codes)), codes, logvar)
+        self._snapshot_if_due()
+
     def _light_snapshot(self, steps_per_second: float) -> Snapshot:
         """A snapshot without a pass over the set: the live codes copied, the latest evaluation
         and history as they are (whole-set evaluations keep their own pace: eval_every), the
         weights copied."""
-        if self.last_evaluation is None:
-            self._evaluate_if_needed()
         latent, logvar = self._live.frozen()
         return self._frozen(self.model.copy(), latent, logvar, steps_per_second)
 
     # --- internals ------------------------------------------------------------------------------
     def _evaluate(self) -> Evaluation:
-        if self._bytes:
-            return evaluate_bytes(self.model, self.images)
+        if self._bytes:  # a live run's codes are its evaluations' too, block by block
+            hook = None if self._live is None else self._live_block
+            return evaluate_bytes(self.model, self.images, on_codes=hook)
         return evaluate(self.model, self.images, self.targets)
 
     def _codes(self, model: Autoencoder) -> tuple[np.ndarray, np.ndarray | None]:

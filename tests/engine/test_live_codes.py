@@ -3,7 +3,8 @@
 A snapshot due after every batch (snapshot_seconds tiny) must show the rows of the batch just
 trained at the codes the model gave those inputs in that step, the rows trained earlier in the
 epoch at theirs, and the rows not yet trained (or held out) at the run's starting codes: the
-negative control is the starting encoding itself, which the trained rows must have left. A
+negative control is the starting encoding itself, which the trained rows must have left. The
+evaluations of a uint8 set hand over their own codes, exact and clean, as they are made. A
 full-batch run and a small set keep their whole-set snapshots between epochs, and no run's
 weights depend on its snapshots.
 """
@@ -76,6 +77,14 @@ def test_snapshots_within_an_epoch_carry_each_batch_codes(kind, floats, test_fra
     # Negative control: the starting codes are what a snapshot without live codes would show.
     assert np.abs(within[-1][2][last_rows] - start[last_rows]).max() > 1e-2
     np.testing.assert_array_equal(within[-1][2][held], start[held].astype(np.float32))
+    if not floats:  # uint8 sets: the evaluation at the end shows its exact, clean codes
+        evaluated = [latent for epoch, _, latent, _ in seen[:-1] if epoch == 1]
+        assert evaluated
+        trained = trainer.model.copy()
+        trained.params[...] = trainer.final_params  # the weights it ended with, not the best
+        clean = trained.encode(images[~held].astype(np.float32) / 255)
+        np.testing.assert_allclose(evaluated[-1][~held], clean, rtol=0, atol=1e-5)
+        assert np.abs(evaluated[-1][last_rows] - within[-1][2][last_rows]).max() > 1e-4
     # The final snapshot encodes every image afresh with the weights the run keeps.
     final = seen[-1]
     fresh = trainer.model.encode(images.astype(np.float32) / 255)
