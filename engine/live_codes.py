@@ -9,9 +9,11 @@ weights of the step that last trained on it.
 
 Which codes these are: a VAE's mu (and log-variance) of its training inputs; for a denoising
 run, the codes of the noisy copies it trained on, not of the clean images (a clean pass would
-cost the very encoding this avoids). Rows never trained on (a held-out split) keep the codes of
-the last whole encoding. The Trainer's snapshot at a pause or the end encodes every clean image
-exactly, and a run that goes on starts from those.
+cost the very encoding this avoids). A whole-set evaluation of a uint8 set writes each block's
+exact codes of the clean images as it scores them (the codes come with the score). Rows never
+trained on (a held-out split) keep the codes of the last whole encoding. The Trainer's snapshot
+at a pause or the end encodes every clean image exactly, and a run that goes on starts from
+those.
 """
 
 from __future__ import annotations

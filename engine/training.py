@@ -55,7 +55,7 @@ class Snapshot:
     state: str
     evaluation: Evaluation
     # (n, latent) codes of the clean inputs (mu for a VAE); within a big minibatch run, each
-    # image's code from the step that last trained on it (engine.live_codes)
+    # image's code from the step or evaluation that last encoded it (engine.live_codes)
     latent: np.ndarray
     logvar: np.ndarray | None  # (n, latent) for a VAE
     model: Autoencoder  # a copy: decoding with it never races the worker
@@ -271,8 +271,9 @@ class Trainer:
 
         `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
         `snapshot_seconds`, and always once at the end. A minibatch run on more than LIVE_ABOVE
-        images makes its timed snapshots within epochs too, light ones: its batches' codes and
-        the latest evaluation (`_light_snapshot`). Returns the final snapshot. When the run
+        images makes its timed snapshots within epochs and evaluations instead, light ones: the
+        codes its batches and evaluations computed, and the latest evaluation as it is
+        (`_light_snapshot`). Returns the final snapshot. When the run
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
         worst, then lowest loss; above SPLIT_ABOVE images lowest loss first); when it fails,
         the best finite weights. `stop_rules=False` ignores the epoch limit and the stop rules:
@@ -344,7 +345,7 @@ class Trainer:
                 self.optimizer.lr = self._scheduled_lr()
             if on_snapshot is not None:
                 now = time.perf_counter()
-                # Timed snapshots of a live run come from its batches (`_live_step`).
+                # Timed snapshots of a live run come from its batches and evaluation blocks.
                 if (snapshot_every and self.epoch - last_snap_epoch >= snapshot_every) or (
                     snapshot_seconds and not live and now - last_snap_time >= snapshot_seconds
                 ):
