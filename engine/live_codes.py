@@ -10,8 +10,9 @@ weights of the step that last trained on it.
 Which codes these are: a VAE's mu (and log-variance) of its training inputs; for a denoising
 run, the codes of the noisy copies it trained on, not of the clean images (a clean pass would
 cost the very encoding this avoids). A whole-set evaluation of a uint8 set writes each block's
-exact codes of the clean images as it scores them (the codes come with the score). Rows never
-trained on (a held-out split) keep the codes of the last whole encoding. The Trainer's snapshot
+exact codes of the clean images as it scores them (the codes come with the score), and so does
+each scoring of a held-out split (engine.held_out paces those), whose rows no step trains on.
+The Trainer's snapshot
 at a pause or the end encodes every clean image exactly, and a run that goes on starts from
 those.
 """
@@ -25,17 +26,22 @@ class LiveCodes:
     """The codes (n, latent) of every image (and a VAE's log-variance), updated batch by batch."""
 
     def __init__(
-        self, codes: np.ndarray, logvar: np.ndarray | None, train_rows: np.ndarray | None
+        self, codes: np.ndarray, logvar: np.ndarray | None, test_rows: np.ndarray | None
     ) -> None:
-        """`codes`, `logvar`: a whole encoding to start from (copied). `train_rows` (m,): the
-        row of training image i is train_rows[i] (a split held some rows out); None: row i."""
+        """`codes`, `logvar`: a whole encoding to start from (copied). `test_rows` (n,) bool:
+        the rows held out (the training images are the others, in order); None: none."""
         self.codes = np.array(codes)  # (n, latent)
         self.logvar = None if logvar is None else np.array(logvar)  # (n, latent)
-        self._rows = train_rows
+        self._train = None if test_rows is None else np.flatnonzero(~test_rows)  # (m,) rows
+        self._test = None if test_rows is None else np.flatnonzero(test_rows)
 
-    def store(self, images: np.ndarray, codes: np.ndarray, logvar: np.ndarray | None) -> None:
-        """The codes (b, latent) of training images `images` (b,) from the step just made."""
-        rows = images if self._rows is None else self._rows[images]
+    def store(
+        self, images: np.ndarray, codes: np.ndarray, logvar: np.ndarray | None, test=False
+    ) -> None:
+        """The codes (b, latent) of training images `images` (b,) from the step just made (or
+        of held-out images, `test`)."""
+        mapping = self._test if test else self._train
+        rows = images if mapping is None else mapping[images]
         self.codes[rows] = codes
         if self.logvar is not None:
             self.logvar[rows] = logvar

@@ -416,8 +416,7 @@ class Trainer:
             latent, logvar = exact[1], exact[2]
         else:
             latent, logvar = self._codes(self.model)
-        rows = None if self.test_rows is None else np.flatnonzero(~self.test_rows)
-        return LiveCodes(latent, logvar, rows)
+        return LiveCodes(latent, logvar, self.test_rows)
 
     def _live_step(self, images: np.ndarray) -> None:
         """After a step on training images `images` (b,): keep their codes, and hand over a
@@ -443,6 +442,10 @@ class Trainer:
         under the current weights, kept and shown as the evaluation goes on."""
         self._live.store(np.arange(lo, lo + len(codes)), codes, logvar)
         self._snapshot_if_due()
+
+    def _live_test_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        """The held-out images' codes as their scoring computes them (when split here)."""
+        self._live.store(np.arange(lo, lo + len(codes)), codes, logvar, test=True)
 
     def _light_snapshot(self, steps_per_second: float) -> Snapshot:
         """A snapshot without a pass over the set: the live codes copied, the latest evaluation
@@ -541,7 +544,9 @@ class Trainer:
         """The test set's score of the current weights when it is due, else None."""
         if not (last or self.held_out.due()):
             return None
-        self.last_test_evaluation = self.held_out.score(self.model)
+        live = self._live is not None and self.test_rows is not None
+        hook = self._live_test_block if live else None
+        self.last_test_evaluation = self.held_out.score(self.model, on_codes=hook)
         return self.last_test_evaluation
 
     def _record(self, ev: Evaluation, check_stop: bool = True, last: bool = False) -> bool:

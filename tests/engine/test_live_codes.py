@@ -76,7 +76,7 @@ def test_snapshots_within_an_epoch_carry_each_batch_codes(kind, floats, test_fra
     last_rows = steps[-1][0]
     # Negative control: the starting codes are what a snapshot without live codes would show.
     assert np.abs(within[-1][2][last_rows] - start[last_rows]).max() > 1e-2
-    np.testing.assert_array_equal(within[-1][2][held], start[held].astype(np.float32))
+    np.testing.assert_allclose(within[-1][2][held], start[held], rtol=0, atol=1e-6)
     if not floats:  # uint8 sets: the evaluation at the end shows its exact, clean codes
         evaluated = [latent for epoch, _, latent, _ in seen[:-1] if epoch == 1]
         assert evaluated
@@ -89,6 +89,26 @@ def test_snapshots_within_an_epoch_carry_each_batch_codes(kind, floats, test_fra
     final = seen[-1]
     fresh = trainer.model.encode(images.astype(np.float32) / 255)
     np.testing.assert_allclose(final[2], fresh, rtol=0, atol=1e-5)
+
+
+def test_held_out_rows_follow_their_scorings() -> None:
+    """The held-out rows' codes come from the test set's scorings: within the second epoch
+    they are the codes of the weights the epoch's first evaluation scored, not the start's."""
+    images = _images()
+    model = Autoencoder(D, (16,), 2, seed=1)
+    start = model.encode(images.astype(np.float32) / 255)
+    config = TrainConfig(batch_size=BATCH, epochs=2, lr=0.01, test_fraction=0.1)
+    trainer = Trainer(model, images, config)
+    seen = []
+    trainer.run(on_snapshot=seen.append, snapshot_seconds=1e-9)
+    held = trainer.test_rows
+    second = [s for s in seen[:-1] if s.epoch == 1]
+    scored = second[0].model  # the weights of epoch 1's evaluation, scored with the test set
+    during = [s for s in second if s.steps > second[0].steps]
+    assert during
+    codes = scored.encode(images[held].astype(np.float32) / 255)
+    np.testing.assert_allclose(during[-1].latent[held], codes, rtol=0, atol=1e-5)
+    assert np.abs(during[-1].latent[held] - start[held]).max() > 1e-2  # negative control
 
 
 def test_live_snapshots_leave_the_weights_alone() -> None:
