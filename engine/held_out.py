@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.metrics import Evaluation, evaluate, evaluate_bytes
+from engine.metrics import CodesHook, Evaluation, evaluate, evaluate_bytes
 
 TEST_SHARE = 0.05  # scoring the test set takes at most about this share of the training time
 WARM_UP = 4  # scorings made at every evaluation before the share applies
@@ -51,10 +51,14 @@ class HeldOut:
         """True once the time since the last scoring is its cost / share (the first time always)."""
         return time.perf_counter() >= self._next
 
-    def score(self, model) -> Evaluation:
-        """The model's reconstruction of the test images, scored like the training set's."""
+    def score(self, model, on_codes: CodesHook | None = None) -> Evaluation:
+        """The model's reconstruction of the test images, scored like the training set's;
+        `on_codes` receives a uint8 set's codes block by block (evaluate_bytes)."""
         start = time.perf_counter()
-        ev = evaluate_bytes(model, self.images) if self._bytes else evaluate(model, self.images)
+        if self._bytes:
+            ev = evaluate_bytes(model, self.images, on_codes=on_codes)
+        else:
+            ev = evaluate(model, self.images)
         end = time.perf_counter()
         self.seconds += end - start
         if self.scorings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,8 +68,15 @@ def evaluate(model, inputs: np.ndarray, targets: np.ndarray | None = None) -> Ev
     )
 
 
-def evaluate_bytes(model, pixels: np.ndarray, rows: int = EVAL_ROWS) -> Evaluation:
-    """`evaluate` of uint8 images (n, d) (255 is 1.0) against themselves, `rows` at a time.
+# on_codes(lo, codes, logvar): the codes (m, latent) of images lo..lo + m, a VAE's log-variance
+CodesHook = Callable[[int, np.ndarray, "np.ndarray | None"], None]
+
+
+def evaluate_bytes(
+    model, pixels: np.ndarray, rows: int = EVAL_ROWS, on_codes: CodesHook | None = None
+) -> Evaluation:
+    """`evaluate` of uint8 images (n, d) (255 is 1.0) against themselves, `rows` at a time;
+    `on_codes` receives each block's codes as it is scored (the Trainer's live codes).
 
     Per-image means are weighted by block size, so the result equals one pass over the floats up
     to float rounding."""
@@ -77,7 +85,9 @@ def evaluate_bytes(model, pixels: np.ndarray, rows: int = EVAL_ROWS) -> Evaluati
     wrong = []
     for lo in range(0, n, rows):
         x = unit_floats(pixels[lo : lo + rows], model.dtype)  # (m, d)
-        parts, output = model.evaluation_loss(x, x)
+        parts, output, codes, logvar = model.evaluation_pass(x, x)
+        if on_codes is not None:
+            on_codes(lo, codes, logvar)
         m = len(x)
         loss, recon, kl = loss + parts.total * m, recon + parts.recon * m, kl + parts.kl * m
         squared += mse(output, x) * x.size

@@ -124,11 +124,20 @@ class Autoencoder:
         self, images: np.ndarray, targets: np.ndarray
     ) -> tuple[LossParts, np.ndarray]:
         """The loss of the deterministic reconstruction, averaged per image, and that output (n, d)."""
-        logits = self.decode_logits(self.encode(images))
+        parts, output, _codes, _logvar = self.evaluation_pass(images, targets)
+        return parts, output
+
+    def evaluation_pass(
+        self, images: np.ndarray, targets: np.ndarray
+    ) -> tuple[LossParts, np.ndarray, np.ndarray, np.ndarray | None]:
+        """`evaluation_loss` and the codes (n, latent) it decoded (mu, and a VAE's log-variance
+        (n, latent); else None): a scored set's codes come with its score at no extra pass."""
+        codes = self.encode(images)
+        logits = self.decode_logits(codes)
         recon = float(
             LOSS_FUNCTIONS[self.loss](logits, self._as_batch(targets, self.n_inputs)).mean()
         )
-        return LossParts(recon, recon), sigmoid(logits)
+        return LossParts(recon, recon), sigmoid(logits), codes, None
 
     def _as_batch(self, x: np.ndarray, width: int) -> np.ndarray:
         x = np.asarray(x, dtype=self.dtype)
@@ -163,6 +172,14 @@ class Autoencoder:
         loss = total / n
         return LossParts(loss, loss), output
 
+    def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Views of the codes (n, latent) that the last `loss_and_grad` of a batch of n images
+        computed: its inputs' codes under the weights before that step (a denoising run's inputs
+        are its noisy copies), and a VAE's log-variance (n, latent) beside its mu (else None).
+        Free: the forward pass made them; they live in work arrays that the next batch of n
+        images overwrites, so copy what you keep."""
+        return self._work[n]["z"], None
+
     def _work_for(self, n: int) -> dict[str, Any]:
         """Work arrays and recorded passes for batches of n images, made on first use."""
         work = self._work.get(n)
@@ -180,6 +197,7 @@ class Autoencoder:
         encode_back, _ = self.encoder.backward_ops(xa, dz, input_grad=False)
         return {
             "x": xa[:, :d],
+            "z": za[:, : self.latent],  # (n, latent) the codes, beside the decoder's ones
             "forward": encode + decode,
             "logits": logits,
             "grad": grad,
@@ -236,9 +254,9 @@ class VariationalAutoencoder(Autoencoder):
         """The mean code mu: where an image sits on the latent plane."""
         return self.encode_distribution(images)[0]
 
-    def evaluation_loss(
+    def evaluation_pass(
         self, images: np.ndarray, targets: np.ndarray
-    ) -> tuple[LossParts, np.ndarray]:
+    ) -> tuple[LossParts, np.ndarray, np.ndarray, np.ndarray | None]:
         """Reconstruction from mu plus beta * KL, averaged per image (no sampling: repeatable)."""
         mu, logvar = self.encode_distribution(images)
         logits = self.decode_logits(mu)
@@ -249,7 +267,7 @@ class VariationalAutoencoder(Autoencoder):
         charged = kl
         if self.free_bits > 0:
             charged = float(np.maximum(kl_per_axis(mu, logvar), self.free_bits).sum())
-        return LossParts(recon + self.beta * charged, recon, kl), sigmoid(logits)
+        return LossParts(recon + self.beta * charged, recon, kl), sigmoid(logits), mu, logvar
 
     def loss_and_grad(
         self,
@@ -314,6 +332,11 @@ class VariationalAutoencoder(Autoencoder):
         replay(w["encode_back"])
         recon_mean, kl_mean = recon / n, kl / n
         return LossParts(recon_mean + self.beta * charged / n, recon_mean, kl_mean), output
+
+    def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The last batch's mu and log-variance (n, latent), views of its work arrays."""
+        h = self._work[n]["h"]  # (n, 2L)
+        return h[:, : self.latent], h[:, self.latent :]
 
     def _make_work(self, n: int) -> dict[str, Any]:
         L, d, dtype = self.latent, self.n_inputs, self.dtype

@@ -23,6 +23,7 @@ from engine.data.dataset import DatasetError, unit_floats
 from engine.data.split import SPLIT_ABOVE, held_out_rows
 from engine.held_out import TEST_SHARE, HeldOut
 from engine.history import History
+from engine.live_codes import LiveCodes
 from engine.metrics import EVAL_ROWS, Evaluation, StepScorer, evaluate, evaluate_bytes
 from engine.models import Autoencoder
 from engine.nn.optimizers import make_optimizer
@@ -38,6 +39,11 @@ WARMUP_FRACTION = 0.05
 WEIGHT_CHECK_EVERY = 32  # epochs between scans of the weights for divergence (see _divergence)
 # Each random stream is drawn from (seed, purpose), so equal seeds still give independent streams.
 BATCH_STREAM, NOISE_STREAM = 1, 2
+# Minibatch runs on more training images than this make timed snapshots within epochs from the
+# codes their batches computed (engine.live_codes): their epochs outlast a snapshot's interval
+# and a whole encoding per snapshot would cost more than training. Sets up to the window's old
+# limit (the fonts, the emoji, the 1797 digits) keep whole-set snapshots between epochs.
+LIVE_ABOVE = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +54,9 @@ class Snapshot:
     steps: int
     state: str
     evaluation: Evaluation
-    latent: np.ndarray  # (n, latent) codes of the clean inputs (mu for a VAE)
+    # (n, latent) codes of the clean inputs (mu for a VAE); within a big minibatch run, each
+    # image's code from the step or evaluation that last encoded it (engine.live_codes)
+    latent: np.ndarray
     logvar: np.ndarray | None  # (n, latent) for a VAE
     model: Autoencoder  # a copy: decoding with it never races the worker
     history: dict[str, np.ndarray]  # per evaluation: epoch, loss, recon, kl, mse, max_wrong, ...
@@ -195,6 +203,14 @@ class Trainer:
         self._scorer = StepScorer(self.targets) if self._full_batch_is_evaluation() else None
         self._pause_requested = False
         self._stop_requested = False
+        # Snapshots within epochs (a big minibatch run with snapshot_seconds): each image's
+        # latest code, and the run's callback and clocks while run() goes on.
+        self._live: LiveCodes | None = None
+        self._live_run: tuple[Callable[[Snapshot], None], float, float, float, int] | None = None
+        self._live_due = math.inf  # perf_counter time of the next snapshot within an epoch
+        # The last whole encoding, (params key, latent, logvar): a run starts its live codes
+        # from it when the weights are still those (`_live_key`).
+        self._exact: tuple[tuple[int, float], np.ndarray, np.ndarray | None] | None = None
 
     # --- controls (may be called from another thread) ------------------------------------------
     def request_pause(self) -> None:
@@ -254,7 +270,10 @@ class Trainer:
         """Train until a stop rule, `epochs` more epochs (then 'paused'), a pause or a stop request.
 
         `on_snapshot` receives a Snapshot every `snapshot_every` epochs and/or every
-        `snapshot_seconds`, and always once at the end. Returns the final snapshot. When the run
+        `snapshot_seconds`, and always once at the end. A minibatch run on more than LIVE_ABOVE
+        images makes its timed snapshots within epochs and evaluations instead, light ones: the
+        codes its batches and evaluations computed, and the latest evaluation as it is
+        (`_light_snapshot`). Returns the final snapshot. When the run
         finishes or is stopped the model keeps the best weights seen (fewest wrong pixels at
         worst, then lowest loss; above SPLIT_ABOVE images lowest loss first); when it fails,
         the best finite weights. `stop_rules=False` ignores the epoch limit and the stop rules:
@@ -286,6 +305,11 @@ class Trainer:
         start = time.perf_counter()
         elapsed_before, steps_before = self.elapsed, self.steps
         last_snap_time, last_snap_epoch = start, self.epoch
+        live = on_snapshot is not None and snapshot_seconds > 0 and self._live_worthwhile()
+        self._live = self._start_live() if live else None
+        if live:
+            self._live_run = (on_snapshot, snapshot_seconds, start, elapsed_before, steps_before)
+            self._live_due = start + snapshot_seconds
         while True:
             if self._stop_requested:
                 self._stop_requested = False
@@ -321,14 +345,16 @@ class Trainer:
                 self.optimizer.lr = self._scheduled_lr()
             if on_snapshot is not None:
                 now = time.perf_counter()
+                # Timed snapshots of a live run come from its batches and evaluation blocks.
                 if (snapshot_every and self.epoch - last_snap_epoch >= snapshot_every) or (
-                    snapshot_seconds and now - last_snap_time >= snapshot_seconds
+                    snapshot_seconds and not live and now - last_snap_time >= snapshot_seconds
                 ):
                     self._evaluate_if_needed()
                     self.elapsed = elapsed_before + now - start
                     rate = (self.steps - steps_before) / max(now - start, 1e-9)
                     on_snapshot(self.snapshot(rate))
                     last_snap_time, last_snap_epoch = now, self.epoch
+        self._live, self._live_run = None, None
         seconds = time.perf_counter() - start
         self.elapsed = elapsed_before + seconds
         final = self.snapshot((self.steps - steps_before) / max(seconds, 1e-9))
@@ -337,11 +363,22 @@ class Trainer:
         return final
 
     def snapshot(self, steps_per_second: float = 0.0) -> Snapshot:
-        """A frozen copy of where the run stands now."""
+        """A frozen copy of where the run stands now, every image encoded afresh."""
         if self.last_evaluation is None:
             self._evaluate_if_needed()
         model = self.model.copy()
         latent, logvar = self._codes(model)
+        if self._live_worthwhile():  # a live run that goes on starts from these codes
+            self._exact = (self._live_key(), latent, logvar)
+        return self._frozen(model, latent, logvar, steps_per_second)
+
+    def _frozen(
+        self,
+        model: Autoencoder,
+        latent: np.ndarray,
+        logvar: np.ndarray | None,
+        steps_per_second: float,
+    ) -> Snapshot:
         return Snapshot(
             epoch=self.epoch,
             steps=self.steps,
@@ -360,10 +397,68 @@ class Trainer:
             test_rows=self.test_rows,
         )
 
+    # --- snapshots within epochs (engine.live_codes) --------------------------------------------
+    def _live_worthwhile(self) -> bool:
+        """True for minibatch runs on more than LIVE_ABOVE images: see LIVE_ABOVE."""
+        n = len(self.images)
+        return n > LIVE_ABOVE and 0 < self.config.batch_size < n
+
+    def _live_key(self) -> tuple[int, float]:
+        """Tells the weights apart between whole encodings: the steps taken, and the weights'
+        sum (the run's end puts the best weights back without a step)."""
+        return self.steps, float(self.model.params.sum(dtype=np.float64))
+
+    def _start_live(self) -> LiveCodes:
+        """The codes a run starts from: the last whole encoding if the weights are still those
+        (a resumed run), else a whole encoding now."""
+        exact = self._exact
+        if exact is not None and exact[0] == self._live_key():
+            latent, logvar = exact[1], exact[2]
+        else:
+            latent, logvar = self._codes(self.model)
+        return LiveCodes(latent, logvar, self.test_rows)
+
+    def _live_step(self, images: np.ndarray) -> None:
+        """After a step on training images `images` (b,): keep their codes, and hand over a
+        snapshot when one is due. The clock is read every batch: ~0.1 us against a step's
+        milliseconds at the sizes that run live."""
+        self._live.store(images, *self.model.batch_codes(len(images)))
+        self._snapshot_if_due()
+
+    def _snapshot_if_due(self) -> None:
+        """Hand a light snapshot to the live run's callback once snapshot_seconds have passed,
+        while it runs and once it has an evaluation to show (not during the first one)."""
+        now = time.perf_counter()
+        if now < self._live_due or self.state != "running" or self.last_evaluation is None:
+            return
+        on_snapshot, seconds, start, elapsed_before, steps_before = self._live_run
+        self.elapsed = elapsed_before + now - start
+        rate = (self.steps - steps_before) / max(now - start, 1e-9)
+        on_snapshot(self._light_snapshot(rate))
+        self._live_due = time.perf_counter() + seconds
+
+    def _live_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        """An evaluation's codes of training images lo..lo + m: exact codes of the clean images
+        under the current weights, kept and shown as the evaluation goes on."""
+        self._live.store(np.arange(lo, lo + len(codes)), codes, logvar)
+        self._snapshot_if_due()
+
+    def _live_test_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        """The held-out images' codes as their scoring computes them (when split here)."""
+        self._live.store(np.arange(lo, lo + len(codes)), codes, logvar, test=True)
+
+    def _light_snapshot(self, steps_per_second: float) -> Snapshot:
+        """A snapshot without a pass over the set: the live codes copied, the latest evaluation
+        and history as they are (whole-set evaluations keep their own pace: eval_every), the
+        weights copied."""
+        latent, logvar = self._live.frozen()
+        return self._frozen(self.model.copy(), latent, logvar, steps_per_second)
+
     # --- internals ------------------------------------------------------------------------------
     def _evaluate(self) -> Evaluation:
-        if self._bytes:
-            return evaluate_bytes(self.model, self.images)
+        if self._bytes:  # a live run's codes are its evaluations' too, block by block
+            hook = None if self._live is None else self._live_block
+            return evaluate_bytes(self.model, self.images, on_codes=hook)
         return evaluate(self.model, self.images, self.targets)
 
     def _codes(self, model: Autoencoder) -> tuple[np.ndarray, np.ndarray | None]:
@@ -401,6 +496,7 @@ class Trainer:
         n = len(inputs)
         size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
         order = None if size == n else self.batch_rng.permutation(n)
+        live, n_images = self._live, len(self.images)
         for lo in range(0, n, size):
             if order is None:
                 x, t = inputs, targets
@@ -413,6 +509,8 @@ class Trainer:
                 return False
             self.optimizer.step(self.model.params, self.model.grads)
             self.steps += 1
+            if live is not None:  # only minibatch runs are live: `order` is set
+                self._live_step(idx % n_images)  # copy k of image i is row k n + i
         return True
 
     def _train_epoch_bytes(self) -> bool:
@@ -432,6 +530,8 @@ class Trainer:
                 return False
             self.optimizer.step(self.model.params, self.model.grads)
             self.steps += 1
+            if self._live is not None:
+                self._live_step(idx)
         return True
 
     def _evaluate_if_needed(self, last: bool = False) -> None:
@@ -444,7 +544,9 @@ class Trainer:
         """The test set's score of the current weights when it is due, else None."""
         if not (last or self.held_out.due()):
             return None
-        self.last_test_evaluation = self.held_out.score(self.model)
+        live = self._live is not None and self.test_rows is not None
+        hook = self._live_test_block if live else None
+        self.last_test_evaluation = self.held_out.score(self.model, on_codes=hook)
         return self.last_test_evaluation
 
     def _record(self, ev: Evaluation, check_stop: bool = True, last: bool = False) -> bool:
