@@ -87,7 +87,11 @@ class RefreshThrottle(QObject):
             self._rate.request()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._widget and event.type() == QEvent.Type.Show and self._stale:
+        # While a view is torn down its widget can still send events after this object's Python
+        # side is gone (seen as an AttributeError on `_widget` in full test runs): read nothing
+        # but the flag, and that only if it is still there.
+        shown = event.type() == QEvent.Type.Show and watched is self.parent()
+        if shown and getattr(self, "_stale", False):
             self._rate.run_now()
         return False
 
