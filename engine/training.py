@@ -484,7 +484,10 @@ class Trainer:
         return self.model.kind == "ae" and full and cfg.noise is None and not self._bytes
 
     def _train_epoch(self) -> bool:
-        """One pass over the data; False if the loss stopped being a finite number."""
+        """One pass over the data; False if the loss stopped being a finite number. A live run
+        (snapshots within epochs) ends the pass at a Stop request: its epochs of 60,000 images
+        last seconds, and the run keeps its best weights either way (the partial pass counts as
+        the epoch). A pause still waits for the epoch's end, so a resumed run goes on exactly."""
         cfg = self.config
         if self._bytes:
             return self._train_epoch_bytes()
@@ -511,6 +514,8 @@ class Trainer:
             self.steps += 1
             if live is not None:  # only minibatch runs are live: `order` is set
                 self._live_step(idx % n_images)  # copy k of image i is row k n + i
+                if self._stop_requested:  # a live run's epoch is seconds long: end it here
+                    break
         return True
 
     def _train_epoch_bytes(self) -> bool:
@@ -532,6 +537,8 @@ class Trainer:
             self.steps += 1
             if self._live is not None:
                 self._live_step(idx)
+                if self._stop_requested:  # a live run's epoch is seconds long: end it here
+                    break
         return True
 
     def _evaluate_if_needed(self, last: bool = False) -> None:

@@ -53,8 +53,9 @@ from gui.widgets.view_tabs import ViewTabs
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
-# The trainer notices a stop between epochs, and an epoch of 60,000 images takes seconds: closing
-# waits for it this long (a thread still running when the window goes would abort the app).
+# A big set's run stops after its current batch, then scores its best weights (about a second at
+# 60,000 images, longer on a busy machine): closing waits for it this long (a thread still
+# running when the window goes would abort the app).
 LARGE_CLOSE_TIMEOUT_MS = 120_000
 PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
 READOUT_MS = 250  # the generator, the editor's round trip and the summary: <= 4 times a second
@@ -404,7 +405,7 @@ class MainWindow(QMainWindow):
         timeout = CLOSE_TIMEOUT_MS if keep else LARGE_CLOSE_TIMEOUT_MS
         busy = not keep and self.run.is_active
         if busy:
-            self.statusBar().showMessage("Stopping the run at the end of its epoch…")
+            self.statusBar().showMessage("Stopping the run…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             ended = self.run.shutdown(timeout)

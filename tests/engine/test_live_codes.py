@@ -132,3 +132,22 @@ def test_full_batch_and_small_sets_snapshot_between_epochs(n: int, batch: int) -
     assert [s.epoch for s in seen] == [1, 2, 3, 3]
     for s in seen:
         np.testing.assert_array_equal(s.latent, s.model.encode(images.astype(np.float32) / 255))
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_stop_ends_a_live_run_within_its_epoch(live) -> None:
+    """Stop requested at the 5th step: a live run ends after that step, with its best weights;
+    a run without snapshots within epochs (the negative control) finishes the epoch first."""
+    model = Autoencoder(D, (16,), 2, seed=1)
+    trainer = Trainer(model, _images(), TrainConfig(batch_size=BATCH, epochs=3, lr=0.01))
+    step = trainer.optimizer.step
+
+    def stepping(params, grads):
+        step(params, grads)
+        if trainer.steps == 4:  # counted after this call: this is the 5th step
+            trainer.request_stop()
+
+    trainer.optimizer.step = stepping
+    final = trainer.run(on_snapshot=lambda s: None, snapshot_seconds=1e-9 if live else 0.0)
+    assert final.state == "stopped"
+    assert trainer.steps == (5 if live else N // BATCH)
