@@ -130,8 +130,9 @@ def test_full_batch_and_small_sets_snapshot_between_epochs(n: int, batch: int) -
     seen = []
     trainer.run(3, on_snapshot=seen.append, snapshot_seconds=1e-9)
     assert [s.epoch for s in seen] == [1, 2, 3, 3]
-    for s in seen:
-        np.testing.assert_array_equal(s.latent, s.model.encode(images.astype(np.float32) / 255))
+    for s in seen:  # encoded in blocks: the BLAS kernel's blocking moves float32's last bits
+        fresh = s.model.encode(images.astype(np.float32) / 255)  # (n, 2)
+        np.testing.assert_allclose(s.latent, fresh, rtol=0, atol=1e-5)
 
 
 @pytest.mark.parametrize("live", [True, False])
