@@ -180,7 +180,9 @@ class GeneratorCanvas(QWidget):
         index, distance = int(found[0]), int(distances[0])
         self.nearest_view.set_image(dataset.image(index))
         pixels = "pixel differs" if distance == 1 else "pixels differ"
-        number = f" (image {index:,})" if len(dataset) > NUMBERED_ABOVE else ""
+        # A line of its own for the image's number: beside the 56 px glyph view "3 (image
+        # 53,459)" wrapped into three lines and pushed "34 pixels differ" out of the box.
+        number = f"<br>image {index:,}" if len(dataset) > NUMBERED_ABOVE else ""
         self.nearest_label.setText(
             f"Nearest glyph: <b>{dataset.labels[index]}</b>{number}<br>{distance} {pixels}"
         )
