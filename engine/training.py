@@ -507,15 +507,11 @@ class Trainer:
                 idx = order[lo : lo + size]
                 x = inputs[idx]  # (size, d)
                 t = x if targets is inputs else targets[idx]  # an AE's targets are its inputs
-            parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
-            if not math.isfinite(parts.total):
+            # Only minibatch runs are live (`order` is set); copy k of image i is row k n + i.
+            if not self._train_step(x, t, None if live is None else idx % n_images):
                 return False
-            self.optimizer.step(self.model.params, self.model.grads)
-            self.steps += 1
-            if live is not None:  # only minibatch runs are live: `order` is set
-                self._live_step(idx % n_images)  # copy k of image i is row k n + i
-                if self._stop_requested:  # a live run's epoch is seconds long: end it here
-                    break
+            if live is not None and self._stop_requested:  # an epoch of seconds: end it here
+                break
         return True
 
     def _train_epoch_bytes(self) -> bool:
@@ -530,15 +526,22 @@ class Trainer:
             idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
             t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
             x = t if cfg.noise is None else self._noise.apply(t, self.noise_rng)
-            parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
-            if not math.isfinite(parts.total):
+            if not self._train_step(x, t, idx):
                 return False
-            self.optimizer.step(self.model.params, self.model.grads)
-            self.steps += 1
-            if self._live is not None:
-                self._live_step(idx)
-                if self._stop_requested:  # a live run's epoch is seconds long: end it here
-                    break
+            if self._live is not None and self._stop_requested:  # an epoch of seconds: end here
+                break
+        return True
+
+    def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
+        """One step on inputs x (b, d) towards targets t (b, d); a live run keeps the codes of
+        training images `rows` (b,). False if the loss stopped being a finite number."""
+        parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
+        if not math.isfinite(parts.total):
+            return False
+        self.optimizer.step(self.model.params, self.model.grads)
+        self.steps += 1
+        if self._live is not None:
+            self._live_step(rows)
         return True
 
     def _evaluate_if_needed(self, last: bool = False) -> None:

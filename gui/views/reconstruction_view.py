@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from engine.data.dataset import unit_floats
 from engine.data.datasets import Dataset
 from engine.metrics import THRESHOLD, mse, wrong_pixels
+from engine.models import Autoencoder
 from engine.training import Snapshot
 from gui.data.glyph_pixmap import EXTRA_INK, MISSING_INK
 from gui.data.glyph_set import GlyphSet
@@ -160,16 +161,7 @@ class ReconstructionView(QWidget):
             self._refresh_page(snapshot, dataset)
             return
         self._dataset, images = dataset, dataset.images  # (n, d)
-        self.outputs = model.reconstruct(images)
-        self.wrong = wrong_pixels(self.outputs, images)
-        shape = (len(dataset), dataset.height, dataset.width)
-        target, output = images.reshape(shape), self.outputs.reshape(shape)
-        self.sheet.set_strips(
-            [ink_rgb(target), ink_rgb(output), error_rgb(output, target)],
-            self.wrong > 0,
-            self._caption,
-            self._tip,
-        )
+        self._draw_strips(model, images, dataset)
         self.sheet.set_selected(self._glyphs.current)
         self._apply_order()
         # Epoch 0: the initial weights, or a loaded model (loading also starts a new run).
@@ -180,6 +172,19 @@ class ReconstructionView(QWidget):
             f"<b>Epoch {snapshot.epoch}</b>{untrained} · worst glyph <b>{int(self.wrong.max())}"
             f"</b> wrong px · <b>{int(self.wrong.sum())}</b> wrong px in all {len(images)} glyphs"
             f" · MSE {mse(self.outputs, images):.4f}"
+        )
+
+    def _draw_strips(self, model: Autoencoder, images: np.ndarray, dataset: Dataset) -> None:
+        """Input, output and error strips of `images` (m, d) (the set, or one page of it)."""
+        self.outputs = model.reconstruct(images)  # (m, d)
+        self.wrong = wrong_pixels(self.outputs, images)
+        shape = (len(images), dataset.height, dataset.width)
+        target, output = images.reshape(shape), self.outputs.reshape(shape)
+        self.sheet.set_strips(
+            [ink_rgb(target), ink_rgb(output), error_rgb(output, target)],
+            self.wrong > 0,
+            self._caption,
+            self._tip,
         )
 
     def _refresh_page(self, snapshot: Snapshot, dataset: Dataset) -> None:
@@ -198,16 +203,7 @@ class ReconstructionView(QWidget):
         self._turn_to = None
         self._dataset, self.rows = dataset, page_rows(n, self.page_bar.page, self._order)
         images = unit_floats(dataset.pixels[self.rows])  # (page, d): a page, never the set
-        self.outputs = snapshot.model.reconstruct(images)
-        self.wrong = wrong_pixels(self.outputs, images)
-        shape = (len(self.rows), dataset.height, dataset.width)
-        target, output = images.reshape(shape), self.outputs.reshape(shape)
-        self.sheet.set_strips(
-            [ink_rgb(target), ink_rgb(output), error_rgb(output, target)],
-            self.wrong > 0,
-            self._caption,
-            self._tip,
-        )
+        self._draw_strips(snapshot.model, images, dataset)
         self.sheet.set_order(np.arange(len(self.rows)))
         local = self._local(self._glyphs.current)
         self.sheet.set_selected(local)
