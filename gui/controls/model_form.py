@@ -24,7 +24,14 @@ from engine.nn.activations import ACTIVATIONS
 from engine.nn.losses import LOSS_NAMES
 from gui.run.run_controller import RunController
 from gui.run.run_settings import MODEL_KINDS, RunSettings, format_hidden, parse_hidden
-from gui.widgets.settings_inputs import MAX_SEED, combo_box, show_choice, show_value, spin_box
+from gui.widgets.settings_inputs import (
+    MAX_SEED,
+    combo_box,
+    decimal_box,
+    show_choice,
+    show_value,
+    spin_box,
+)
 
 
 class ModelForm(QGroupBox):
@@ -103,21 +110,20 @@ class ModelForm(QGroupBox):
             "More copies show the model more kinds of noise per epoch (and take longer).",
         )
         self.noise_copies_spin.valueChanged.connect(self._on_noise_copies_changed)
-        self.noise_floor_spin = QDoubleSpinBox()
-        self.noise_floor_spin.setRange(0.0, 50.0)
-        self.noise_floor_spin.setDecimals(1)
-        self.noise_floor_spin.setSingleStep(0.5)
-        self.noise_floor_spin.setKeyboardTracking(False)
-        self.noise_floor_spin.setPrefix("at least ")
-        self.noise_floor_spin.setSuffix(" % of pixels")
-        self.noise_floor_spin.setSpecialValueText("at the noise level")
-        self.noise_floor_spin.setToolTip(
+        self.noise_floor_spin = decimal_box(
+            0.0,
+            50.0,
+            1,
+            0.5,
             "DAE only, salt & pepper and bit flip: the training copies change at least this share "
             "of the pixels, even when the noise level above changes fewer. At a low level the "
             "copies near the border between two glyphs, the hard ones, are rare; the best answer "
             "to a copy (its nearest glyphs) is the same at either level, so training noisier "
-            "teaches it sooner. The models are still scored at the level above."
+            "teaches it sooner. The models are still scored at the level above.",
         )
+        self.noise_floor_spin.setPrefix("at least ")
+        self.noise_floor_spin.setSuffix(" % of pixels")
+        self.noise_floor_spin.setSpecialValueText("at the noise level")
         self.noise_floor_spin.valueChanged.connect(self._on_noise_floor_changed)
         self.init_seed_spin = spin_box(
             0,

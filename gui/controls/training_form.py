@@ -23,7 +23,14 @@ from engine.data.split import SPLIT_ABOVE
 from engine.nn.optimizers import OPTIMIZERS
 from gui.run.run_controller import RunController
 from gui.run.run_settings import LR_SCHEDULE_NAMES, RunSettings
-from gui.widgets.settings_inputs import MAX_SEED, combo_box, show_choice, show_value, spin_box
+from gui.widgets.settings_inputs import (
+    MAX_SEED,
+    combo_box,
+    decimal_box,
+    show_choice,
+    show_value,
+    spin_box,
+)
 
 # The plateau length the box offers when the plateau stop is off (plateau_epochs 0) and is
 # switched on: long enough not to end a run that is still slowly improving.
@@ -82,16 +89,15 @@ class TrainingForm(QGroupBox):
             "best in the given number of epochs; ends runs that will not reach the pixel target."
         )
         self.plateau_check.toggled.connect(self._on_plateau_enabled_changed)
-        self.plateau_tolerance_spin = QDoubleSpinBox()
-        self.plateau_tolerance_spin.setRange(0.0, 99.0)
-        self.plateau_tolerance_spin.setDecimals(2)
-        self.plateau_tolerance_spin.setSingleStep(0.1)
-        self.plateau_tolerance_spin.setKeyboardTracking(False)
+        self.plateau_tolerance_spin = decimal_box(
+            0.0,
+            99.0,
+            2,
+            0.1,
+            "How much the loss must fall below its best (in % of it) to count as improving.",
+        )
         self.plateau_tolerance_spin.setPrefix("by ")
         self.plateau_tolerance_spin.setSuffix(" %")
-        self.plateau_tolerance_spin.setToolTip(
-            "How much the loss must fall below its best (in % of it) to count as improving."
-        )
         self.plateau_tolerance_spin.valueChanged.connect(self._on_plateau_tolerance_changed)
         self.plateau_spin = spin_box(
             1, 1_000_000, "Epochs without such an improvement before the run stops."
@@ -106,20 +112,19 @@ class TrainingForm(QGroupBox):
             0, MAX_SEED, "Seed of the input noise (DAE) and the VAE's sampling."
         )
         self.noise_seed_spin.valueChanged.connect(self._on_noise_seed_changed)
-        self.test_fraction_spin = QDoubleSpinBox()
-        self.test_fraction_spin.setRange(0.0, 90.0)
-        self.test_fraction_spin.setDecimals(1)
-        self.test_fraction_spin.setSingleStep(5.0)
-        self.test_fraction_spin.setKeyboardTracking(False)
-        self.test_fraction_spin.setSuffix(" %")
-        self.test_fraction_spin.setSpecialValueText("none")
-        self.test_fraction_spin.setToolTip(
+        self.test_fraction_spin = decimal_box(
+            0.0,
+            90.0,
+            1,
+            5.0,
             "Hold out this share of the images as a test set: never trained on, scored beside "
             "training, so the loss plot shows whether the model works on images it has not "
             "seen (a test loss that rises while the training loss falls is overfitting). "
             f"Default: 10 % for sets above {SPLIT_ABOVE:,} images, none for glyph sets, which "
-            "are learnt whole."
+            "are learnt whole.",
         )
+        self.test_fraction_spin.setSuffix(" %")
+        self.test_fraction_spin.setSpecialValueText("none")
         self.test_fraction_spin.valueChanged.connect(self._on_test_fraction_changed)
         self.split_seed_spin = spin_box(
             0,

@@ -21,6 +21,17 @@ def spin_box(low: int, high: int, tip: str) -> QSpinBox:
     return box
 
 
+def decimal_box(low: float, high: float, decimals: int, step: float, tip: str) -> QDoubleSpinBox:
+    """A decimal box that commits once typing ends, like `spin_box`."""
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tip)
+    return box
+
+
 def combo_box(items: dict[str, str], tip: str) -> QComboBox:
     """A combo listing `items` (key: text); `currentData()` is the key the settings store."""
     box = QComboBox()
