@@ -1,13 +1,21 @@
 """A whole session in one file: the data set with its edits, the model, the run and its history.
 
-The file is a zip holding `session.json` (data set, architecture, training settings, run counters,
-random-generator states, anything the window adds) and `arrays.npz` (weights, best weights,
-optimizer state, history), read with `allow_pickle=False`. Resuming continues exactly: training N
-epochs, saving, opening and training M more gives the weights of N + M epochs at once.
+The file is a zip holding `session.json` (the data set's name, size and labels, architecture,
+training settings, run counters, random-generator states, anything the window adds),
+`arrays.npz` (weights, best weights, optimizer state, history) and the data set's pixels as
+`dataset.npy` (and `edited.npy`, the glyphs as edited since the run began), uint8 or float32 as
+the set holds them (`engine.session_data`); every array is read with `allow_pickle=False`.
+Version 1 files, which held the data set as JSON in session.json, still open.
+
+Saving is split so that a window can write on another thread: `freeze_session` copies what
+training may change (a few MB of weights and history; the data sets cannot change) and
+`write_session` streams the zip to disk. Resuming continues exactly: training N epochs, saving,
+opening and training M more gives the weights of N + M epochs at once.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import json
@@ -21,17 +29,20 @@ from typing import Any
 import numpy as np
 
 from engine import fields, limits
-from engine.atomic import write_bytes_atomic
-from engine.data.dataset_json import dataset_from_json, dataset_to_json
+from engine.atomic import atomic_file
+from engine.data.dataset_json import dataset_from_json
 from engine.data.datasets import Dataset, DatasetError
 from engine.history import History
 from engine.nn.optimizers import OPTIMIZERS
 from engine.serialization import check_model_config, checked_model
+from engine.session_data import MEMBERS, dataset_header, read_dataset, write_pixels
 from engine.train_config import TrainConfig
 from engine.training import RUN_STATES, Trainer
 
 FORMAT = "autoencoder-lab-session"
-VERSION = 1
+VERSION = 2  # 1: the data set as JSON in session.json (still read)
+READ_VERSIONS = (1, 2)
+COMPRESS_LEVEL = 1  # deflate: MNIST's bytes shrink ~5x at ~200 MB/s; level 6 halves the speed
 
 
 class SessionFileError(ValueError):
@@ -40,26 +51,41 @@ class SessionFileError(ValueError):
 
 @dataclass
 class Session:
-    """What a session file holds. `extra` is free JSON for the window (view toggles, seeds...)."""
+    """What a session file holds. `extra` is free JSON for the window (view toggles, seeds...);
+    `edited` is the glyphs as edited since the run began (None: they are the run's `dataset`)."""
 
     dataset: Dataset
     trainer: Trainer
     extra: dict[str, Any] = field(default_factory=dict)
+    edited: Dataset | None = None
 
 
-def save_session(path: str | os.PathLike[str], session: Session) -> None:
-    """Write `session` to `path` atomically."""
+@dataclass(frozen=True)
+class FrozenSession:
+    """A session's contents at one moment, ready to be written on any thread: the metadata and
+    copies of the arrays training changes; the data sets are shared (a Dataset never changes)."""
+
+    meta: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    datasets: dict[str, Dataset]  # MEMBERS key -> set
+
+
+def freeze_session(session: Session) -> FrozenSession:
+    """Copy what the trainer may change next; cheap (the weights and history, not the images)."""
     trainer = session.trainer
     arrays: dict[str, np.ndarray] = {
-        "params": trainer.model.params,
-        "best_params": trainer.best_params,
+        "params": trainer.model.params.copy(),
+        "best_params": trainer.best_params.copy(),
     }
-    arrays.update({f"optimizer.{k}": v for k, v in trainer.optimizer.state().items()})
-    arrays.update({f"history.{k}": v for k, v in trainer.history.arrays().items()})
+    arrays.update({f"optimizer.{k}": v.copy() for k, v in trainer.optimizer.state().items()})
+    arrays.update({f"history.{k}": v.copy() for k, v in trainer.history.arrays().items()})
+    datasets = {"dataset": session.dataset}
+    if session.edited is not None:
+        datasets["edited"] = session.edited
     meta = {
         "format": FORMAT,
         "version": VERSION,
-        "dataset": dataset_to_json(session.dataset),
+        **{key: dataset_header(data) for key, data in datasets.items()},
         "model": trainer.model.config(),
         "dtype": trainer.model.dtype.name,
         "training": trainer.config.to_dict(),
@@ -76,15 +102,28 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
             "batch_rng": trainer.batch_rng.bit_generator.state,
             "noise_rng": trainer.noise_rng.bit_generator.state,
         },
-        "extra": session.extra,
+        "extra": copy.deepcopy(session.extra),
     }
+    return FrozenSession(meta, arrays, datasets)
+
+
+def write_session(path: str | os.PathLike[str], frozen: FrozenSession) -> None:
+    """Write a frozen session to `path` atomically, the pixels streamed member by member."""
     npz = io.BytesIO()
-    np.savez(npz, **arrays)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("session.json", json.dumps(meta, indent=1, default=_json_number))
+    np.savez(npz, **frozen.arrays)
+    with (
+        atomic_file(path) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf,
+    ):
+        zf.writestr("session.json", json.dumps(frozen.meta, indent=1, default=_json_number))
         zf.writestr("arrays.npz", npz.getvalue())
-    write_bytes_atomic(path, archive.getvalue())
+        for key, dataset in frozen.datasets.items():
+            write_pixels(zf, MEMBERS[key], dataset)
+
+
+def save_session(path: str | os.PathLike[str], session: Session) -> None:
+    """Write `session` to `path` atomically."""
+    write_session(path, freeze_session(session))
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -103,8 +142,10 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             caps = {"session.json": limits.MAX_SESSION_JSON_BYTES}
             limits.check_zip_member_sizes(zf, name, error, caps)
             meta = limits.loads_json(zf.read("session.json"), name, error)
+            _check_format(meta, name)
             _check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name)
             raw = zf.read("arrays.npz")
+            datasets = _read_datasets(zf, meta, name)
         with zipfile.ZipFile(io.BytesIO(raw)) as inner:
             limits.check_npz(inner, f"{name} (arrays.npz)", error)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
@@ -117,15 +158,8 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise SessionFileError(f"{name}: not an Autoencoder Lab session")
-    if meta.get("version") != VERSION:
-        raise SessionFileError(
-            f"{name}: session format version {meta.get('version')!r}; this version of "
-            f"Autoencoder Lab reads version {VERSION}"
-        )
     try:
-        return _rebuild(meta, arrays, name)
+        return _rebuild(meta, arrays, datasets, name)
     except DatasetError as exc:
         raise SessionFileError(f"{name}: the data set in the session is unusable: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -134,6 +168,28 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         raise SessionFileError(
             f"{name}: the session is incomplete or inconsistent ({exc})"
         ) from None
+
+
+def _check_format(meta: object, where: str) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SessionFileError(f"{where}: not an Autoencoder Lab session")
+    if meta.get("version") not in READ_VERSIONS:
+        raise SessionFileError(
+            f"{where}: session format version {meta.get('version')!r}; this version of "
+            f"Autoencoder Lab reads versions {', '.join(map(str, READ_VERSIONS))}"
+        )
+
+
+def _read_datasets(zf: zipfile.ZipFile, meta: dict[str, Any], where: str) -> dict[str, Dataset]:
+    """The run's data set and the edited one if any: npy members from version 2 on, JSON in
+    session.json before (the window kept a version 1 file's edited set in its "extra")."""
+    if meta["version"] == 1:
+        return {"dataset": dataset_from_json(meta.get("dataset"), "the session's data set")}
+    error = SessionFileError
+    datasets = {"dataset": read_dataset(zf, meta.get("dataset"), "dataset", where, error)}
+    if meta.get("edited") is not None:
+        datasets["edited"] = read_dataset(zf, meta["edited"], "edited", where, error)
+    return datasets
 
 
 def _check_arrays_size(meta: object, size: int, where: str) -> None:
@@ -155,9 +211,14 @@ def _check_arrays_size(meta: object, size: int, where: str) -> None:
         )
 
 
-def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) -> Session:
+def _rebuild(
+    meta: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    datasets: dict[str, Dataset],
+    where: str,
+) -> Session:
     error = SessionFileError
-    dataset = dataset_from_json(meta.get("dataset"), "the session's data set")
+    dataset = datasets["dataset"]
     dtype = meta.get("dtype")
     if dtype not in ("float32", "float64"):
         raise error(f'{where}: dtype must be "float32" or "float64", not {dtype!r}')
@@ -180,8 +241,9 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
     config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
     copies = config.noise_copies if config.noise is not None else 1
     what = f"training.noise_copies = {copies} of {len(dataset)} images"
-    limits.check_memory(3 * 4 * copies * dataset.images.size, what, where, error)
-    trainer = Trainer(model, dataset.images, config)
+    limits.check_memory(3 * 4 * copies * dataset.pixels.size, what, where, error)
+    # The pixels as the set holds them: a uint8 set trains on bytes, made floats per batch.
+    trainer = Trainer(model, dataset.pixels, config)
     run = fields.mapping(meta.get("run"), "run", where, error)
 
     def field(key: str) -> Any:
@@ -230,7 +292,7 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
         trainer.history.load(history)
     trainer.restored()
     extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
-    return Session(dataset, trainer, dict(extra))
+    return Session(dataset, trainer, dict(extra), datasets.get("edited"))
 
 
 def _array(

@@ -20,7 +20,13 @@ from engine.data.datasets import Dataset, DatasetError
 from engine.limits import check_architecture, check_memory
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, image_size, load_model, save_model
-from engine.session import Session, SessionFileError, save_session
+from engine.session import (
+    FrozenSession,
+    Session,
+    SessionFileError,
+    freeze_session,
+    write_session,
+)
 from engine.training import Snapshot, Trainer
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_files import (
@@ -315,27 +321,36 @@ class RunController(QObject):
         return True
 
     # --- session files ---------------------------------------------------------------------------
-    def save_session(self, path: str, quiet: bool = False) -> bool:
-        """Write the whole session: data set, settings, trainer (weights, optimizer, history,
-        random states). Only while no epoch is being trained: a running run must pause first."""
+    def frozen_session(self) -> FrozenSession | None:
+        """The whole session as it is now (data set, settings, trainer: weights, optimizer,
+        history, random states), frozen to be written on any thread. None, with a sentence on
+        error_occurred, while an epoch is being trained (a running run must pause first)."""
         if self._state == "running":
             self.error_occurred.emit(
                 "The session cannot be saved while training runs: pause the run (Space) first."
             )
-            return False
+            return None
         if self._trainer is None:
             self.error_occurred.emit("There is no run to save yet.")
-            return False
+            return None
         # The glyphs changed since this run began: keep both.
         edited = self._glyphs.dataset() if self._data_stale else None
-        extra = session_extra(self._settings, edited)
+        extra = session_extra(self._settings)
+        return freeze_session(Session(self._dataset, self._trainer, extra, edited))
+
+    def save_session(self, path: str, quiet: bool = False) -> bool:
+        """Write the whole session (`frozen_session`) to `path` in this thread."""
+        frozen = self.frozen_session()
+        if frozen is None:
+            return False
         try:
-            save_session(path, Session(self._dataset, self._trainer, extra))
+            write_session(path, frozen)
         except (OSError, ValueError, TypeError) as error:
             self.error_occurred.emit(f"Could not save the session to {path}: {error}.")
             return False
         if not quiet:
-            self.message_changed.emit(f"Saved the session (epoch {self._trainer.epoch}) to {path}.")
+            epoch = frozen.meta["run"]["epoch"]
+            self.message_changed.emit(f"Saved the session (epoch {epoch}) to {path}.")
         return True
 
     def open_session(self, path: str) -> bool:
