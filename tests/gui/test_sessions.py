@@ -52,7 +52,8 @@ def test_save_open_and_resume_gives_the_weights_of_one_long_run(qtbot, make_wind
     edit_a_pixel(qtbot, first)
     step_by_panel(qtbot, first, 10)  # N = 10
     first.dialogs.ask_save_path = lambda title, file_filter: path
-    first.sessions.save_session_action.trigger()
+    with qtbot.waitSignal(first.sessions.saved, timeout=TIMEOUT):  # written in a worker thread
+        first.sessions.save_session_action.trigger()
     assert first.errors == []
     assert first.sessions.recent_sessions() == [path]
 
@@ -130,7 +131,11 @@ def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     path = tmp_path / "live.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
-    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+    with qtbot.waitSignals(
+        [win.run.state_changed, win.sessions.saved],
+        timeout=TIMEOUT,
+        check_params_cbs=["paused".__eq__, None],
+    ):
         win.sessions.save_session_action.trigger()
     assert path.is_file()
     assert win.errors == []
