@@ -16,7 +16,6 @@ opening and training M more gives the weights of N + M epochs at once.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import io
 import json
 import os
@@ -33,10 +32,9 @@ from engine.atomic import atomic_file
 from engine.data.dataset_json import dataset_from_json
 from engine.data.datasets import Dataset, DatasetError
 from engine.history import History
-from engine.nn.optimizers import OPTIMIZERS
-from engine.serialization import check_model_config, checked_model
+from engine.serialization import checked_model
 from engine.session_data import MEMBERS, dataset_header, read_dataset, write_pixels
-from engine.train_config import TrainConfig
+from engine.session_fields import check_arrays_size, flat_floats, train_config
 from engine.training import RUN_STATES, Trainer
 
 FORMAT = "autoencoder-lab-session"
@@ -143,7 +141,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             limits.check_zip_member_sizes(zf, name, error, caps)
             meta = limits.loads_json(zf.read("session.json"), name, error)
             _check_format(meta, name)
-            _check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name)
+            check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name, error)
             raw = zf.read("arrays.npz")
             datasets = _read_datasets(zf, meta, name)
         with zipfile.ZipFile(io.BytesIO(raw)) as inner:
@@ -192,25 +190,6 @@ def _read_datasets(zf: zipfile.ZipFile, meta: dict[str, Any], where: str) -> dic
     return datasets
 
 
-def _check_arrays_size(meta: object, size: int, where: str) -> None:
-    """arrays.npz can hold no more than the weights, best weights, optimizer state and history
-    of the model and epochs session.json declares; a larger one is a zip bomb."""
-    error = SessionFileError
-    meta = fields.mapping(meta, "the top level", where, error)
-    itemsize = 8 if meta.get("dtype") == "float64" else 4
-    count = check_model_config(meta.get("model"), "model", where, error, itemsize)
-    run = fields.mapping(meta.get("run"), "run", where, error)
-    epochs = fields.whole(run.get("epoch", 0), "run.epoch", where, error, 0, limits.MAX_EPOCHS)
-    # params, best_params and up to three optimizer arrays (kept in float64), history rows of
-    # a dozen float64 keys, and the npz's own headers.
-    cap = 5 * 8 * count + 16 * 8 * (epochs + 1) + 1024**2
-    if size > cap:
-        raise error(
-            f"{where}: arrays.npz unpacks to {limits.gib(size)}, more than a model of "
-            f"{count:,} parameters trained {epochs:,} epochs can hold ({limits.gib(cap)})"
-        )
-
-
 def _rebuild(
     meta: dict[str, Any],
     arrays: dict[str, np.ndarray],
@@ -222,7 +201,7 @@ def _rebuild(
     dtype = meta.get("dtype")
     if dtype not in ("float32", "float64"):
         raise error(f'{where}: dtype must be "float32" or "float64", not {dtype!r}')
-    params = _array(arrays, "params", where)
+    params = flat_floats(arrays, "params", where, error)
     model = checked_model(meta.get("model"), "model", where, error, np.dtype(dtype), None)
     if params.shape != model.params.shape:
         raise error(
@@ -237,8 +216,10 @@ def _rebuild(
     if not np.all(np.isfinite(params)):
         raise error(f"{where}: the weights contain NaN or infinite values")
     model.params[...] = params
-    best = _array(arrays, "best_params", where, params.shape)
-    config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
+    best = flat_floats(arrays, "best_params", where, error, params.shape)
+    config = train_config(
+        fields.mapping(meta.get("training"), "training", where, error), where, error
+    )
     copies = config.noise_copies if config.noise is not None else 1
     what = f"training.noise_copies = {copies} of {len(dataset)} images"
     limits.check_memory(3 * 4 * copies * dataset.pixels.size, what, where, error)
@@ -293,58 +274,6 @@ def _rebuild(
     trainer.restored()
     extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
     return Session(dataset, trainer, dict(extra), datasets.get("edited"))
-
-
-def _array(
-    arrays: dict[str, np.ndarray], key: str, where: str, shape: tuple[int, ...] | None = None
-) -> np.ndarray:
-    """A flat float array from arrays.npz, of `shape` when given."""
-    if key not in arrays:
-        raise SessionFileError(f"{where}: arrays.npz has no {key!r}")
-    value = arrays[key]
-    if value.ndim != 1 or value.dtype.kind != "f" or (shape is not None and value.shape != shape):
-        raise SessionFileError(
-            f"{where}: {key!r} in arrays.npz must be a flat array of floats"
-            + (f" of shape {shape}" if shape is not None else "")
-        )
-    return value
-
-
-def _train_config(data: dict[str, Any], where: str) -> TrainConfig:
-    """TrainConfig from a session's "training", each known field checked against its default's
-    type first (so `"noise": 5` or `"epochs": 1e30` is a sentence, not an AttributeError)."""
-    error = SessionFileError
-    known = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
-    optional = {f.name for f in dataclasses.fields(TrainConfig) if "None" in str(f.type)}
-    for key, value in data.items():
-        if key not in known or (value is None and key in optional):
-            continue
-        what = f"training.{key}"
-        default = known[key]
-        if key == "noise":
-            fields.text(value, what, where, error)
-        elif key == "epochs":
-            fields.whole(value, what, where, error, 0, limits.MAX_EPOCHS)
-        elif key == "noise_copies":
-            fields.whole(value, what, where, error, 1, limits.MAX_NOISE_COPIES)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise error(f"{where}: {what} must be true or false, not {value!r}")
-        elif isinstance(default, int) or key.endswith("_pixels") or key.endswith("_seed"):
-            fields.whole(value, what, where, error, 0, limits.MAX_SEED)
-        elif isinstance(default, float) or default is None:
-            fields.number(value, what, where, error)
-        elif isinstance(default, str):
-            fields.text(value, what, where, error)
-    if data.get("optimizer", "adam") not in OPTIMIZERS:
-        raise error(
-            f"{where}: training.optimizer is {data['optimizer']!r}; expected one of "
-            f"{', '.join(OPTIMIZERS)}"
-        )
-    try:
-        return TrainConfig.from_dict(data)
-    except (TypeError, ValueError) as exc:
-        raise error(f"{where}: the training settings are unusable ({exc})") from None
 
 
 def _json_number(value: object) -> object:
