@@ -6,7 +6,7 @@ Error bars are the standard deviation over the repeats.
 
 The set is corrupted and scored a block of BLOCK_ROWS images at a time, from its pixels as they
 are held (uint8 bytes are made floats per block, as the Trainer does per batch): at 60,000 MNIST
-images a sweep holds a block's floats, noisy copy and outputs (~40 MB with the noise's random
+images a sweep holds a block's floats, noisy copy and outputs (64 MB with the noise's random
 draws), never the 188 MB of the whole set as floats nor whole-set noisy copies. The noise is
 drawn block after block from one generator, so a set of at most BLOCK_ROWS images gets the very
 copies a whole-set draw gives.
