@@ -4,7 +4,6 @@ thread that closing waits for. 3,000 images: more than the 2,000 above which the
 to autosave, few enough to keep this to a few seconds."""
 
 import threading
-import time
 import zipfile
 
 import numpy as np
@@ -79,22 +78,22 @@ def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
 def test_save_session_writes_in_a_worker_thread_and_closing_waits_for_it(
     qtbot, tmp_path, mnist_file, monkeypatch
 ):
-    writers = []
+    writers, release = [], threading.Event()
 
-    def slow_write(path, frozen):
+    def held_write(path, frozen):
         writers.append(threading.current_thread())
-        time.sleep(0.3)  # still writing when the window closes
+        release.wait(10)  # still writing until the test lets it go on
         real_write(path, frozen)
 
     real_write = session_menu.write_session
-    monkeypatch.setattr(session_menu, "write_session", slow_write)
+    monkeypatch.setattr(session_menu, "write_session", held_write)
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = trained_big_window(qtbot, store, mnist_file)
     path = tmp_path / "mine.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
-    started = time.perf_counter()
     win.sessions.save_session_action.trigger()
-    assert time.perf_counter() - started < 0.3  # the GUI thread did not wait for the file
+    assert not path.exists()  # the GUI thread went on while the file is being written
+    threading.Timer(0.2, release.set).start()
     win.close()  # waits for the file being written, then autosaves
     assert writers and writers[0] is not threading.main_thread()
     assert win.errors == []
