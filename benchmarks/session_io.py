@@ -13,6 +13,10 @@ run's set and the edited one: 2 x 47 MB of bytes), and each round times, alterna
 
 Peak memory is what tracemalloc saw above the memory held before each step (NumPy reports its
 arrays to it), so it is the step's own cost, not the loaded set's.
+
+`--window` drives the real window offscreen instead, once: File > Open of the IDX file, one
+epoch, one pixel edited, closing (which autosaves), a new window and File > Restore last
+session; it prints the wall time of each and the process's peak resident memory.
 """
 
 from __future__ import annotations
@@ -52,14 +56,68 @@ def measured(step: Callable[[], object]) -> tuple[object, float, float]:
     return result, seconds, peak / 1e6
 
 
+def window_figures(folder: Path, images: int) -> dict[str, float]:
+    """The window's side, offscreen: open, train an epoch, edit, close (autosave), restore."""
+    import os
+    import resource
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    path = synthetic_mnist(folder, images)
+    store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+
+    def window() -> MainWindow:
+        win = MainWindow(store)
+        win.ask_before_closing = False
+        win._show_error = lambda message: sys.stderr.write(f"error: {message}\n")
+        win.show()
+        app.processEvents()
+        return win
+
+    figures: dict[str, float] = {}
+    win = window()
+    start = time.perf_counter()
+    win.data_panel.open_file(str(path))
+    figures["open_set_s"] = time.perf_counter() - start
+    loop = QEventLoop()  # not qWait: it would hold the GIL from the training thread
+    win.run.state_changed.connect(lambda state: state == "paused" and loop.quit())
+    QTimer.singleShot(600_000, loop.quit)
+    win.run.step(1)
+    loop.exec()
+    win.glyph_set.set_pixel(5, 0, 0, 1.0)
+    app.processEvents()
+    start = time.perf_counter()
+    win.close()
+    figures["close_with_autosave_s"] = time.perf_counter() - start
+    figures["autosave_mb"] = win.autosave_path.stat().st_size / 1e6
+    again = window()
+    start = time.perf_counter()
+    again.sessions.restore_session_action.trigger()
+    app.processEvents()
+    figures["restore_s"] = time.perf_counter() - start
+    assert len(again.glyph_set) == images and again.glyph_set.image(5)[0, 0] == 1.0
+    again.close()
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {key: round(value, 3) for key, value in figures.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--images", type=int, default=60000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--window", action="store_true", help="the window's side, once")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="aelab-session-io-"))
+    if args.window:
+        sys.stdout.write(json.dumps(window_figures(folder, args.images), indent=1) + "\n")
+        return 0
     data = load_dataset(str(synthetic_mnist(folder, args.images)))
     pixels = data.pixels.copy()
     pixels[0, 0] = 255
