@@ -49,10 +49,10 @@ def read_dataset(
     the pixels are read; a float set is then checked for values outside [0, 1] by Dataset.
     """
     member = MEMBERS[key]
-    info_ = fields.mapping(header, key, where, error)
+    described = fields.mapping(header, key, where, error)
 
     def field(name: str) -> Any:
-        return fields.item(info_, name, f"{key}.{name}", where, error)
+        return fields.item(described, name, f"{key}.{name}", where, error)
 
     name = fields.text(field("name"), f"{key}.name", where, error)
     side = limits.MAX_SIDE

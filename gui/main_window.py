@@ -394,8 +394,9 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved glyphs, stop training and wait for it (within a second), then keep
-        the whole session in the data folder (File > Restore last session brings it back)."""
+        """Ask about unsaved glyphs, stop training and wait for it (within a second; longer for a
+        big set), then keep the whole session in the data folder whatever the set's size (File >
+        Restore last session brings it back)."""
         if self.ask_before_closing and not self.data_panel.maybe_save():
             event.ignore()
             return
@@ -403,8 +404,7 @@ class MainWindow(QMainWindow):
         # one is stopped first and keeps its best weights. A Save session still being written
         # ends first.
         small = len(self.glyph_set) <= SMALL_SET_IMAGES
-        busy = not small
-        if busy:
+        if not small:  # a second or more: say so
             stopping = "Stopping the run and saving" if self.run.is_active else "Saving"
             self.statusBar().showMessage(f"{stopping} the session…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
             if ended and not saved:
                 self._autosave()
         finally:
-            if busy:
+            if not small:
                 QApplication.restoreOverrideCursor()
         self.sweep_view.shutdown(CLOSE_TIMEOUT_MS)
         # A PCA fit still running (importing scikit-learn takes a second) would be cut off by

@@ -42,7 +42,8 @@ class SessionWriter(QObject):
     def run(self) -> None:
         try:
             write_session(self.path, self._frozen)
-        except (OSError, ValueError, TypeError) as error:
+        # Any error, a bug too, ends in a sentence: the thread must not end without `done`.
+        except Exception as error:
             self.done.emit(self.path, f"Could not save the session to {self.path}: {error}.")
             return
         self.done.emit(self.path, "")

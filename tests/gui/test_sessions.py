@@ -166,3 +166,19 @@ def test_close_autosaves_and_the_next_window_offers_to_restore(qtbot, tmp_path):
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)
     assert again.sessions.recent_sessions() == []  # the autosave is not a "recent" file
     again.close()
+
+
+def test_a_session_that_cannot_be_written_says_where_in_a_sentence(qtbot, make_window, tmp_path):
+    win = make_window("w")
+    step_by_panel(qtbot, win, 10)
+    (tmp_path / "a file").write_text("not a folder")
+    bad, good = str(tmp_path / "a file" / "s.aelab"), str(tmp_path / "s.aelab")
+    win.dialogs.ask_save_path = lambda title, file_filter: bad
+    with qtbot.waitSignal(win.sessions.error_occurred, timeout=TIMEOUT):  # from the worker
+        win.sessions.save_session_action.trigger()
+    assert len(win.errors) == 1 and f"Could not save the session to {bad}" in win.errors[0]
+    assert win.sessions.recent_sessions() == []
+    win.dialogs.ask_save_path = lambda title, file_filter: good  # negative control
+    with qtbot.waitSignal(win.sessions.saved, timeout=TIMEOUT):
+        win.sessions.save_session_action.trigger()
+    assert win.sessions.recent_sessions() == [good] and len(win.errors) == 1
