@@ -250,6 +250,13 @@ class Trainer:
     def request_stop(self) -> None:
         self._stop_requested = True
 
+    @property
+    def within_epoch(self) -> tuple[int, int] | None:
+        """(batches trained, batches an epoch) of the epoch in progress; None between epochs.
+        Not in session files: a run opened from one saved within an epoch trains that epoch
+        again from its start, in a new order, from the weights it had."""
+        return None if self._pass is None else self._pass.batches
+
     def set_lr(self, lr: float) -> None:
         """Change the base learning rate from the next step on (a schedule scales it; its factor
         changes between epochs)."""
@@ -437,7 +444,7 @@ class Trainer:
             message=self.message,
             test_evaluation=self.last_test_evaluation,
             test_rows=self.test_rows,
-            batch=None if self._pass is None else self._pass.batches,
+            batch=self.within_epoch,
         )
 
     # --- snapshots within epochs (engine.live_codes) --------------------------------------------

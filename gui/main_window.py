@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         run.message_changed.connect(self._on_message_changed)
         run.error_occurred.connect(self._show_error)
         run.run_ended.connect(self._on_run_ended)
+        run.codes_pending_changed.connect(self._show_run_summary)
         self.run_history.error_occurred.connect(self._show_error)
         self.run_history_view.load_requested.connect(run.load_weights)
         glyphs.glyphs_reset.connect(self._update_title)
@@ -332,10 +333,15 @@ class MainWindow(QMainWindow):
         state, snapshot = self.run.state, self.run.snapshot
         colour = STATE_COLOURS.get(state, "#000")
         text = f"<b style='color:{colour}'>{state}</b>"
-        if snapshot is not None:
+        if self.run.codes_pending:  # the worker scores and encodes a new set: the last one shows
+            text += f" · computing the codes of {len(self.glyph_set):,} images…"
+        elif snapshot is not None:
             ev = snapshot.evaluation
+            batch = (
+                "" if snapshot.batch is None else " + {:,} of {:,} batches".format(*snapshot.batch)
+            )
             text += (
-                f" · epoch {snapshot.epoch} · loss {ev.loss:.4g} · worst glyph {ev.max_wrong} "
+                f" · epoch {snapshot.epoch}{batch} · loss {ev.loss:.4g} · worst glyph {ev.max_wrong} "
                 f"wrong px · {ev.total_wrong} in all"
             )
         self.state_label.setText(text)

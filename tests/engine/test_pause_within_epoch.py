@@ -14,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.data.dataset import Dataset
 from engine.data.noise import Noise
 from engine.models import Autoencoder, VariationalAutoencoder
+from engine.session import Session, load_session, save_session
 from engine.train_config import TrainConfig
 from engine.training import LIVE_ABOVE, Trainer
 
@@ -127,3 +129,26 @@ def test_a_live_run_paused_within_an_epoch_shows_the_codes_it_had_at_once() -> N
     assert encodings == 0  # resumed from the exact codes of the pause before, none at this one
     np.testing.assert_array_equal(final.latent, seen[-2].latent)  # the last live snapshot's
     assert not np.array_equal(final.latent, seen[0].latent)  # which moved since the start
+
+
+def test_a_session_saved_within_an_epoch_opens_at_that_epoch_start(tmp_path) -> None:
+    """Sessions do not hold the epoch in progress: the opened run trains that epoch again, in a
+    new order, from the weights it was saved with; nothing is lost and the counts stay true.
+    The run it was saved from still goes on exactly (saving changes nothing in it)."""
+    whole = _trainer("float-denoising")
+    _run(whole)
+    trainer = _trainer("float-denoising")
+    per_epoch = -(-len(trainer.images) * 2 // BATCH)
+    _paused_at(trainer, per_epoch + 4)
+    assert trainer.within_epoch == (4, per_epoch)
+    labels = tuple(str(i) for i in range(len(trainer.images)))
+    dataset = Dataset("random", 6, 6, labels, trainer.images)
+    path = tmp_path / "mid.session"
+    save_session(path, Session(dataset, trainer))
+    opened = load_session(path).trainer
+    assert opened.within_epoch is None and (opened.epoch, opened.steps) == (1, per_epoch + 4)
+    np.testing.assert_array_equal(opened.model.params, trainer.model.params)
+    _run(opened)
+    assert (opened.epoch, opened.steps) == (EPOCHS, EPOCHS * per_epoch + 4)
+    _run(trainer)  # the saved run itself: exactly the uninterrupted one
+    assert np.array_equal(trainer.model.params, whole.model.params)
