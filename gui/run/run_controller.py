@@ -77,6 +77,7 @@ class RunController(QObject):
         self._dataset: Dataset = glyph_set.dataset()
         self._shown_dataset = self._dataset  # the images of the snapshot shown
         self._codes_pending = False
+        self._closed = False  # shut down: no more threads (a late timer must not start one)
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
         self._trainer: Trainer | None = None
         self._snapshot: Snapshot | None = None
@@ -408,6 +409,8 @@ class RunController(QObject):
     # --- closing --------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop every training thread and wait for them; True if all ended in time."""
+        self._closed = True
+        self._data_timer.stop()
         self._cancel_run(keep=False)  # the autosaved session keeps an unfinished run
         if self.is_active:
             self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
@@ -493,7 +496,7 @@ class RunController(QObject):
         if self._trainer.notice:  # a full batch too big for memory: minibatches, said once
             self.message_changed.emit(self._trainer.notice)
         self._set_state("idle")
-        if len(self._dataset) > LARGE_SET_EDITS:  # a second of work: not in the GUI thread
+        if len(self._dataset) > LARGE_SET_EDITS and not self._closed:  # not in the GUI thread
             self._start_worker().first_snapshot()
             self._set_codes_pending(True)
         else:

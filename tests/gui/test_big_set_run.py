@@ -63,7 +63,8 @@ def test_pause_stops_a_big_run_within_the_epoch_and_resume_goes_on(qtbot, win, s
     assert shown.steps == trainer.steps == done
     epoch_seconds = per_epoch * shown.elapsed / shown.steps  # as fast as this machine runs now
     assert waited < epoch_seconds / 4, (waited, epoch_seconds)
-    assert f"epoch 0 + {done} of 85 batches" in win.state_label.text()
+    assert f"epoch 0 + {done} of 85 batches · loss" in win.state_label.text()
+    assert "(scored at epoch 0)" in win.state_label.text()
     qtbot.wait(200)
     assert trainer.steps == done  # the worker is idle: no step since
     assert panel.pause_button.text() == "Resume"
@@ -103,10 +104,11 @@ def test_the_first_codes_of_a_big_set_are_made_off_the_gui_thread(qtbot, win, st
     assert win.data_panel.open_file(strokes)
     assert win.run.codes_pending  # open_file has returned; the codes are still being made
     assert "computing the codes of 3,000 images" in win.state_label.text()
+    assert win._codes_note.isVisible()  # over the plane, which still shows the font's codes
     assert win.run.dataset.name != win.glyph_set.name  # the views keep the last snapshot's set
     qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)
     probe.stop()
     assert threads[-1] is not threading.main_thread()
     assert sum(ticks) >= 10  # the GUI thread went on while they were computed
     assert win.run.dataset.name == win.glyph_set.name and len(win.run.snapshot.latent) == 3000
-    assert "computing" not in win.state_label.text()
+    assert "computing" not in win.state_label.text() and not win._codes_note.isVisible()
