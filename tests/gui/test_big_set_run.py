@@ -12,8 +12,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 
 from benchmarks.mnist import synthetic_mnist
+from engine.data.datasets import load_dataset
 from engine.training import Trainer
+from gui.data.glyph_set import GlyphSet
 from gui.main_window import MainWindow
+from gui.run.run_controller import RunController
 
 LEFT = Qt.MouseButton.LeftButton
 TIMEOUT = 30_000
@@ -112,3 +115,19 @@ def test_the_first_codes_of_a_big_set_are_made_off_the_gui_thread(qtbot, win, st
     assert sum(ticks) >= 10  # the GUI thread went on while they were computed
     assert win.run.dataset.name == win.glyph_set.name and len(win.run.snapshot.latent) == 3000
     assert "computing" not in win.state_label.text() and not win._codes_note.isVisible()
+
+
+def test_no_thread_starts_once_the_run_is_shut_down(qtbot, strokes, tmp_path):
+    """An edit's settle timer that fires after the window closed rebuilds the idle run in the
+    GUI thread: a thread started then would outlive the window (and abort the app when it is
+    collected). Negative control: before shutdown, the same rebuild starts a worker thread."""
+    glyphs = GlyphSet(load_dataset(strokes))
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    run = RunController(glyphs, store)
+    qtbot.waitUntil(lambda: not run.codes_pending, timeout=TIMEOUT)
+    run._on_data_timeout()  # as the edit timer does
+    assert run.codes_pending and run._threads  # the rebuild's first codes: a worker thread
+    assert run.shutdown(5000)
+    run._on_data_timeout()
+    assert not run._threads and not run.codes_pending
+    assert len(run.snapshot.latent) == 3000
