@@ -98,6 +98,11 @@ class Snapshot:
     batch: tuple[int, int] | None = None
 
 
+class _PausedInEvaluation(Exception):
+    """A pause request came while a live run scored its training images: the evaluation is
+    dropped (the loop makes it again on Resume) rather than finished (~1 s at 60,000)."""
+
+
 def schedule_factor(schedule: str, epoch: int, epochs: int) -> float:
     """The fraction of the base learning rate that `schedule` gives after `epoch` of `epochs`.
 
@@ -355,7 +360,9 @@ class Trainer:
                 self._end("stopped", f"Stopped by the user at epoch {self.epoch}.")
                 break
             if self._pause_requested or (goal is not None and self.epoch >= goal):
-                if self._pass is None:  # within an epoch, its first evaluation stands
+                # Within an epoch its first evaluation stands; a live run's Pause shows what it
+                # has at once (Resume evaluates when due); the end of Steps is scored.
+                if self._pass is None and not (live and self._pause_requested):
                     self._evaluate_if_needed(last=True)
                 self.state = "paused"
                 break
@@ -368,8 +375,14 @@ class Trainer:
                     break
                 if due and self._record(scorer(parts.total, output), stop_rules, last):
                     break
-            elif due and self._record(self._evaluate(), stop_rules, last):
-                break
+            elif due:
+                try:
+                    ev = self._evaluate(pausable=live)
+                except _PausedInEvaluation:
+                    self.state = "paused"
+                    break
+                if self._record(ev, stop_rules, last):
+                    break
             if stop_rules and self.epoch >= cfg.epochs:
                 self._evaluate_if_needed(last=True)
                 self._end("finished", f"Reached the epoch limit ({cfg.epochs}).")
@@ -400,7 +413,7 @@ class Trainer:
         seconds = time.perf_counter() - start
         self.elapsed = elapsed_before + seconds
         rate = (self.steps - steps_before) / max(seconds, 1e-9)
-        if self._live is not None and self._pass is not None:  # paused within an epoch
+        if live and self.state == "paused" and self._pause_requested and self.last_evaluation:
             # The plane stops where it was, at once; Resume goes on from these very codes.
             self._paused_live = (self._live_key(), self._live)
             final = self._light_snapshot(rate)
@@ -497,6 +510,11 @@ class Trainer:
         self._live.store(np.arange(lo, lo + len(codes)), codes, logvar)
         self._snapshot_if_due()
 
+    def _pausable_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        self._live_block(lo, codes, logvar)
+        if self._pause_requested:
+            raise _PausedInEvaluation
+
     def _live_test_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
         """The held-out images' codes as their scoring computes them (when split here)."""
         self._live.store(np.arange(lo, lo + len(codes)), codes, logvar, test=True)
@@ -509,9 +527,13 @@ class Trainer:
         return self._frozen(self.model.copy(), latent, logvar, steps_per_second)
 
     # --- internals ------------------------------------------------------------------------------
-    def _evaluate(self) -> Evaluation:
+    def _evaluate(self, pausable: bool = False) -> Evaluation:
+        """Score the training images; `pausable` (a live run's evaluation at an epoch's start)
+        raises _PausedInEvaluation after the block in which a pause was requested."""
         if self._bytes:  # a live run's codes are its evaluations' too, block by block
             hook = None if self._live is None else self._live_block
+            if pausable and hook is not None:
+                hook = self._pausable_block
             return evaluate_bytes(self.model, self.images, on_codes=hook)
         return evaluate(self.model, self.images, self.targets)
 

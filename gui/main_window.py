@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         elif snapshot is not None:
             ev, batch, scored = snapshot.evaluation, snapshot.batch, ""
             logged = snapshot.history["epoch"]
-            if batch is not None and len(logged):  # within an epoch: scores come between epochs
+            if len(logged) and (batch is not None or int(logged[-1]) != snapshot.epoch):
                 scored = f" (scored at epoch {int(logged[-1])})"
             text += (
                 f" · epoch {snapshot.epoch}"
