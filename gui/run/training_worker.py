@@ -39,12 +39,12 @@ class TrainingWorker(QObject):
     _run_requested = Signal(int, object)  # (command number, epochs or None: "until a stop rule")
     _snapshot_requested = Signal()
 
-    def __init__(self, trainer: Trainer, past_end: bool = False) -> None:
+    def __init__(self, trainer: Trainer) -> None:
         super().__init__()
         self._trainer = trainer
         # The run had ended and a Step takes it up again: its stop rules were met already, so
         # Steps train on without them; Start/Resume still ends it by them. Set before `start`.
-        self.past_end = past_end
+        self.past_end = False
         # Commands are numbered so a pause also cancels runs requested before it that have not
         # begun yet (Trainer.run clears its pause flag when it starts).
         self._commands = 0
@@ -181,7 +181,7 @@ class TrainingWorker(QObject):
 
 
 def start_worker(
-    trainer: Trainer, connect: Callable[[TrainingWorker], None], past_end: bool = False
+    trainer: Trainer, connect: Callable[[TrainingWorker], None]
 ) -> tuple[TrainingWorker, QThread]:
     """A worker in its own started thread; the thread deletes itself once it finishes.
 
@@ -192,7 +192,7 @@ def start_worker(
     """
     thread = QThread()
     thread.setObjectName("training")
-    worker = TrainingWorker(trainer, past_end)
+    worker = TrainingWorker(trainer)
     worker.moveToThread(thread)
     connect(worker)
     worker.finished.connect(thread.quit)
