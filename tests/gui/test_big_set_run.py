@@ -72,10 +72,13 @@ def test_pause_stops_a_big_run_within_the_epoch_and_resume_goes_on(qtbot, win, s
     assert trainer.steps == done  # the worker is idle: no step since
     assert panel.pause_button.text() == "Resume"
     with qtbot.waitSignal(
-        run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.steps > done
-    ):
+        run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch >= 1
+    ) as later:
         qtbot.mouseClick(panel.pause_button, LEFT)  # Resume: the same epoch goes on
-    assert run.snapshot.epoch == 0 or trainer.epoch >= 1
+    # Epoch 0 ended after its 85 steps, the ones before the pause included (a new epoch at
+    # Resume would have ended it after done + 85).
+    after = later.args[0]
+    assert after.steps == 85 * after.epoch + (0 if after.batch is None else after.batch[0])
     with qtbot.waitSignal(run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
         qtbot.mouseClick(panel.stop_button, LEFT)
 
