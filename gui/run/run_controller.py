@@ -114,6 +114,11 @@ class RunController(QObject):
         return self._shown_dataset
 
     @property
+    def n_inputs(self) -> int:
+        """The pixels of the images the current run trains on (its model's input size)."""
+        return self._dataset.n_pixels
+
+    @property
     def codes_pending(self) -> bool:
         """True while a big set's idle snapshot is made in the worker thread."""
         return self._codes_pending

@@ -112,6 +112,9 @@ def test_the_first_codes_of_a_big_set_are_made_off_the_gui_thread(qtbot, win, st
     assert "computing the codes of 3,000 images" in win.state_label.text()
     assert win._codes_note.isVisible()  # over the plane, which still shows the font's codes
     assert win.run.dataset.name != win.glyph_set.name  # the views keep the last snapshot's set
+    assert (
+        "layers 784-" in win.training_panel.model_form.parameter_label.text()
+    )  # the new set's model
     qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)
     probe.stop()
     assert threads[-1] is not threading.main_thread()
