@@ -46,6 +46,7 @@ from gui.views.reconstruction_view import ReconstructionView
 from gui.views.run_history import RunHistory, RunHistoryView, run_record
 from gui.views.sweep_view import SweepView
 from gui.views.vae_panel import VAEInsightPanel
+from gui.widgets.busy_note import BusyNote
 from gui.widgets.file_dialogs import FileDialogs
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.rate_limit import RateLimit
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.run)
         self.latent_tab = LatentTab(self.run, self.glyph_set, self._store)
         self.latent_scatter = self.latent_tab.scatter
+        self._codes_note = BusyNote(self.latent_scatter)
         self.generator = self.latent_tab.generator
         self.readout = self.latent_tab.readout
         self.loss_plot = LossPlot()
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
         run.message_changed.connect(self._on_message_changed)
         run.error_occurred.connect(self._show_error)
         run.run_ended.connect(self._on_run_ended)
+        run.codes_pending_changed.connect(self._on_codes_pending_changed)
         self.run_history.error_occurred.connect(self._show_error)
         self.run_history_view.load_requested.connect(run.load_weights)
         glyphs.glyphs_reset.connect(self._update_title)
@@ -317,6 +320,17 @@ class MainWindow(QMainWindow):
             self.message_area.hide()  # a new attempt: the last error no longer applies
         self._show_run_summary()
 
+    @Slot(bool)
+    def _on_codes_pending_changed(self, pending: bool) -> None:
+        """A big set's first codes are made in the worker: the plane's picture is the last
+        set's until they come."""
+        if pending:
+            n = len(self.glyph_set)
+            self._codes_note.show_note(f"Computing the codes of {n:,} images…")
+        else:
+            self._codes_note.hide()
+        self._show_run_summary()
+
     @Slot(object)
     def _on_run_ended(self, snapshot: Snapshot) -> None:
         record = run_record(snapshot, self.run.settings.to_dict(), self.run.dataset)
@@ -334,10 +348,17 @@ class MainWindow(QMainWindow):
         state, snapshot = self.run.state, self.run.snapshot
         colour = STATE_COLOURS.get(state, "#000")
         text = f"<b style='color:{colour}'>{state}</b>"
-        if snapshot is not None:
-            ev = snapshot.evaluation
+        if self.run.codes_pending:  # the worker scores and encodes a new set: the last one shows
+            text += f" · computing the codes of {len(self.glyph_set):,} images…"
+        elif snapshot is not None:
+            ev, batch, scored = snapshot.evaluation, snapshot.batch, ""
+            logged = snapshot.history["epoch"]
+            if len(logged) and (batch is not None or int(logged[-1]) != snapshot.epoch):
+                scored = f" (scored at epoch {int(logged[-1])})"
             text += (
-                f" · epoch {snapshot.epoch} · loss {ev.loss:.4g} · worst glyph {ev.max_wrong} "
+                f" · epoch {snapshot.epoch}"
+                + ("" if batch is None else " + {:,} of {:,} batches".format(*batch))
+                + f" · loss {ev.loss:.4g}{scored} · worst glyph {ev.max_wrong} "
                 f"wrong px · {ev.total_wrong} in all"
             )
         self.state_label.setText(text)

@@ -192,7 +192,8 @@ class SessionMenu(QObject):
         # has finished (as the sweep's worker does).
         thread.finished.connect(self._on_writer_finished)
         self._writers[thread] = writer
-        self.message_changed.emit(f"Saving the session (epoch {frozen.meta['run']['epoch']})…")
+        epoch, note = frozen.meta["run"]["epoch"], self.run.unsaved_part_note()
+        self.message_changed.emit(f"Saving the session (epoch {epoch}){note}…")
         thread.start()
 
     @Slot(str, str)

@@ -194,7 +194,7 @@ class ModelForm(QGroupBox):
         self.noise_floor_spin.setEnabled(not active and settings.kind == "dae")
 
     def _show_parameters(self, settings: RunSettings) -> None:
-        n_inputs = self._run.dataset.n_pixels
+        n_inputs = self._run.n_inputs  # the run's (`dataset` is the last set's while codes come)
         count = settings.parameter_count(n_inputs)
         latent = f"{settings.latent}\u00d72" if settings.kind == "vae" else str(settings.latent)
         sizes = [n_inputs, *settings.hidden, latent, *reversed(settings.hidden), n_inputs]
