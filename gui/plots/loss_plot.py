@@ -170,6 +170,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
             "axis) and all wrong pixels together (grey, right axis); 'best' marks the weights "
             "Stop keeps."
         )
+        self._curves = (
+            self.loss_curve, self.recon_curve, self.kl_curve, self.test_curve, self.max_curve,
+            self.total_curve,
+        )  # fmt: skip
+        self._lone = False  # the curves mark their points: a history of one evaluation
         self.set_stop_limit(None)
         self._show_key(False, 0)
 
@@ -200,6 +205,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def _fit(self) -> None:
         for plot in (self.loss_plot, self.wrong_plot):
             plot.getViewBox().fit()
+        if self._last_epoch <= 0:  # epoch 0 alone: fitting it showed -0.4..0.4 when a run
+            view = self.loss_plot.getViewBox()  # paused within its first epoch; the sticky
+            view.setXRange(0, 1, padding=0)  # auto range keeps 0..1 until data leave it
+            view.enableAutoRange(x=True)
 
     def _draw(self) -> None:
         snapshot = self._snapshot
@@ -229,6 +238,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self._label_decades(min(v.min() for v in shown), max(v.max() for v in shown))
         self.max_curve.setData(epoch, history["max_wrong"])
         self.total_curve.setData(epoch, history["total_wrong"])
+        if (len(epoch) == 1) != self._lone:
+            self._mark_lone_points(len(epoch) == 1)
         self.total_view.setYRange(0, max(1.0, float(history["total_wrong"].max(initial=0))))
         self.best_line.setVisible(len(epoch) > 1)
         self.best_line.setValue(snapshot.best_epoch)
@@ -236,6 +247,17 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self._show_from_start(last)
         elif self._settled:
             self._fit()
+
+    def _mark_lone_points(self, lone: bool) -> None:
+        """A curve of one point draws no line: until a second evaluation, each curve's point is
+        a dot (the untrained model's loss, or a run paused within its first epoch)."""
+        self._lone = lone
+        for curve in self._curves:
+            colour = curve.opts["pen"].color() if lone else None
+            curve.setSymbol("o" if lone else None)
+            curve.setSymbolSize(5)
+            curve.setSymbolPen(None)
+            curve.setSymbolBrush(colour)
 
     def _show_from_start(self, last: int) -> None:
         """The epochs of a run that starts again from 0..1 (or its last epoch): the old run's

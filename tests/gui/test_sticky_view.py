@@ -143,3 +143,29 @@ def test_loss_plot_leaves_room_for_epochs_while_running_and_fits_when_it_stops(q
     plot.set_snapshot(snapshots[-1])
     plot.flush()  # the run ended: fit the epochs run
     assert 400 <= view.viewRange()[0][1] < 400 * 1.1
+
+
+def test_a_lone_first_evaluation_is_a_dot_at_epoch_0_of_0_to_1(qtbot):
+    """A run paused within its first epoch showed an empty plot over epochs -0.4..0.4: one
+    point draws no line, and fitting it centred it."""
+    from gui.plots.loss_plot import LossPlot
+
+    font = load_builtin("font5x7")
+    trainer = Trainer(Autoencoder(font.n_pixels, hidden=(16,)), font.images, TrainConfig())
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_snapshot(trainer.snapshot())  # epoch 0, scored
+    plot.flush()  # paused: fit what there is
+    qtbot.wait(2)  # painted: the auto range has had its say
+    assert plot.loss_plot.getViewBox().viewRange()[0] == pytest.approx([0, 1])
+    assert plot.wrong_plot.getViewBox().viewRange()[0] == pytest.approx([0, 1])
+    dots = plot.loss_curve.scatter
+    assert dots.isVisible() and len(dots.data) == 1
+    plot.set_snapshot(font_snapshots(20)[-1])  # two evaluations and more: lines, no dots
+    plot.flush()
+    qtbot.wait(2)
+    assert plot.loss_curve.opts["symbol"] is None
+    assert plot.loss_plot.getViewBox().viewRange()[0][1] >= 20
