@@ -7,11 +7,14 @@ such leftovers once they are older than any save still in progress could be.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 STALE_SECONDS = 60.0  # a temporary file this old belongs to a save that was killed
 
@@ -25,8 +28,10 @@ def _current_umask() -> int:
 _UMASK = _current_umask()  # read once at import: os.umask can only be read by setting it
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file to write in steps (a zip streamed member by member) that appears at `path`
+    only when the block ends without an error: flushed to disk, then renamed over `path`.
 
     An OSError names `path`, not the temporary file the user never asked for.
     """
@@ -39,7 +44,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(
@@ -52,6 +57,12 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    with atomic_file(path) as handle:
+        handle.write(data)
 
 
 def remove_stale_temporaries(target: Path, older_than: float = STALE_SECONDS) -> list[Path]:

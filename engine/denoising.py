@@ -57,18 +57,21 @@ def log_likelihood(noisy: np.ndarray, clean: np.ndarray, noise: Noise) -> np.nda
     return ll.sum(axis=2)
 
 
-def bound_wrong_pixels(clean: np.ndarray, copies: np.ndarray, noise: Noise) -> np.ndarray:
+def bound_wrong_pixels(
+    clean: np.ndarray, copies: np.ndarray, noise: Noise, start: int = 0
+) -> np.ndarray:
     """Wrong pixels of the Bayes-optimal denoiser on each copy.  -> (repeats, n)
 
-    copies[i, j] is a corrupted copy of clean[j]. A pixel whose ink probability is exactly one
-    half (a tie) is counted as half wrong: either choice is wrong half the time.
+    copies[i, j] is a corrupted copy of clean[start + j] (`start`: copies of a block of the set).
+    A pixel whose ink probability is exactly one half (a tie) is counted as half wrong: either
+    choice is wrong half the time.
     """
     r, n, d = copies.shape
     ll = log_likelihood(copies.reshape(r * n, d), clean, noise)  # (r n, k)
     weight = np.exp(ll - ll.max(axis=1, keepdims=True))  # (r n, k), largest 1
     ink = clean >= THRESHOLD  # (k, d)
     p_ink = (weight @ ink) / weight.sum(axis=1, keepdims=True)  # (r n, d) posterior of ink
-    truth = np.tile(ink, (r, 1))  # (r n, d): copy i * n + j shows clean[j]
+    truth = np.tile(ink[start : start + n], (r, 1))  # (r n, d): copy i n + j shows clean[start + j]
     tie = np.abs(p_ink - 0.5) < 1e-9
     wrong = np.where(tie, 0.5, (p_ink > 0.5) != truth)  # (r n, d)
     return wrong.sum(axis=1).reshape(r, n)

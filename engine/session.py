@@ -1,14 +1,21 @@
 """A whole session in one file: the data set with its edits, the model, the run and its history.
 
-The file is a zip holding `session.json` (data set, architecture, training settings, run counters,
-random-generator states, anything the window adds) and `arrays.npz` (weights, best weights,
-optimizer state, history), read with `allow_pickle=False`. Resuming continues exactly: training N
-epochs, saving, opening and training M more gives the weights of N + M epochs at once.
+The file is a zip holding `session.json` (the data set's name, size and labels, architecture,
+training settings, run counters, random-generator states, anything the window adds),
+`arrays.npz` (weights, best weights, optimizer state, history) and the data set's pixels as
+`dataset.npy` (and `edited.npy`, the glyphs as edited since the run began), uint8 or float32 as
+the set holds them (`engine.session_data`); every array is read with `allow_pickle=False`.
+Version 1 files, which held the data set as JSON in session.json, still open.
+
+Saving is split so that a window can write on another thread: `freeze_session` copies what
+training may change (a few MB of weights and history; the data sets cannot change) and
+`write_session` streams the zip to disk. Resuming continues exactly: training N epochs, saving,
+opening and training M more gives the weights of N + M epochs at once.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import io
 import json
 import os
@@ -21,17 +28,19 @@ from typing import Any
 import numpy as np
 
 from engine import fields, limits
-from engine.atomic import write_bytes_atomic
-from engine.data.dataset_json import dataset_from_json, dataset_to_json
+from engine.atomic import atomic_file
+from engine.data.dataset_json import dataset_from_json
 from engine.data.datasets import Dataset, DatasetError
 from engine.history import History
-from engine.nn.optimizers import OPTIMIZERS
-from engine.serialization import check_model_config, checked_model
-from engine.train_config import TrainConfig
+from engine.serialization import checked_model
+from engine.session_data import MEMBERS, dataset_header, read_dataset, write_pixels
+from engine.session_fields import check_arrays_size, flat_floats, train_config
 from engine.training import RUN_STATES, Trainer
 
 FORMAT = "autoencoder-lab-session"
-VERSION = 1
+VERSION = 2  # 1: the data set as JSON in session.json (still read)
+READ_VERSIONS = (1, 2)
+COMPRESS_LEVEL = 1  # deflate: MNIST's bytes shrink ~5x at ~200 MB/s; level 6 halves the speed
 
 
 class SessionFileError(ValueError):
@@ -40,26 +49,41 @@ class SessionFileError(ValueError):
 
 @dataclass
 class Session:
-    """What a session file holds. `extra` is free JSON for the window (view toggles, seeds...)."""
+    """What a session file holds. `extra` is free JSON for the window (view toggles, seeds...);
+    `edited` is the glyphs as edited since the run began (None: they are the run's `dataset`)."""
 
     dataset: Dataset
     trainer: Trainer
     extra: dict[str, Any] = field(default_factory=dict)
+    edited: Dataset | None = None
 
 
-def save_session(path: str | os.PathLike[str], session: Session) -> None:
-    """Write `session` to `path` atomically."""
+@dataclass(frozen=True)
+class FrozenSession:
+    """A session's contents at one moment, ready to be written on any thread: the metadata and
+    copies of the arrays training changes; the data sets are shared (a Dataset never changes)."""
+
+    meta: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    datasets: dict[str, Dataset]  # MEMBERS key -> set
+
+
+def freeze_session(session: Session) -> FrozenSession:
+    """Copy what the trainer may change next; cheap (the weights and history, not the images)."""
     trainer = session.trainer
     arrays: dict[str, np.ndarray] = {
-        "params": trainer.model.params,
-        "best_params": trainer.best_params,
+        "params": trainer.model.params.copy(),
+        "best_params": trainer.best_params.copy(),
     }
-    arrays.update({f"optimizer.{k}": v for k, v in trainer.optimizer.state().items()})
-    arrays.update({f"history.{k}": v for k, v in trainer.history.arrays().items()})
+    arrays.update({f"optimizer.{k}": v.copy() for k, v in trainer.optimizer.state().items()})
+    arrays.update({f"history.{k}": v.copy() for k, v in trainer.history.arrays().items()})
+    datasets = {"dataset": session.dataset}
+    if session.edited is not None:
+        datasets["edited"] = session.edited
     meta = {
         "format": FORMAT,
         "version": VERSION,
-        "dataset": dataset_to_json(session.dataset),
+        **{key: dataset_header(data) for key, data in datasets.items()},
         "model": trainer.model.config(),
         "dtype": trainer.model.dtype.name,
         "training": trainer.config.to_dict(),
@@ -76,15 +100,28 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
             "batch_rng": trainer.batch_rng.bit_generator.state,
             "noise_rng": trainer.noise_rng.bit_generator.state,
         },
-        "extra": session.extra,
+        "extra": copy.deepcopy(session.extra),
     }
+    return FrozenSession(meta, arrays, datasets)
+
+
+def write_session(path: str | os.PathLike[str], frozen: FrozenSession) -> None:
+    """Write a frozen session to `path` atomically, the pixels streamed member by member."""
     npz = io.BytesIO()
-    np.savez(npz, **arrays)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("session.json", json.dumps(meta, indent=1, default=_json_number))
+    np.savez(npz, **frozen.arrays)
+    with (
+        atomic_file(path) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf,
+    ):
+        zf.writestr("session.json", json.dumps(frozen.meta, indent=1, default=_json_number))
         zf.writestr("arrays.npz", npz.getvalue())
-    write_bytes_atomic(path, archive.getvalue())
+        for key, dataset in frozen.datasets.items():
+            write_pixels(zf, MEMBERS[key], dataset)
+
+
+def save_session(path: str | os.PathLike[str], session: Session) -> None:
+    """Write `session` to `path` atomically."""
+    write_session(path, freeze_session(session))
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -103,8 +140,10 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             caps = {"session.json": limits.MAX_SESSION_JSON_BYTES}
             limits.check_zip_member_sizes(zf, name, error, caps)
             meta = limits.loads_json(zf.read("session.json"), name, error)
-            _check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name)
+            _check_format(meta, name)
+            check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name, error)
             raw = zf.read("arrays.npz")
+            datasets = _read_datasets(zf, meta, name)
         with zipfile.ZipFile(io.BytesIO(raw)) as inner:
             limits.check_npz(inner, f"{name} (arrays.npz)", error)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
@@ -117,15 +156,8 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         raise SessionFileError(
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise SessionFileError(f"{name}: not an Autoencoder Lab session")
-    if meta.get("version") != VERSION:
-        raise SessionFileError(
-            f"{name}: session format version {meta.get('version')!r}; this version of "
-            f"Autoencoder Lab reads version {VERSION}"
-        )
     try:
-        return _rebuild(meta, arrays, name)
+        return _rebuild(meta, arrays, datasets, name)
     except DatasetError as exc:
         raise SessionFileError(f"{name}: the data set in the session is unusable: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -136,32 +168,40 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         ) from None
 
 
-def _check_arrays_size(meta: object, size: int, where: str) -> None:
-    """arrays.npz can hold no more than the weights, best weights, optimizer state and history
-    of the model and epochs session.json declares; a larger one is a zip bomb."""
-    error = SessionFileError
-    meta = fields.mapping(meta, "the top level", where, error)
-    itemsize = 8 if meta.get("dtype") == "float64" else 4
-    count = check_model_config(meta.get("model"), "model", where, error, itemsize)
-    run = fields.mapping(meta.get("run"), "run", where, error)
-    epochs = fields.whole(run.get("epoch", 0), "run.epoch", where, error, 0, limits.MAX_EPOCHS)
-    # params, best_params and up to three optimizer arrays (kept in float64), history rows of
-    # a dozen float64 keys, and the npz's own headers.
-    cap = 5 * 8 * count + 16 * 8 * (epochs + 1) + 1024**2
-    if size > cap:
-        raise error(
-            f"{where}: arrays.npz unpacks to {limits.gib(size)}, more than a model of "
-            f"{count:,} parameters trained {epochs:,} epochs can hold ({limits.gib(cap)})"
+def _check_format(meta: object, where: str) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SessionFileError(f"{where}: not an Autoencoder Lab session")
+    if meta.get("version") not in READ_VERSIONS:
+        raise SessionFileError(
+            f"{where}: session format version {meta.get('version')!r}; this version of "
+            f"Autoencoder Lab reads versions {', '.join(map(str, READ_VERSIONS))}"
         )
 
 
-def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) -> Session:
+def _read_datasets(zf: zipfile.ZipFile, meta: dict[str, Any], where: str) -> dict[str, Dataset]:
+    """The run's data set and the edited one if any: npy members from version 2 on, JSON in
+    session.json before (the window kept a version 1 file's edited set in its "extra")."""
+    if meta["version"] == 1:
+        return {"dataset": dataset_from_json(meta.get("dataset"), "the session's data set")}
     error = SessionFileError
-    dataset = dataset_from_json(meta.get("dataset"), "the session's data set")
+    datasets = {"dataset": read_dataset(zf, meta.get("dataset"), "dataset", where, error)}
+    if meta.get("edited") is not None:
+        datasets["edited"] = read_dataset(zf, meta["edited"], "edited", where, error)
+    return datasets
+
+
+def _rebuild(
+    meta: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    datasets: dict[str, Dataset],
+    where: str,
+) -> Session:
+    error = SessionFileError
+    dataset = datasets["dataset"]
     dtype = meta.get("dtype")
     if dtype not in ("float32", "float64"):
         raise error(f'{where}: dtype must be "float32" or "float64", not {dtype!r}')
-    params = _array(arrays, "params", where)
+    params = flat_floats(arrays, "params", where, error)
     model = checked_model(meta.get("model"), "model", where, error, np.dtype(dtype), None)
     if params.shape != model.params.shape:
         raise error(
@@ -176,12 +216,15 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
     if not np.all(np.isfinite(params)):
         raise error(f"{where}: the weights contain NaN or infinite values")
     model.params[...] = params
-    best = _array(arrays, "best_params", where, params.shape)
-    config = _train_config(fields.mapping(meta.get("training"), "training", where, error), where)
+    best = flat_floats(arrays, "best_params", where, error, params.shape)
+    config = train_config(
+        fields.mapping(meta.get("training"), "training", where, error), where, error
+    )
     copies = config.noise_copies if config.noise is not None else 1
     what = f"training.noise_copies = {copies} of {len(dataset)} images"
-    limits.check_memory(3 * 4 * copies * dataset.images.size, what, where, error)
-    trainer = Trainer(model, dataset.images, config)
+    limits.check_memory(3 * 4 * copies * dataset.pixels.size, what, where, error)
+    # The pixels as the set holds them: a uint8 set trains on bytes, made floats per batch.
+    trainer = Trainer(model, dataset.pixels, config)
     run = fields.mapping(meta.get("run"), "run", where, error)
 
     def field(key: str) -> Any:
@@ -230,59 +273,7 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], where: str) ->
         trainer.history.load(history)
     trainer.restored()
     extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
-    return Session(dataset, trainer, dict(extra))
-
-
-def _array(
-    arrays: dict[str, np.ndarray], key: str, where: str, shape: tuple[int, ...] | None = None
-) -> np.ndarray:
-    """A flat float array from arrays.npz, of `shape` when given."""
-    if key not in arrays:
-        raise SessionFileError(f"{where}: arrays.npz has no {key!r}")
-    value = arrays[key]
-    if value.ndim != 1 or value.dtype.kind != "f" or (shape is not None and value.shape != shape):
-        raise SessionFileError(
-            f"{where}: {key!r} in arrays.npz must be a flat array of floats"
-            + (f" of shape {shape}" if shape is not None else "")
-        )
-    return value
-
-
-def _train_config(data: dict[str, Any], where: str) -> TrainConfig:
-    """TrainConfig from a session's "training", each known field checked against its default's
-    type first (so `"noise": 5` or `"epochs": 1e30` is a sentence, not an AttributeError)."""
-    error = SessionFileError
-    known = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
-    optional = {f.name for f in dataclasses.fields(TrainConfig) if "None" in str(f.type)}
-    for key, value in data.items():
-        if key not in known or (value is None and key in optional):
-            continue
-        what = f"training.{key}"
-        default = known[key]
-        if key == "noise":
-            fields.text(value, what, where, error)
-        elif key == "epochs":
-            fields.whole(value, what, where, error, 0, limits.MAX_EPOCHS)
-        elif key == "noise_copies":
-            fields.whole(value, what, where, error, 1, limits.MAX_NOISE_COPIES)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise error(f"{where}: {what} must be true or false, not {value!r}")
-        elif isinstance(default, int) or key.endswith("_pixels") or key.endswith("_seed"):
-            fields.whole(value, what, where, error, 0, limits.MAX_SEED)
-        elif isinstance(default, float) or default is None:
-            fields.number(value, what, where, error)
-        elif isinstance(default, str):
-            fields.text(value, what, where, error)
-    if data.get("optimizer", "adam") not in OPTIMIZERS:
-        raise error(
-            f"{where}: training.optimizer is {data['optimizer']!r}; expected one of "
-            f"{', '.join(OPTIMIZERS)}"
-        )
-    try:
-        return TrainConfig.from_dict(data)
-    except (TypeError, ValueError) as exc:
-        raise error(f"{where}: the training settings are unusable ({exc})") from None
+    return Session(dataset, trainer, dict(extra), datasets.get("edited"))
 
 
 def _json_number(value: object) -> object:

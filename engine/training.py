@@ -3,8 +3,9 @@
 A `Trainer` owns one run: its optimizer, random streams, history, best weights and run state
 (idle -> running -> paused -> finished | stopped | failed). `run()` trains until a stop rule, a
 pause or a cancel request, and may be called again to continue exactly where it left off. Another
-thread may call `request_pause`, `request_stop`, `set_lr` and `set_beta`; the loop reads those
-flags between epochs.
+thread may call `request_pause`, `request_stop`, `set_lr` and `set_beta`; the loop reads the flags
+after every batch: a pause within an epoch keeps the epoch's batch order and how far it got
+(`EpochPass`), so that the resumed run trains the rest of it as if it had never paused.
 """
 
 from __future__ import annotations
@@ -46,6 +47,27 @@ BATCH_STREAM, NOISE_STREAM = 1, 2
 LIVE_ABOVE = 2000
 
 
+@dataclass(eq=False)
+class EpochPass:
+    """An epoch in progress: a pause within it keeps this, so Resume trains the rest of the epoch
+    on the same inputs in the same order, and the run ends with the weights of one that never
+    paused (the optimizer's state, the random streams and the schedule stay in the Trainer)."""
+
+    order: np.ndarray | None  # (rows,) the epoch's rows in batch order; None: one full batch
+    size: int  # rows per batch
+    rows: int  # rows in the epoch (copies x images for noisy copies)
+    # A float run's inputs and targets (rows, d), the noisy copies drawn at the epoch's start
+    # among them; None for uint8 images, whose batches are made when drawn.
+    inputs: np.ndarray | None = None
+    targets: np.ndarray | None = None
+    done: int = 0  # rows of `order` trained on so far
+
+    @property
+    def batches(self) -> tuple[int, int]:
+        """(batches trained, batches in the epoch)."""
+        return -(-self.done // self.size), -(-self.rows // self.size)
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """A frozen view of a run: safe to read in another thread while training goes on."""
@@ -71,6 +93,14 @@ class Snapshot:
     # (n,) bool over the rows of `latent`: the held-out images, when the Trainer split its
     # images itself (TrainConfig.test_fraction); None otherwise.
     test_rows: np.ndarray | None = None
+    # (batches trained, batches an epoch) of the epoch in progress, made within it (or paused
+    # within it); None between epochs.
+    batch: tuple[int, int] | None = None
+
+
+class _PausedInEvaluation(Exception):
+    """A pause request came while a live run scored its training images: the evaluation is
+    dropped (the loop makes it again on Resume) rather than finished (~1 s at 60,000)."""
 
 
 def schedule_factor(schedule: str, epoch: int, epochs: int) -> float:
@@ -211,6 +241,12 @@ class Trainer:
         # The last whole encoding, (params key, latent, logvar): a run starts its live codes
         # from it when the weights are still those (`_live_key`).
         self._exact: tuple[tuple[int, float], np.ndarray, np.ndarray | None] | None = None
+        # The epoch in progress (None between epochs): a pause within it keeps it for Resume.
+        self._pass: EpochPass | None = None
+        # A live run paused within an epoch: its codes, (params key, LiveCodes), that the run
+        # showed and goes on from when resumed (a whole encoding at every pause would cost a
+        # third of an epoch at 60,000 images).
+        self._paused_live: tuple[tuple[int, float], LiveCodes] | None = None
 
     # --- controls (may be called from another thread) ------------------------------------------
     def request_pause(self) -> None:
@@ -219,8 +255,16 @@ class Trainer:
     def request_stop(self) -> None:
         self._stop_requested = True
 
+    @property
+    def within_epoch(self) -> tuple[int, int] | None:
+        """(batches trained, batches an epoch) of the epoch in progress; None between epochs.
+        Not in session files: a run opened from one saved within an epoch trains that epoch
+        again from its start, in a new order, from the weights it had."""
+        return None if self._pass is None else self._pass.batches
+
     def set_lr(self, lr: float) -> None:
-        """Change the base learning rate (a schedule scales it from the next epoch on)."""
+        """Change the base learning rate from the next step on (a schedule scales it; its factor
+        changes between epochs)."""
         if not (math.isfinite(lr) and lr > 0):
             raise ValueError(f"the learning rate must be a positive number, got {lr}")
         self.base_lr = float(lr)
@@ -316,7 +360,10 @@ class Trainer:
                 self._end("stopped", f"Stopped by the user at epoch {self.epoch}.")
                 break
             if self._pause_requested or (goal is not None and self.epoch >= goal):
-                self._evaluate_if_needed(last=True)
+                # Within an epoch its first evaluation stands; a live run's Pause shows what it
+                # has at once (Resume evaluates when due); the end of Steps is scored.
+                if self._pass is None and not (live and self._pause_requested):
+                    self._evaluate_if_needed(last=True)
                 self.state = "paused"
                 break
             due = self.epoch % cfg.eval_every == 0 and self._evaluated_epoch != self.epoch
@@ -328,8 +375,14 @@ class Trainer:
                     break
                 if due and self._record(scorer(parts.total, output), stop_rules, last):
                     break
-            elif due and self._record(self._evaluate(), stop_rules, last):
-                break
+            elif due:
+                try:
+                    ev = self._evaluate(pausable=live)
+                except _PausedInEvaluation:
+                    self.state = "paused"
+                    break
+                if self._record(ev, stop_rules, last):
+                    break
             if stop_rules and self.epoch >= cfg.epochs:
                 self._evaluate_if_needed(last=True)
                 self._end("finished", f"Reached the epoch limit ({cfg.epochs}).")
@@ -337,8 +390,11 @@ class Trainer:
             if fast:
                 self.optimizer.step(self.model.params, self.model.grads)
                 self.steps += 1
-            elif not self._train_epoch():
-                self._fail()
+            elif (outcome := self._train_epoch()) != "done":
+                if outcome == "failed":
+                    self._fail()
+                else:  # paused within the epoch: the rest of it waits in self._pass
+                    self.state = "paused"
                 break
             self.epoch += 1
             if cfg.lr_schedule != "constant":
@@ -354,10 +410,16 @@ class Trainer:
                     rate = (self.steps - steps_before) / max(now - start, 1e-9)
                     on_snapshot(self.snapshot(rate))
                     last_snap_time, last_snap_epoch = now, self.epoch
-        self._live, self._live_run = None, None
         seconds = time.perf_counter() - start
         self.elapsed = elapsed_before + seconds
-        final = self.snapshot((self.steps - steps_before) / max(seconds, 1e-9))
+        rate = (self.steps - steps_before) / max(seconds, 1e-9)
+        if live and self.state == "paused" and self._pause_requested and self.last_evaluation:
+            # The plane stops where it was, at once; Resume goes on from these very codes.
+            self._paused_live = (self._live_key(), self._live)
+            final = self._light_snapshot(rate)
+        else:
+            final = self.snapshot(rate)
+        self._live, self._live_run = None, None
         if on_snapshot is not None:
             on_snapshot(final)
         return final
@@ -395,6 +457,7 @@ class Trainer:
             message=self.message,
             test_evaluation=self.last_test_evaluation,
             test_rows=self.test_rows,
+            batch=self.within_epoch,
         )
 
     # --- snapshots within epochs (engine.live_codes) --------------------------------------------
@@ -409,8 +472,12 @@ class Trainer:
         return self.steps, float(self.model.params.sum(dtype=np.float64))
 
     def _start_live(self) -> LiveCodes:
-        """The codes a run starts from: the last whole encoding if the weights are still those
-        (a resumed run), else a whole encoding now."""
+        """The codes a run starts from: those a live run paused within an epoch showed, or the
+        last whole encoding, if the weights are still those (a resumed run); else a whole
+        encoding now."""
+        paused, self._paused_live = self._paused_live, None
+        if paused is not None and paused[0] == self._live_key():
+            return paused[1]
         exact = self._exact
         if exact is not None and exact[0] == self._live_key():
             latent, logvar = exact[1], exact[2]
@@ -443,6 +510,11 @@ class Trainer:
         self._live.store(np.arange(lo, lo + len(codes)), codes, logvar)
         self._snapshot_if_due()
 
+    def _pausable_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        self._live_block(lo, codes, logvar)
+        if self._pause_requested:
+            raise _PausedInEvaluation
+
     def _live_test_block(self, lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
         """The held-out images' codes as their scoring computes them (when split here)."""
         self._live.store(np.arange(lo, lo + len(codes)), codes, logvar, test=True)
@@ -455,9 +527,13 @@ class Trainer:
         return self._frozen(self.model.copy(), latent, logvar, steps_per_second)
 
     # --- internals ------------------------------------------------------------------------------
-    def _evaluate(self) -> Evaluation:
+    def _evaluate(self, pausable: bool = False) -> Evaluation:
+        """Score the training images; `pausable` (a live run's evaluation at an epoch's start)
+        raises _PausedInEvaluation after the block in which a pause was requested."""
         if self._bytes:  # a live run's codes are its evaluations' too, block by block
             hook = None if self._live is None else self._live_block
+            if pausable and hook is not None:
+                hook = self._pausable_block
             return evaluate_bytes(self.model, self.images, on_codes=hook)
         return evaluate(self.model, self.images, self.targets)
 
@@ -483,24 +559,19 @@ class Trainer:
         full = cfg.batch_size in (0, len(self.images)) or cfg.batch_size >= len(self.images)
         return self.model.kind == "ae" and full and cfg.noise is None and not self._bytes
 
-    def _train_epoch(self) -> bool:
-        """One pass over the data; False if the loss stopped being a finite number. A live run
-        (snapshots within epochs) ends the pass at a Stop request: its epochs of 60,000 images
-        last seconds, and the run keeps its best weights either way (the partial pass counts as
-        the epoch). A pause still waits for the epoch's end, so a resumed run goes on exactly."""
-        cfg = self.config
+    def _train_epoch(self) -> str:
+        """One pass over the data, or the rest of the one a pause interrupted: "done", "failed"
+        (the loss stopped being a finite number) or "paused" (a pause request came within a
+        minibatch epoch: `self._pass` keeps the rest). A live run (snapshots within epochs) also
+        ends the pass at a Stop request: its epochs of 60,000 images last seconds, and the run
+        keeps its best weights either way (the partial pass counts as the epoch)."""
         if self._bytes:
             return self._train_epoch_bytes()
-        if cfg.noise is None:
-            inputs, targets = self.images, self.targets
-        else:
-            inputs = self._noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
-            targets = self._tiled_targets
-        n = len(inputs)
-        size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
-        order = None if size == n else self.batch_rng.permutation(n)
+        p = self._pass if self._pass is not None else self._new_float_pass()
+        self._pass = p
+        inputs, targets, order, size, n = p.inputs, p.targets, p.order, p.size, p.rows
         live, n_images = self._live, len(self.images)
-        for lo in range(0, n, size):
+        for lo in range(p.done, n, size):
             if order is None:
                 x, t = inputs, targets
             else:
@@ -509,28 +580,58 @@ class Trainer:
                 t = x if targets is inputs else targets[idx]  # an AE's targets are its inputs
             # Only minibatch runs are live (`order` is set); copy k of image i is row k n + i.
             if not self._train_step(x, t, None if live is None else idx % n_images):
-                return False
-            if live is not None and self._stop_requested:  # an epoch of seconds: end it here
-                break
-        return True
+                self._pass = None
+                return "failed"
+            p.done = lo + size
+            if p.done < n and (self._pause_requested or self._stop_requested):
+                if self._pause_requested:  # a pause within the epoch: the rest waits
+                    return "paused"
+                if live is not None:  # an epoch of seconds: end it here
+                    break
+        self._pass = None
+        return "done"
 
-    def _train_epoch_bytes(self) -> bool:
+    def _new_float_pass(self) -> EpochPass:
+        """A new epoch of float images: its inputs (noisy copies drawn now) and batch order."""
+        cfg = self.config
+        if cfg.noise is None:
+            inputs, targets = self.images, self.targets
+        else:
+            inputs = self._noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
+            targets = self._tiled_targets
+        n = len(inputs)
+        size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
+        order = None if size == n else self.batch_rng.permutation(n)
+        return EpochPass(order, size, n, inputs, targets)
+
+    def _train_epoch_bytes(self) -> str:
         """`_train_epoch` for uint8 images: each batch (and its noisy copies) made when drawn."""
         cfg = self.config
         n_images = len(self.images)
-        copies = cfg.noise_copies if cfg.noise is not None else 1
-        n = n_images * copies
-        size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
-        order = np.arange(n) if size == n else self.batch_rng.permutation(n)
-        for lo in range(0, n, size):
+        p = self._pass
+        if p is None:
+            copies = cfg.noise_copies if cfg.noise is not None else 1
+            n = n_images * copies
+            size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
+            order = np.arange(n) if size == n else self.batch_rng.permutation(n)
+            p = EpochPass(order, size, n)
+        self._pass = p
+        order, size, n = p.order, p.size, p.rows
+        for lo in range(p.done, n, size):
             idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
             t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
             x = t if cfg.noise is None else self._noise.apply(t, self.noise_rng)
             if not self._train_step(x, t, idx):
-                return False
-            if self._live is not None and self._stop_requested:  # an epoch of seconds: end here
-                break
-        return True
+                self._pass = None
+                return "failed"
+            p.done = lo + size
+            if p.done < n and (self._pause_requested or self._stop_requested):
+                if self._pause_requested:  # a pause within the epoch: the rest waits
+                    return "paused"
+                if self._live is not None:  # an epoch of seconds: end it here
+                    break
+        self._pass = None
+        return "done"
 
     def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
         """One step on inputs x (b, d) towards targets t (b, d); a live run keeps the codes of
@@ -620,6 +721,7 @@ class Trainer:
     def _end(self, state: str, message: str) -> None:
         """Finish or stop: the model takes the best weights seen (the last ones are kept too)."""
         self.state, self.message = state, message
+        self._pass = self._paused_live = None  # an epoch left part-way is over
         self.final_params = self.model.params.copy()
         self.model.params[...] = self.best_params
         self._evaluate_best()
@@ -655,6 +757,7 @@ class Trainer:
         """A non-finite loss or weight, or a loss or weights blown up: keep the best weights and
         say what to change."""
         self.final_params = None  # the last weights are not worth keeping
+        self._pass = self._paused_live = None
         self.model.params[...] = self.best_params
         hint = f"lower the learning rate (now {self.optimizer.lr:g})"
         if self.config.noise is not None:

@@ -46,6 +46,7 @@ from gui.views.reconstruction_view import ReconstructionView
 from gui.views.run_history import RunHistory, RunHistoryView, run_record
 from gui.views.sweep_view import SweepView
 from gui.views.vae_panel import VAEInsightPanel
+from gui.widgets.busy_note import BusyNote
 from gui.widgets.file_dialogs import FileDialogs
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.rate_limit import RateLimit
@@ -60,9 +61,10 @@ LARGE_CLOSE_TIMEOUT_MS = 120_000
 PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
 READOUT_MS = 250  # the generator, the editor's round trip and the summary: <= 4 times a second
 AUTOSAVE_NAME = "autosave.aelab"
-# A session holds its set as JSON: 6,000 MNIST digits take 3 s and 17 MB, 60,000 would hold up
-# closing for half a minute. Larger sets are not autosaved (they live in their own files).
-AUTOSAVE_MAX_IMAGES = 2000
+# Closing stops the run of a set up to this size within CLOSE_TIMEOUT_MS; a larger set's gets
+# LARGE_CLOSE_TIMEOUT_MS and a wait cursor, as does its autosave (~0.7 s at 60,000 images and
+# their edited copy, benchmarks/session_io.py).
+SMALL_SET_IMAGES = 2000
 RECONSTRUCT = "Reconstruct && denoise"  # groups of centre views ("&&": a literal ampersand)
 EXPLORE = "Explore"
 DOCK_SHARE = 0.22  # of the window's width, for each side panel
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.run)
         self.latent_tab = LatentTab(self.run, self.glyph_set, self._store)
         self.latent_scatter = self.latent_tab.scatter
+        self._codes_note = BusyNote(self.latent_scatter)
         self.generator = self.latent_tab.generator
         self.readout = self.latent_tab.readout
         self.loss_plot = LossPlot()
@@ -242,6 +245,7 @@ class MainWindow(QMainWindow):
         run, glyphs, scatter = self.run, self.glyph_set, self.latent_scatter
         # Late-bound, so a test can capture the sentences by replacing _show_error.
         self.sessions.error_occurred.connect(lambda message: self._show_error(message))
+        self.sessions.message_changed.connect(self._on_message_changed)
         self.exports.error_occurred.connect(lambda message: self._show_error(message))
         self.exports.written.connect(self._on_file_written)
         self.interpolation_view.written.connect(self._on_file_written)
@@ -253,6 +257,7 @@ class MainWindow(QMainWindow):
         run.message_changed.connect(self._on_message_changed)
         run.error_occurred.connect(self._show_error)
         run.run_ended.connect(self._on_run_ended)
+        run.codes_pending_changed.connect(self._on_codes_pending_changed)
         self.run_history.error_occurred.connect(self._show_error)
         self.run_history_view.load_requested.connect(run.load_weights)
         glyphs.glyphs_reset.connect(self._update_title)
@@ -315,6 +320,17 @@ class MainWindow(QMainWindow):
             self.message_area.hide()  # a new attempt: the last error no longer applies
         self._show_run_summary()
 
+    @Slot(bool)
+    def _on_codes_pending_changed(self, pending: bool) -> None:
+        """A big set's first codes are made in the worker: the plane's picture is the last
+        set's until they come."""
+        if pending:
+            n = len(self.glyph_set)
+            self._codes_note.show_note(f"Computing the codes of {n:,} images…")
+        else:
+            self._codes_note.hide()
+        self._show_run_summary()
+
     @Slot(object)
     def _on_run_ended(self, snapshot: Snapshot) -> None:
         record = run_record(snapshot, self.run.settings.to_dict(), self.run.dataset)
@@ -332,10 +348,17 @@ class MainWindow(QMainWindow):
         state, snapshot = self.run.state, self.run.snapshot
         colour = STATE_COLOURS.get(state, "#000")
         text = f"<b style='color:{colour}'>{state}</b>"
-        if snapshot is not None:
-            ev = snapshot.evaluation
+        if self.run.codes_pending:  # the worker scores and encodes a new set: the last one shows
+            text += f" · computing the codes of {len(self.glyph_set):,} images…"
+        elif snapshot is not None:
+            ev, batch, scored = snapshot.evaluation, snapshot.batch, ""
+            logged = snapshot.history["epoch"]
+            if len(logged) and (batch is not None or int(logged[-1]) != snapshot.epoch):
+                scored = f" (scored at epoch {int(logged[-1])})"
             text += (
-                f" · epoch {snapshot.epoch} · loss {ev.loss:.4g} · worst glyph {ev.max_wrong} "
+                f" · epoch {snapshot.epoch}"
+                + ("" if batch is None else " + {:,} of {:,} batches".format(*batch))
+                + f" · loss {ev.loss:.4g}{scored} · worst glyph {ev.max_wrong} "
                 f"wrong px · {ev.total_wrong} in all"
             )
         self.state_label.setText(text)
@@ -392,34 +415,39 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved glyphs, stop training and wait for it (within a second), then keep
-        the whole session in the data folder (File > Restore last session brings it back)."""
+        """Ask about unsaved glyphs, stop training and wait for it (within a second; longer for a
+        big set), then keep the whole session in the data folder whatever the set's size (File >
+        Restore last session brings it back)."""
         if self.ask_before_closing and not self.data_panel.maybe_save():
             event.ignore()
             return
         # A paused (or idle, or ended) run is saved as it is, so it resumes exactly; a running
-        # one is stopped first and keeps its best weights.
-        keep = len(self.glyph_set) <= AUTOSAVE_MAX_IMAGES
-        saved = keep and self.run.state != "running"
-        saved = saved and self.run.save_session(str(self.autosave_path), quiet=True)
-        timeout = CLOSE_TIMEOUT_MS if keep else LARGE_CLOSE_TIMEOUT_MS
-        busy = not keep and self.run.is_active
-        if busy:
-            self.statusBar().showMessage("Stopping the run…")
+        # one is stopped first and keeps its best weights. A Save session still being written
+        # ends first.
+        small = len(self.glyph_set) <= SMALL_SET_IMAGES
+        if not small:  # a second or more: say so
+            stopping = "Stopping the run and saving" if self.run.is_active else "Saving"
+            self.statusBar().showMessage(f"{stopping} the session…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            ended = self.run.shutdown(timeout)
+            self.sessions.wait_for_saves()
+            saved = self.run.state != "running" and self._autosave()
+            ended = self.run.shutdown(CLOSE_TIMEOUT_MS if small else LARGE_CLOSE_TIMEOUT_MS)
+            if ended and not saved:
+                self._autosave()
         finally:
-            if busy:
+            if not small:
                 QApplication.restoreOverrideCursor()
-        if ended and keep and not saved:
-            self.run.save_session(str(self.autosave_path), quiet=True)
         self.sweep_view.shutdown(CLOSE_TIMEOUT_MS)
         # A PCA fit still running (importing scikit-learn takes a second) would be cut off by
         # the interpreter's exit and print a traceback: let it end first.
         self.pca_view.wait_for_fit(PCA_CLOSE_TIMEOUT_MS)
         self._save_window()
         super().closeEvent(event)
+
+    def _autosave(self) -> bool:
+        """Keep the whole session in the data folder (File > Restore last session)."""
+        return self.run.save_session(str(self.autosave_path), quiet=True)
 
     @property
     def autosave_path(self) -> Path:

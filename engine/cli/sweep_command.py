@@ -14,7 +14,7 @@ from engine.data.noise import Noise
 from engine.models import Autoencoder
 from engine.pca import fit_pca
 from engine.presets import PRESETS
-from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
+from engine.sweep import BOUND, BOUND_MAX_IMAGES, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
 from engine.train_config import TrainConfig
 from engine.training import Trainer
 
@@ -51,7 +51,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:
         sys.stderr.write("Training the plain AE on the clean set...\n")
         ae = train_preset("ae", data, args.latent, args.seed, None, None)
-    pca = fit_pca(data.images, ae.latent)
+    pca = fit_pca(data.pixels, ae.latent)
     show = not args.quiet and sys.stderr.isatty()
     rows: list[SweepRow] = []
     for i, kind in enumerate(kinds):
@@ -70,8 +70,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 sys.stderr.flush()
             return True
 
+        bound = len(data) <= BOUND_MAX_IMAGES
         rows += run_sweep(
-            data.images, denoisers, kind, repeats=args.repeats, seed=args.seed, progress=progress
+            data.pixels, denoisers, kind, None, args.repeats, args.seed, bound, progress
         )
         if show:
             sys.stderr.write("\n")

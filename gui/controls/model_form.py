@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QWidget,
@@ -139,10 +138,10 @@ class ModelForm(QGroupBox):
         form.addRow("Loss", self.loss_combo)
         form.addRow("Beta (VAE)", self.beta_spin)
         form.addRow("Free bits (VAE)", self.free_bits_spin)
-        noise = QHBoxLayout()
-        noise.addWidget(self.noise_combo, 1)
-        noise.addWidget(self.noise_spin)
-        form.addRow("Noise (DAE)", noise)
+        # The level has a row of its own: beside it, the combo of a 1280 px wide window cut
+        # "salt & pepper (p)" to "salt & pepper (|".
+        form.addRow("Noise (DAE)", self.noise_combo)
+        form.addRow("Noise level", self.noise_spin)
         form.addRow("Noisy copies", self.noise_copies_spin)
         form.addRow("Train noise", self.noise_floor_spin)
         form.addRow("Init seed", self.init_seed_spin)
@@ -195,7 +194,7 @@ class ModelForm(QGroupBox):
         self.noise_floor_spin.setEnabled(not active and settings.kind == "dae")
 
     def _show_parameters(self, settings: RunSettings) -> None:
-        n_inputs = self._run.dataset.n_pixels
+        n_inputs = self._run.n_inputs  # the run's (`dataset` is the last set's while codes come)
         count = settings.parameter_count(n_inputs)
         latent = f"{settings.latent}\u00d72" if settings.kind == "vae" else str(settings.latent)
         sizes = [n_inputs, *settings.hidden, latent, *reversed(settings.hidden), n_inputs]

@@ -97,7 +97,8 @@ class RunProgress(QWidget):
             return
         self.progress_bar.setMaximum(max(epochs, snapshot.epoch))
         self.progress_bar.setValue(snapshot.epoch)
-        self.progress_bar.setFormat(f"epoch {snapshot.epoch} / {epochs}")
+        within = "" if snapshot.batch is None else " (+{:,}/{:,} batches)".format(*snapshot.batch)
+        self.progress_bar.setFormat(f"epoch {snapshot.epoch} / {epochs}{within}")
         if state == "running" and snapshot.elapsed > 0 and snapshot.epoch > 0:
             rate = snapshot.epoch / snapshot.elapsed  # epochs per second, all runs together
             if self._run.settings.pace > 0:

@@ -5,7 +5,10 @@ Widgets write settings here and press buttons here; views listen to `state_chang
 new data set, loading a model) disconnects that worker first, so a late snapshot from it can never
 paint over the next run; its thread ends on its own and is waited for when the window closes.
 Snapshots reach the views at most ~30 times a second (the worker's limit) and, when drawing them
-is slow, further apart (gui.run.snapshot_pacer). What the model and session files hold besides the
+is slow, further apart (gui.run.snapshot_pacer). The idle snapshot of a set of more than
+LARGE_SET_EDITS images (every image scored and encoded: a second at 60,000) is made in the run's
+worker thread; until it comes (`codes_pending`), the views keep the last snapshot and its
+`dataset`, and Start queues behind it. What the model and session files hold besides the
 engine's formats is in gui.run.run_files, the per-set stored settings in gui.run.settings_store.
 """
 
@@ -20,7 +23,13 @@ from engine.data.datasets import Dataset, DatasetError
 from engine.limits import check_architecture, check_memory
 from engine.models import Autoencoder
 from engine.serialization import ModelFileError, image_size, load_model, save_model
-from engine.session import Session, SessionFileError, save_session
+from engine.session import (
+    FrozenSession,
+    Session,
+    SessionFileError,
+    freeze_session,
+    write_session,
+)
 from engine.training import Snapshot, Trainer
 from gui.data.glyph_set import GlyphSet
 from gui.run.run_files import (
@@ -47,6 +56,7 @@ from gui.run.training_worker import ENDED_STATES, TrainingWorker, start_worker
 ACTIVE_STATES = ("running", "paused")
 SETTLE_MS = (40, 1500)  # quiet after an edit before the idle run follows it: small, large sets
 LARGE_SET_EDITS = 2000  # images above which a set is "large" here
+PENDING_SENTENCE = "The set's codes are still being computed: try again in a moment."
 
 
 class RunController(QObject):
@@ -58,6 +68,7 @@ class RunController(QObject):
     message_changed = Signal(str)  # a sentence for the status bar
     error_occurred = Signal(str)  # a sentence for the user: what went wrong, what to do
     run_ended = Signal(object)  # the final Snapshot of a run that finished, stopped or failed
+    codes_pending_changed = Signal(bool)  # True while a big set's first codes are computed
 
     def __init__(
         self, glyph_set: GlyphSet, store: QSettings | None = None, parent: QObject | None = None
@@ -70,6 +81,9 @@ class RunController(QObject):
         self._settings = stored_settings(store, glyph_set.name, self._sized_for)
         self._state = "idle"
         self._dataset: Dataset = glyph_set.dataset()
+        self._shown_dataset = self._dataset  # the images of the snapshot shown
+        self._codes_pending = False
+        self._closed = False  # shut down: no more threads (a late timer must not start one)
         self._model: Autoencoder = self._settings.build_model(self._dataset.n_pixels)
         self._trainer: Trainer | None = None
         self._snapshot: Snapshot | None = None
@@ -101,8 +115,19 @@ class RunController(QObject):
 
     @property
     def dataset(self) -> Dataset:
-        """The images the current run trains on; rows match the snapshot's latent codes."""
-        return self._dataset
+        """The images of the snapshot shown; rows match its latent codes. The current run trains
+        on them, except while a new set's first codes are computed (`codes_pending`)."""
+        return self._shown_dataset
+
+    @property
+    def n_inputs(self) -> int:
+        """The pixels of the images the current run trains on (its model's input size)."""
+        return self._dataset.n_pixels
+
+    @property
+    def codes_pending(self) -> bool:
+        """True while a big set's idle snapshot is made in the worker thread."""
+        return self._codes_pending
 
     @property
     def glyph_set(self) -> GlyphSet:
@@ -272,6 +297,9 @@ class RunController(QObject):
         if snapshot is None:
             self.error_occurred.emit("There is no model to save yet.")
             return False
+        if self._codes_pending:
+            self.error_occurred.emit(PENDING_SENTENCE)
+            return False
         metadata = model_metadata(snapshot, self._dataset, self._settings, self._state)
         try:
             save_model(path, snapshot.model, metadata)
@@ -315,27 +343,51 @@ class RunController(QObject):
         return True
 
     # --- session files ---------------------------------------------------------------------------
-    def save_session(self, path: str, quiet: bool = False) -> bool:
-        """Write the whole session: data set, settings, trainer (weights, optimizer, history,
-        random states). Only while no epoch is being trained: a running run must pause first."""
+    def frozen_session(self) -> FrozenSession | None:
+        """The whole session as it is now (data set, settings, trainer: weights, optimizer,
+        history, random states), frozen to be written on any thread. None, with a sentence on
+        error_occurred, while an epoch is being trained (a running run must pause first)."""
         if self._state == "running":
             self.error_occurred.emit(
                 "The session cannot be saved while training runs: pause the run (Space) first."
             )
-            return False
+            return None
         if self._trainer is None:
             self.error_occurred.emit("There is no run to save yet.")
-            return False
+            return None
+        if self._codes_pending:  # the worker thread is scoring this trainer's images
+            self.error_occurred.emit(PENDING_SENTENCE)
+            return None
         # The glyphs changed since this run began: keep both.
         edited = self._glyphs.dataset() if self._data_stale else None
-        extra = session_extra(self._settings, edited)
+        extra = session_extra(self._settings)
+        return freeze_session(Session(self._dataset, self._trainer, extra, edited))
+
+    def unsaved_part_note(self) -> str:
+        """What a session saved now leaves out ('' or '; it was paused ...'): a session does not
+        hold the epoch in progress, so one opened from it trains that epoch again."""
+        within = None if self._trainer is None else self._trainer.within_epoch
+        if within is None:
+            return ""
+        return (
+            f"; it was paused {within[0]:,} of {within[1]:,} batches into epoch "
+            f"{self._trainer.epoch + 1}, which the session trains again from its start when opened"
+        )
+
+    def save_session(self, path: str, quiet: bool = False) -> bool:
+        """Write the whole session (`frozen_session`) to `path` in this thread."""
+        frozen = self.frozen_session()
+        if frozen is None:
+            return False
         try:
-            save_session(path, Session(self._dataset, self._trainer, extra))
+            write_session(path, frozen)
         except (OSError, ValueError, TypeError) as error:
             self.error_occurred.emit(f"Could not save the session to {path}: {error}.")
             return False
         if not quiet:
-            self.message_changed.emit(f"Saved the session (epoch {self._trainer.epoch}) to {path}.")
+            epoch = frozen.meta["run"]["epoch"]
+            note = self.unsaved_part_note()
+            self.message_changed.emit(f"Saved the session (epoch {epoch}) to {path}{note}.")
         return True
 
     def open_session(self, path: str) -> bool:
@@ -382,6 +434,8 @@ class RunController(QObject):
     # --- closing --------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop every training thread and wait for them; True if all ended in time."""
+        self._closed = True
+        self._data_timer.stop()
         self._cancel_run(keep=False)  # the autosaved session keeps an unfinished run
         if self.is_active:
             self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
@@ -395,13 +449,21 @@ class RunController(QObject):
         if self._trainer is None:
             return
         self._ended_models = {}
-        worker, thread = start_worker(self._trainer, self._connect_worker, past_end)
+        worker = self._worker  # a big set's idle worker, making the first snapshot
+        if worker is None:
+            worker = self._start_worker()
+        worker.past_end = past_end
+        self._set_state("running")
+        worker.start(epochs)
+
+    def _start_worker(self) -> TrainingWorker:
+        """A worker thread for the current trainer, connected to this controller."""
+        worker, thread = start_worker(self._trainer, self._connect_worker)
         self._threads[thread] = worker
         thread.finished.connect(self._on_thread_finished)
         self._worker = worker
         worker.set_pace(self._settings.pace)
-        self._set_state("running")
-        worker.start(epochs)
+        return worker
 
     def _worker_connections(self, worker: TrainingWorker) -> tuple:
         return (
@@ -422,6 +484,7 @@ class RunController(QObject):
         if keep and self.is_active and self._snapshot is not None and self._snapshot.epoch > 0:
             self._keep_cancelled_run(self._snapshot)
         worker, self._worker = self._worker, None
+        self._set_codes_pending(False)  # a first snapshot not shown yet never will be
         if worker is None:
             return
         for signal, slot in self._worker_connections(worker):
@@ -458,7 +521,16 @@ class RunController(QObject):
         if self._trainer.notice:  # a full batch too big for memory: minibatches, said once
             self.message_changed.emit(self._trainer.notice)
         self._set_state("idle")
-        self._pacer.publish(self._trainer.snapshot())
+        if len(self._dataset) > LARGE_SET_EDITS and not self._closed:  # not in the GUI thread
+            self._start_worker().first_snapshot()
+            self._set_codes_pending(True)
+        else:
+            self._pacer.publish(self._trainer.snapshot())
+
+    def _set_codes_pending(self, pending: bool) -> None:
+        if pending != self._codes_pending:
+            self._codes_pending = pending
+            self.codes_pending_changed.emit(pending)
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
@@ -467,7 +539,8 @@ class RunController(QObject):
 
     def _show_snapshot(self, snapshot: Snapshot) -> None:
         """The pacer's output: the snapshot every view shows from now on."""
-        self._snapshot = snapshot
+        self._snapshot, self._shown_dataset = snapshot, self._dataset
+        self._set_codes_pending(False)
         self.snapshot_changed.emit(snapshot)
 
     def _is_current(self) -> bool:
@@ -477,7 +550,10 @@ class RunController(QObject):
     @Slot(object)
     def _on_snapshot_ready(self, snapshot: Snapshot) -> None:
         if self._is_current():
-            self._pacer.offer(snapshot)
+            if self._codes_pending:  # the set's first codes: shown at once
+                self._pacer.publish(snapshot)
+            else:
+                self._pacer.offer(snapshot)
 
     @Slot(str)
     def _on_worker_state_changed(self, state: str) -> None:
@@ -489,6 +565,7 @@ class RunController(QObject):
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         if self._is_current():
+            self._set_codes_pending(False)
             self.error_occurred.emit(message)
 
     @Slot(object)

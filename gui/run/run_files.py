@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.data.dataset_json import dataset_from_json, dataset_to_json
+from engine.data.dataset_json import dataset_from_json
 from engine.data.datasets import Dataset
 from engine.held_out import held_out_metrics
 from engine.models import Autoencoder
@@ -91,13 +91,9 @@ def other_images_note(meta: dict[str, Any], dataset: Dataset) -> str:
     return ""
 
 
-def session_extra(settings: RunSettings, edited: Dataset | None) -> dict[str, object]:
-    """The window's part of a session: the settings, and the glyphs if they were edited since
-    the run began (`edited`), so both the run's data and the edits are kept."""
-    extra: dict[str, object] = {"settings": settings.to_dict()}
-    if edited is not None:
-        extra["edited_dataset"] = dataset_to_json(edited)
-    return extra
+def session_extra(settings: RunSettings) -> dict[str, object]:
+    """The window's part of a session: the settings (the edited glyphs are Session.edited)."""
+    return {"settings": settings.to_dict()}
 
 
 def read_session(path: str) -> tuple[Session, Dataset, RunSettings]:
@@ -105,8 +101,8 @@ def read_session(path: str) -> tuple[Session, Dataset, RunSettings]:
     they were not), and its settings. Raises SessionFileError or DatasetError."""
     session = load_session(path)
     extra = session.extra
-    edited = session.dataset
-    if isinstance(extra.get("edited_dataset"), dict):
+    edited = session.dataset if session.edited is None else session.edited
+    if isinstance(extra.get("edited_dataset"), dict):  # a version 1 file kept them as JSON
         edited = dataset_from_json(extra["edited_dataset"], "the session's edited set")
     stored = extra.get("settings") if isinstance(extra.get("settings"), dict) else {}
     # A field the file lacks (a session from before it existed) gets the default of the

@@ -1,9 +1,12 @@
 """Runs one Trainer in a QThread and reports its snapshots to the GUI thread as signals.
 
 The GUI thread never waits for training. Commands arrive two ways: `pause`, `stop`, `set_lr` and
-`set_beta` set thread-safe flags the training loop reads between epochs; `resume` and `step`
-post a queued request that the worker's own event loop runs. While paused, `Trainer.run` has
-returned and the worker's thread sleeps in its event loop: no busy waiting.
+`set_beta` set thread-safe flags the training loop reads after every batch (a pause within an
+epoch keeps its place: the Trainer resumes it exactly); `resume` and `step` post a queued request
+that the worker's own event loop runs. While paused, `Trainer.run` has returned and the worker's
+thread sleeps in its event loop: no busy waiting. A big set's idle run starts its worker before
+Start, to make the first snapshot (every image scored and encoded, a second at 60,000 images) in
+this thread rather than the GUI's (`first_snapshot`); Start's run then queues behind it.
 
 A paced run (`set_pace`: epochs per second, so a person can watch the 5x7 font learn) calls
 `Trainer.run(epochs=chunk)` in chunks of about a snapshot's worth of epochs and sleeps in this
@@ -34,13 +37,14 @@ class TrainingWorker(QObject):
     failed = Signal(str)  # a sentence for the user
     finished = Signal(object)  # the final Snapshot (None if training raised): the run is over
     _run_requested = Signal(int, object)  # (command number, epochs or None: "until a stop rule")
+    _snapshot_requested = Signal()
 
-    def __init__(self, trainer: Trainer, past_end: bool = False) -> None:
+    def __init__(self, trainer: Trainer) -> None:
         super().__init__()
         self._trainer = trainer
         # The run had ended and a Step takes it up again: its stop rules were met already, so
-        # Steps train on without them; Start/Resume still ends it by them.
-        self._past_end = past_end
+        # Steps train on without them; Start/Resume still ends it by them. Set before `start`.
+        self.past_end = False
         # Commands are numbered so a pause also cancels runs requested before it that have not
         # begun yet (Trainer.run clears its pause flag when it starts).
         self._commands = 0
@@ -48,6 +52,7 @@ class TrainingWorker(QObject):
         self._stopping = False
         self._pace = 0.0  # epochs per second; 0: full speed
         self._run_requested.connect(self._on_run_requested)
+        self._snapshot_requested.connect(self._on_snapshot_requested)
 
     # --- commands from the GUI thread -----------------------------------------------------------
     def start(self, epochs: int | None = None) -> None:
@@ -67,9 +72,16 @@ class TrainingWorker(QObject):
         self._paused_at = self._commands
         self._trainer.request_pause()
 
+    def first_snapshot(self) -> None:
+        """Make the idle run's snapshot in this worker's thread; it comes as `snapshot_ready`."""
+        self._snapshot_requested.emit()
+
     def stop(self) -> None:
-        """End the run; the model keeps its best weights. A paused run is woken to notice."""
+        """End the run; the model keeps its best weights. A paused run is woken to notice; a
+        worker that never trained only skips its first snapshot if it has not begun it."""
         self._stopping = True
+        if self._commands == 0:
+            return
         self._trainer.request_stop()
         self._request(0)
 
@@ -88,6 +100,17 @@ class TrainingWorker(QObject):
         self._pace = max(0.0, float(epochs_per_second))
 
     # --- the worker thread ----------------------------------------------------------------------
+    @Slot()
+    def _on_snapshot_requested(self) -> None:
+        if self._stopping or self._commands:  # cancelled, or a run makes its own snapshots
+            return
+        try:
+            snapshot = self._trainer.snapshot()
+        except Exception as error:  # as in a run: said, not a thread dying quietly
+            self.failed.emit(f"The set's codes could not be computed ({error}).")
+            return
+        self.snapshot_ready.emit(snapshot)
+
     @Slot(int, object)
     def _on_run_requested(self, command: int, epochs: int | None) -> None:
         if self._trainer.state in ENDED_STATES:
@@ -126,7 +149,7 @@ class TrainingWorker(QObject):
         """Trainer.run at full speed, or in paced chunks with sleeps between them."""
         trainer = self._trainer
         goal = None if epochs is None else trainer.epoch + epochs
-        rules = goal is None or not self._past_end
+        rules = goal is None or not self.past_end
         due = time.monotonic()  # when the next chunk may begin
         while True:
             pace = self._pace
@@ -158,7 +181,7 @@ class TrainingWorker(QObject):
 
 
 def start_worker(
-    trainer: Trainer, connect: Callable[[TrainingWorker], None], past_end: bool = False
+    trainer: Trainer, connect: Callable[[TrainingWorker], None]
 ) -> tuple[TrainingWorker, QThread]:
     """A worker in its own started thread; the thread deletes itself once it finishes.
 
@@ -169,7 +192,7 @@ def start_worker(
     """
     thread = QThread()
     thread.setObjectName("training")
-    worker = TrainingWorker(trainer, past_end)
+    worker = TrainingWorker(trainer)
     worker.moveToThread(thread)
     connect(worker)
     worker.finished.connect(thread.quit)

@@ -1,8 +1,10 @@
 """Noise sweep: mean wrong pixels per glyph against the noise level, for this run's model, a plain
 AE, PCA at the same latent size and the Bayes bound, with error bars over repeats.
 
-The sweep runs in a worker thread (engine.sweep.run_sweep) on copies taken when Run is pressed:
-the model of the latest snapshot and the glyphs as they were. Cancel sets a flag the sweep reads
+The sweep runs in a worker thread (engine.sweep.run_sweep) on what Run saw: a copy of the
+latest snapshot's model and the set as it was (a Dataset never changes, so its pixels are
+shared, not copied: uint8 sets stay bytes and are made floats a block at a time). Sets of more
+than BOUND_MAX_IMAGES leave out the Bayes bound, and their plain AE trains in minibatches. Cancel sets a flag the sweep reads
 after every level, so it stops within one level and the levels measured so far stay plotted.
 The same seed gives the same numbers as `python main.py sweep` for the same models.
 """
@@ -31,7 +33,7 @@ from engine.data.noise import NOISE_LABELS
 from engine.models import Autoencoder
 from engine.pca import fit_pca
 from engine.presets import PRESETS
-from engine.sweep import BOUND, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
+from engine.sweep import BOUND, BOUND_MAX_IMAGES, SWEEP_LEVELS, SweepRow, run_sweep, sweep_csv
 from engine.train_config import TrainConfig
 from engine.training import Trainer
 from gui.data.glyph_set import GlyphSet
@@ -140,7 +142,8 @@ class SweepWorker(QObject):
                     return not self._cancelled
 
                 clean, repeats = self._clean, self._repeats
-                rows = run_sweep(clean, denoisers, kind, None, repeats, SEED, progress=progress)
+                bound = len(clean) <= BOUND_MAX_IMAGES
+                rows = run_sweep(clean, denoisers, kind, None, repeats, SEED, bound, progress)
                 self.rows_ready.emit(rows)
         except Exception as error:  # a bug must end the sweep visibly, not kill the thread
             self.failed.emit(f"The sweep stopped because of an internal error ({error}).")
@@ -155,7 +158,8 @@ class SweepWorker(QObject):
             ae = Autoencoder(
                 model.n_inputs, preset.hidden, model.latent, preset.activation, "bce", SEED
             )
-            self._trainer = Trainer(ae, self._clean, TrainConfig(**preset.train_kwargs()))
+            config = TrainConfig(**preset.train_kwargs(len(self._clean)))
+            self._trainer = Trainer(ae, self._clean, config)
             self._trainer.run()  # a fraction of a second on the built-in sets
             denoisers["plain AE"] = ae.reconstruct
         pca = fit_pca(self._clean, model.latent)
@@ -180,6 +184,7 @@ class SweepView(QWidget):
         self._worker: SweepWorker | None = None
         self._threads: dict[QThread, SweepWorker] = {}
         self._failure = ""
+        self._note = ""  # what the running sweep leaves out, said when it ends
 
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("all three", ALL_KINDS)
@@ -276,9 +281,13 @@ class SweepView(QWidget):
             f"Sweeping {', '.join(kinds)} noise with {self.repeats_spin.value()} repeats: "
             f"{label} at epoch {snapshot.epoch}, on {len(dataset)} glyphs…"
         )
-        self._start(
-            SweepWorker(dataset.images.copy(), model, label, kinds, self.repeats_spin.value())
+        self._note = (
+            f" No {BOUND} above {BOUND_MAX_IMAGES:,} images: it compares every noisy copy with "
+            "every image."
+            if len(dataset) > BOUND_MAX_IMAGES
+            else ""
         )
+        self._start(SweepWorker(dataset.pixels, model, label, kinds, self.repeats_spin.value()))
 
     def _start(self, worker: SweepWorker) -> None:
         thread = QThread()
@@ -343,6 +352,7 @@ class SweepView(QWidget):
             self.progress_bar.setValue(PROGRESS_STEPS)
         self.status_label.setText(
             f"{text} Error bars: ± one standard deviation over the repeats. Lower is better."
+            + self._note
         )
         self.sweep_finished.emit(state)
 

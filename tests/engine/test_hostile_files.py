@@ -95,20 +95,21 @@ def test_wrong_types_in_model_metadata_name_the_field(tmp_path, changes, field):
 
 @pytest.fixture(scope="module")
 def session_meta(tmp_path_factory):
-    """A good session's session.json and arrays.npz, to spoil one field at a time."""
+    """A good session's session.json, arrays.npz and dataset.npy, to spoil one at a time."""
     font = load_builtin("font5x7")
     trainer = Trainer(Autoencoder(font.n_pixels, (8,)), font.images, TrainConfig(epochs=3))
     trainer.run()
     path = tmp_path_factory.mktemp("s") / "good.aelab"
     save_session(path, Session(font, trainer))
     with zipfile.ZipFile(path) as zf:
-        return json.loads(zf.read("session.json")), zf.read("arrays.npz")
+        return json.loads(zf.read("session.json")), zf.read("arrays.npz"), zf.read("dataset.npy")
 
 
-def _session(path, meta, arrays, compress=zipfile.ZIP_DEFLATED):
+def _session(path, meta, arrays, pixels, compress=zipfile.ZIP_DEFLATED):
     with zipfile.ZipFile(path, "w", compress) as zf:
         zf.writestr("session.json", json.dumps(meta))
         zf.writestr("arrays.npz", arrays)
+        zf.writestr("dataset.npy", pixels)
     return path
 
 
@@ -130,16 +131,16 @@ def _session(path, meta, arrays, compress=zipfile.ZIP_DEFLATED):
     ],
 )
 def test_wrong_types_in_a_session_name_the_field(tmp_path, session_meta, where, value, message):
-    meta, arrays = json.loads(json.dumps(session_meta[0])), session_meta[1]
+    meta, arrays, pixels = json.loads(json.dumps(session_meta[0])), *session_meta[1:]
     target = meta
     for key in where[:-1]:
         target = target[key]
     target[where[-1]] = value
-    path = _session(tmp_path / "bad.aelab", meta, arrays)
+    path = _session(tmp_path / "bad.aelab", meta, arrays, pixels)
     with pytest.raises(SessionFileError, match=rf"bad\.aelab: .*{message}"):
         load_session(path)
     # Negative control: the unspoiled session opens.
-    load_session(_session(tmp_path / "good.aelab", session_meta[0], arrays))
+    load_session(_session(tmp_path / "good.aelab", session_meta[0], arrays, pixels))
 
 
 def _declare_size(path, member: str, size: int) -> None:
@@ -153,8 +154,7 @@ def _declare_size(path, member: str, size: int) -> None:
 
 @pytest.mark.parametrize("member", ["session.json", "arrays.npz"])
 def test_session_zip_bomb_is_refused_from_the_directory(tmp_path, session_meta, member):
-    meta, arrays = session_meta
-    path = _session(tmp_path / "bomb.aelab", meta, arrays)
+    path = _session(tmp_path / "bomb.aelab", *session_meta)
     load_session(path)  # negative control: the sizes as written open
     _declare_size(path, member, 3 * 1024**3)
     with pytest.raises(SessionFileError, match=r"bomb\.aelab: .*unpacks to 3\.0 GiB"):
@@ -176,8 +176,7 @@ def test_model_of_other_width_and_height_is_refused(tmp_path):
 
 @pytest.mark.parametrize("bit", [0x01, 0x40])  # encrypted; strong encryption (the fuzz found it)
 def test_an_encrypted_member_is_a_session_error(tmp_path, session_meta, bit):
-    meta, arrays = session_meta
-    path = _session(tmp_path / "locked.aelab", meta, arrays)
+    path = _session(tmp_path / "locked.aelab", *session_meta)
     data = bytearray(path.read_bytes())
     name = bytes(data).rfind(b"session.json")
     data[name - 46 + 8] |= bit  # the general-purpose flags of the central directory entry
@@ -196,8 +195,7 @@ def test_an_object_as_activation_name_is_a_model_error(tmp_path):
 
 def test_corrupted_deflate_data_is_a_session_error(tmp_path, session_meta):
     """The fuzz found zlib.error escaping ZipFile.read."""
-    meta, arrays = session_meta
-    path = _session(tmp_path / "torn.aelab", meta, arrays)
+    path = _session(tmp_path / "torn.aelab", *session_meta)
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("session.json")

@@ -60,7 +60,7 @@ def test_session_keeps_the_edited_data_set(tmp_path, font):
     assert np.array_equal(session.dataset.images, edited.images)
     assert session.trainer.state == "finished"
     with zipfile.ZipFile(path) as zf:
-        assert sorted(zf.namelist()) == ["arrays.npz", "session.json"]
+        assert sorted(zf.namelist()) == ["arrays.npz", "dataset.npy", "session.json"]
         assert json.loads(zf.read("session.json"))["format"] == "autoencoder-lab-session"
 
 
@@ -79,6 +79,7 @@ def test_bad_session_files_are_refused(tmp_path, font):
         meta = json.loads(src.read("session.json"))
         meta["version"] = 7
         dst.writestr("session.json", json.dumps(meta))
-        dst.writestr("arrays.npz", src.read("arrays.npz"))
+        for member in ("arrays.npz", "dataset.npy"):
+            dst.writestr(member, src.read(member))
     with pytest.raises(SessionFileError, match="version 7"):
         load_session(other)

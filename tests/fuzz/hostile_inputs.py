@@ -162,6 +162,7 @@ class Originals:
         with zipfile.ZipFile(folder / "s.aelab") as zf:
             self.session_meta = json.loads(zf.read("session.json"))
             self.session_arrays = zf.read("arrays.npz")
+            self.session_pixels = zf.read("dataset.npy")
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -288,6 +289,7 @@ def run_all(examples: int, seed: int | None = None) -> None:
         with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("session.json", _dumps(meta, depth))
             zf.writestr("arrays.npz", good.session_arrays)
+            zf.writestr("dataset.npy", good.session_pixels)
         if declared is not None:  # a zip bomb's directory: arrays.npz claims to unpack to more
             data = bytearray(file.read_bytes())
             name = bytes(data).rfind(b"arrays.npz")

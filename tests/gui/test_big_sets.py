@@ -67,6 +67,8 @@ def window(qtbot, tmp_path):
 def open_by_menu(qtbot, panel, path) -> None:
     panel.open_answer = str(path)
     panel.open_action.trigger()  # File > Open, with the dialog answered
+    # The set's first codes are made in the run's worker thread (gui.run.run_controller).
+    qtbot.waitUntil(lambda: not panel.run.codes_pending, timeout=10_000)
 
 
 def click_gallery_item(qtbot, panel, row: int) -> None:

@@ -69,6 +69,7 @@ def test_a_large_set_shows_train_and_test_curves_and_the_runs_test_columns(
     qtbot, win, strokes, tmp_path
 ):
     assert win.data_panel.open_file(strokes)  # File > Open's own path
+    qtbot.waitUntil(lambda: not win.run.codes_pending)  # the first codes: the worker thread's
     settings = win.run.settings
     assert settings.test_fraction == pytest.approx(0.1)  # the default above 1,000 images
     form = win.training_panel.training_form
@@ -116,11 +117,14 @@ def test_a_large_set_shows_train_and_test_curves_and_the_runs_test_columns(
     qtbot.mouseClick(win.training_panel.reset_button, Qt.MouseButton.LeftButton)
     form.test_fraction_spin.setValue(20.0)
     assert win.run.settings.test_fraction == pytest.approx(0.2)
+    qtbot.waitUntil(lambda: not win.run.codes_pending)  # made in the worker thread
     assert len(win.run.snapshot.test_evaluation.wrong) == 600
     form.split_seed_spin.setValue(7)
+    qtbot.waitUntil(lambda: not win.run.codes_pending)
     assert np.array_equal(win.run.snapshot.test_rows, held_out_rows(3000, 0.2, 7))
     form.test_fraction_spin.setValue(0.0)  # "none": negative control
     assert form.test_fraction_spin.text() == "none"
+    qtbot.waitUntil(lambda: not win.run.codes_pending)
     assert win.run.snapshot.test_evaluation is None
     win.loss_plot.flush()
     assert not win.loss_plot.test_curve.isVisible()

@@ -36,12 +36,14 @@ def _spoiled_session(win, tmp_path, change) -> str:
     good = tmp_path / "good.aelab"
     assert win.run.save_session(str(good), quiet=True)
     with zipfile.ZipFile(good) as zf:
-        meta, arrays = json.loads(zf.read("session.json")), zf.read("arrays.npz")
+        members = {name: zf.read(name) for name in zf.namelist()}
+    meta = json.loads(members.pop("session.json"))
     change(meta)
     bad = tmp_path / "bad.aelab"
     with zipfile.ZipFile(bad, "w") as zf:
         zf.writestr("session.json", json.dumps(meta))
-        zf.writestr("arrays.npz", arrays)
+        for name, data in members.items():  # arrays.npz, dataset.npy
+            zf.writestr(name, data)
     return str(bad)
 
 

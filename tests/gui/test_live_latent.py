@@ -41,8 +41,9 @@ def test_the_latent_plane_moves_within_the_first_epoch(qtbot, tmp_path, strokes)
     form.epochs_spin.setValue(1)
     if form.stop_check.isChecked():
         qtbot.mouseClick(form.stop_check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)  # the worker's codes
     idle = win.run.snapshot
-    assert idle.steps == 0
+    assert idle.steps == 0 and len(idle.latent) == 3000
     model = win.run._trainer.model  # the model the run will train
     train = model.loss_and_grad
 

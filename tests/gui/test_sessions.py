@@ -52,7 +52,8 @@ def test_save_open_and_resume_gives_the_weights_of_one_long_run(qtbot, make_wind
     edit_a_pixel(qtbot, first)
     step_by_panel(qtbot, first, 10)  # N = 10
     first.dialogs.ask_save_path = lambda title, file_filter: path
-    first.sessions.save_session_action.trigger()
+    with qtbot.waitSignal(first.sessions.saved, timeout=TIMEOUT):  # written in a worker thread
+        first.sessions.save_session_action.trigger()
     assert first.errors == []
     assert first.sessions.recent_sessions() == [path]
 
@@ -130,7 +131,11 @@ def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     path = tmp_path / "live.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
-    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+    with qtbot.waitSignals(
+        [win.run.state_changed, win.sessions.saved],
+        timeout=TIMEOUT,
+        check_params_cbs=["paused".__eq__, None],
+    ):
         win.sessions.save_session_action.trigger()
     assert path.is_file()
     assert win.errors == []
@@ -161,3 +166,19 @@ def test_close_autosaves_and_the_next_window_offers_to_restore(qtbot, tmp_path):
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)
     assert again.sessions.recent_sessions() == []  # the autosave is not a "recent" file
     again.close()
+
+
+def test_a_session_that_cannot_be_written_says_where_in_a_sentence(qtbot, make_window, tmp_path):
+    win = make_window("w")
+    step_by_panel(qtbot, win, 10)
+    (tmp_path / "a file").write_text("not a folder")
+    bad, good = str(tmp_path / "a file" / "s.aelab"), str(tmp_path / "s.aelab")
+    win.dialogs.ask_save_path = lambda title, file_filter: bad
+    with qtbot.waitSignal(win.sessions.error_occurred, timeout=TIMEOUT):  # from the worker
+        win.sessions.save_session_action.trigger()
+    assert len(win.errors) == 1 and f"Could not save the session to {bad}" in win.errors[0]
+    assert win.sessions.recent_sessions() == []
+    win.dialogs.ask_save_path = lambda title, file_filter: good  # negative control
+    with qtbot.waitSignal(win.sessions.saved, timeout=TIMEOUT):
+        win.sessions.save_session_action.trigger()
+    assert win.sessions.recent_sessions() == [good] and len(win.errors) == 1

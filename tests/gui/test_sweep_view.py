@@ -121,3 +121,23 @@ def test_the_plots_fit_a_narrow_tab_and_share_one_key(qtbot, view):
     assert [key.count(m) for m in ("this model (AE)", "PCA (2 components)", BOUND)] == [1, 1, 1]
     view.resize(1000, 700)
     qtbot.waitUntil(lambda: area.columns == 3, timeout=1000)
+
+
+def test_a_big_uint8_set_is_swept_from_its_bytes_without_the_bound(qtbot, view, run):
+    """3,000 MNIST-sized images: the sweep reads the pixels as bytes (the set's float images are
+    never made) and leaves out the bound, which would compare every copy with every image."""
+    import numpy as np
+
+    from engine.data.dataset import Dataset
+
+    pixels = np.random.default_rng(0).integers(0, 256, (3000, 784), dtype=np.uint8)
+    pixels[pixels < 200] = 0
+    big = Dataset("big", 28, 28, ("x",) * 3000, pixels)
+    run.glyph_set.set_dataset(big)
+    qtbot.waitUntil(lambda: run.snapshot.model.n_inputs == 784, timeout=TIMEOUT)
+    choose(view, "bitflip", 1)
+    assert run_sweep_and_wait(qtbot, view) == "finished", view.status_label.text()
+    methods = {method for _, method in view.curves}
+    assert methods == {"this model (AE)", "PCA (2 components)"}  # no bound above 2,000
+    assert "No Bayes bound above 2,000 images" in view.status_label.text()
+    assert "images" not in run.glyph_set.dataset().__dict__  # no float copy of the set

@@ -52,6 +52,8 @@ def test_data_trains_the_window_on_a_file_and_records_its_open_and_memory(tmp_pa
     row = result["rounds"][0]
     assert row["window"]["steps_per_second"] > 0 and row["headless"]["steps_per_second"] > 0
     assert row["window"]["open_cpu_seconds"] > 0 and 0 < row["window"]["open_seconds"] < 60
+    assert row["window"]["codes_seconds"] >= row["window"]["open_seconds"]  # worker's codes
+    assert row["window"]["open_probe_p99_ms"] >= 0
     assert result["window_peak_rss_mb"] > result["headless_peak_rss_mb"] > 50
     settings = window.run_settings("ae", str(data))
     assert (

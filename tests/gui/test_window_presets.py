@@ -132,7 +132,7 @@ def write_session(run: RunController, path, strip: bool) -> None:
         return
     with zipfile.ZipFile(path) as zf:
         meta = json.loads(zf.read("session.json"))
-        arrays = zf.read("arrays.npz")
+        arrays, pixels = zf.read("arrays.npz"), zf.read("dataset.npy")
     for key in ("plateau_epochs", "plateau_tolerance"):
         del meta["training"][key]
         del meta["extra"]["settings"][key]
@@ -140,6 +140,7 @@ def write_session(run: RunController, path, strip: bool) -> None:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("session.json", json.dumps(meta))
         zf.writestr("arrays.npz", arrays)
+        zf.writestr("dataset.npy", pixels)
 
 
 def test_sessions_keep_the_new_fields_and_old_ones_open_with_defaults(tmp_path, make_run):
@@ -166,11 +167,12 @@ def test_sessions_keep_the_new_fields_and_old_ones_open_with_defaults(tmp_path, 
     # Negative control: a plateau of the wrong type is refused in a sentence, not opened.
     with zipfile.ZipFile(tmp_path / "new.aelab") as zf:
         meta = json.loads(zf.read("session.json"))
-        arrays = zf.read("arrays.npz")
+        arrays, pixels = zf.read("arrays.npz"), zf.read("dataset.npy")
     meta["training"]["plateau_epochs"] = "many"
     with zipfile.ZipFile(tmp_path / "bad.aelab", "w") as zf:
         zf.writestr("session.json", json.dumps(meta))
         zf.writestr("arrays.npz", arrays)
+        zf.writestr("dataset.npy", pixels)
     with pytest.raises(SessionFileError, match=r"training\.plateau_epochs"):
         load_session(tmp_path / "bad.aelab")
 
