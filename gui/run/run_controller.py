@@ -433,17 +433,28 @@ class RunController(QObject):
 
     # --- closing --------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop every training thread and wait for them; True if all ended in time."""
+        """End every training thread and wait for them; True if all ended in time.
+
+        A running run pauses after its current batch rather than stopping: stopping would
+        score its best weights (and encode every image) before the thread could end, seconds at
+        60,000 images, while the paused trainer already holds them (`best_params`) for the
+        autosave, which then resumes exactly. Once this returns True the trainer is still and
+        `state` says how it was left (paused, idle or ended); no run starts any more.
+        """
         self._closed = True
         self._data_timer.stop()
-        self._cancel_run(keep=False)  # the autosaved session keeps an unfinished run
-        if self.is_active:
-            self._set_state("stopped")  # nothing trains any more: Stop must not launch a run
-        return end_threads(self._threads, timeout_ms)
+        running = self._state == "running"
+        self._cancel_run(keep=False)  # the autosaved session keeps the unfinished run
+        ended = end_threads(self._threads, timeout_ms)
+        if ended and running and self._trainer is not None:
+            self._set_state(self._trainer.state)  # paused (or ended by its last batch)
+        return ended
 
     # --- internals: runs ------------------------------------------------------------------------
     def _launch(self, epochs: int | None, past_end: bool = False) -> None:
         """Start a worker on the trainer; a new run unless `past_end` (a Step after an end)."""
+        if self._closed:  # shut down: a late click must not start a thread
+            return
         if not past_end and (self._state in ENDED_STATES or self._data_stale):
             self._make_idle(new_model=True)
         if self._trainer is None:
@@ -489,7 +500,7 @@ class RunController(QObject):
             return
         for signal, slot in self._worker_connections(worker):
             signal.disconnect(slot)
-        worker.stop()
+        worker.cancel()  # pauses after its batch: nothing is scored for a run let go of
         for thread, owner in self._threads.items():
             if owner is worker:
                 thread.quit()
