@@ -124,12 +124,14 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
     write_session(path, freeze_session(session))
 
 
-def load_session(path: str | os.PathLike[str]) -> Session:
+def load_session(path: str | os.PathLike[str], evaluate: bool = True) -> Session:
     """Read a session written by `save_session`; the trainer continues where it stopped.
 
     Every size is checked before it is allocated (the zip directory, the npy headers) and every
     field before it is used, so a damaged or hostile file ends in one SessionFileError that
-    names the file and the field.
+    names the file and the field. `evaluate=False` leaves the trainer's first evaluation of the
+    restored weights (`Trainer.restored`: a second at 60,000 images) to the caller, who must
+    call it before the trainer trains or makes a snapshot (a window does it in another thread).
     """
     name = str(path)
     if not Path(path).is_file():
@@ -157,7 +159,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
     try:
-        return _rebuild(meta, arrays, datasets, name)
+        return _rebuild(meta, arrays, datasets, name, evaluate)
     except DatasetError as exc:
         raise SessionFileError(f"{name}: the data set in the session is unusable: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -195,6 +197,7 @@ def _rebuild(
     arrays: dict[str, np.ndarray],
     datasets: dict[str, Dataset],
     where: str,
+    evaluate: bool,
 ) -> Session:
     error = SessionFileError
     dataset = datasets["dataset"]
@@ -271,7 +274,8 @@ def _rebuild(
         if len(lengths) != 1 or len(next(iter(lengths))) != 1:
             raise error(f"{where}: the history's arrays are not one list per key of equal length")
         trainer.history.load(history)
-    trainer.restored()
+    if evaluate:
+        trainer.restored()
     extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
     return Session(dataset, trainer, dict(extra), datasets.get("edited"))
 

@@ -392,20 +392,30 @@ class RunController(QObject):
 
     def open_session(self, path: str) -> bool:
         """Replace the data set, settings and run with a saved session's; training continues
-        exactly where it stopped. A damaged file changes nothing and says why."""
+        exactly where it stopped. A damaged file changes nothing and says why.
+
+        The file is read and checked here (0.4 s at 60,000 images and their edited copy); a
+        set of more than LARGE_SET_EDITS images gets the restored run's first evaluation and
+        codes in the run's worker thread (`codes_pending`), as a newly opened set does: the
+        views keep the last snapshot until they come, and Resume, Step or Stop queue behind.
+        """
         if self._state == "running":
             self.error_occurred.emit(
                 "A session cannot be opened while training runs: pause or stop the run first."
             )
             return False
         try:
-            session, edited, settings = read_session(path)
+            session, edited, settings = read_session(path, evaluate=False)
         except SessionFileError as error:
             self.error_occurred.emit(f"Could not open the session: {error}.")
             return False
         except DatasetError as error:
             self.error_occurred.emit(f"Could not open the session {path}: {error}.")
             return False
+        trainer = session.trainer
+        big = len(session.dataset) > LARGE_SET_EDITS and not self._closed
+        if not big:  # a small set's first evaluation takes milliseconds: here, as before
+            trainer.restored()
         self._cancel_run()
         # The views follow the new set; this controller ignores the reset and installs the run.
         # No path: the session's glyphs may differ from any file, so Save set asks where to.
@@ -419,7 +429,6 @@ class RunController(QObject):
         self._settings = settings
         self._save_settings()
         self.settings_changed.emit(self._settings)
-        trainer = session.trainer
         self._dataset = session.dataset
         self._data_stale = edited is not session.dataset
         self._model = trainer.model
@@ -427,7 +436,11 @@ class RunController(QObject):
         state = "paused" if trainer.state == "running" else trainer.state
         trainer.state = state
         self._set_state(state)
-        self._pacer.publish(trainer.snapshot())
+        if big:  # the first evaluation and codes in the worker thread
+            self._start_worker().first_snapshot(prepare=trainer.restored)
+            self._set_codes_pending(True)
+        else:
+            self._pacer.publish(trainer.snapshot())
         self.message_changed.emit(f"Opened the session {path} (epoch {trainer.epoch}, {state}).")
         return True
 

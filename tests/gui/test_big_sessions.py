@@ -66,6 +66,7 @@ def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
     assert again.sessions.restore_session_action.isEnabled()
     again.sessions.restore_session_action.trigger()
     assert again.errors == []
+    qtbot.waitUntil(lambda: not again.run.codes_pending, timeout=TIMEOUT)  # the worker's codes
     assert again.run.snapshot.epoch == 1 and again.run.state == "paused"
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)
     np.testing.assert_array_equal(again.run.dataset.pixels, pixels)
