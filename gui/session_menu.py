@@ -192,8 +192,8 @@ class SessionMenu(QObject):
         # has finished (as the sweep's worker does).
         thread.finished.connect(self._on_writer_finished)
         self._writers[thread] = writer
-        epoch, note = frozen.meta["run"]["epoch"], self.run.unsaved_part_note()
-        self.message_changed.emit(f"Saving the session (epoch {epoch}){note}…")
+        epoch = f"{frozen.meta['run']['epoch']}{self.run.within_epoch_note()}"
+        self.message_changed.emit(f"Saving the session (epoch {epoch})…")
         thread.start()
 
     @Slot(str, str)

@@ -363,16 +363,11 @@ class RunController(QObject):
         extra = session_extra(self._settings)
         return freeze_session(Session(self._dataset, self._trainer, extra, edited))
 
-    def unsaved_part_note(self) -> str:
-        """What a session saved now leaves out ('' or '; it was paused ...'): a session does not
-        hold the epoch in progress, so one opened from it trains that epoch again."""
+    def within_epoch_note(self) -> str:
+        """'' between epochs, else ' + k of n batches': how far into the epoch in progress a
+        session saved now is (it keeps the epoch's order and position, and resumes there)."""
         within = None if self._trainer is None else self._trainer.within_epoch
-        if within is None:
-            return ""
-        return (
-            f"; it was paused {within[0]:,} of {within[1]:,} batches into epoch "
-            f"{self._trainer.epoch + 1}, which the session trains again from its start when opened"
-        )
+        return "" if within is None else f" + {within[0]:,} of {within[1]:,} batches"
 
     def save_session(self, path: str, quiet: bool = False) -> bool:
         """Write the whole session (`frozen_session`) to `path` in this thread."""
@@ -385,9 +380,8 @@ class RunController(QObject):
             self.error_occurred.emit(f"Could not save the session to {path}: {error}.")
             return False
         if not quiet:
-            epoch = frozen.meta["run"]["epoch"]
-            note = self.unsaved_part_note()
-            self.message_changed.emit(f"Saved the session (epoch {epoch}) to {path}{note}.")
+            epoch = f"{frozen.meta['run']['epoch']}{self.within_epoch_note()}"
+            self.message_changed.emit(f"Saved the session (epoch {epoch}) to {path}.")
         return True
 
     def open_session(self, path: str) -> bool:
@@ -441,7 +435,8 @@ class RunController(QObject):
             self._set_codes_pending(True)
         else:
             self._pacer.publish(trainer.snapshot())
-        self.message_changed.emit(f"Opened the session {path} (epoch {trainer.epoch}, {state}).")
+        epoch = f"{trainer.epoch}{self.within_epoch_note()}"
+        self.message_changed.emit(f"Opened the session {path} (epoch {epoch}, {state}).")
         return True
 
     # --- closing --------------------------------------------------------------------------------

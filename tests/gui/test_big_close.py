@@ -75,6 +75,7 @@ def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(
     saved = load_session(win.autosave_path)
     assert saved.trainer.state == "paused"  # Resume goes on from it
     assert saved.trainer.steps == trainer.steps >= 3
+    assert saved.trainer.within_epoch == trainer.within_epoch  # resumes there, if within one
     np.testing.assert_array_equal(saved.trainer.best_params, trainer.best_params)
     np.testing.assert_array_equal(saved.trainer.model.params, trainer.model.params)
 
