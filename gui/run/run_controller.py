@@ -500,8 +500,9 @@ class RunController(QObject):
         """Detach the current worker (its late signals are dropped) and let its thread end. A
         run that trained and had not ended (Reset, a new set or model while it runs or pauses)
         ends as "stopped" at the snapshot shown, so the Runs tab keeps it (`keep`)."""
-        if keep and self.is_active and self._snapshot is not None and self._snapshot.epoch > 0:
-            self._keep_cancelled_run(self._snapshot)
+        shown = None if self._codes_pending else self._snapshot  # else the last set's
+        if keep and self.is_active and shown is not None and shown.epoch > 0:
+            self._keep_cancelled_run(shown)
         worker, self._worker = self._worker, None
         self._set_codes_pending(False)  # a first snapshot not shown yet never will be
         if worker is None:

@@ -135,3 +135,20 @@ def test_a_damaged_big_session_changes_nothing_and_names_the_file(qtbot, win, bi
     assert len(win.errors) == 1 and str(damaged) in win.errors[0]
     assert len(win.glyph_set) == glyphs and win.run.snapshot is shown
     assert not win.run.codes_pending and win.run.state == "idle"
+
+
+def test_a_reset_before_the_codes_come_keeps_no_run_of_the_last_set(qtbot, win, big):
+    """While the restored run's codes are computed the views show the last set's snapshot; a
+    run let go of then must not reach the Runs tab as that snapshot. Negative control: the
+    font's paused run, let go of by the opening itself, does."""
+    with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
+        win.run.step(1)  # the start-up font, one epoch
+    ended = []
+    win.run.run_ended.connect(ended.append)
+    path, _ = big
+    assert win.sessions.open_session_file(str(path)), win.errors
+    assert [s.epoch for s in ended] == [1]  # the font's run, kept
+    assert win.run.codes_pending
+    win.run.reset()
+    assert [s.epoch for s in ended] == [1]  # nothing more: the font's snapshot is not this run
+    qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)
