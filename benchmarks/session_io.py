@@ -16,7 +16,8 @@ arrays to it), so it is the step's own cost, not the loaded set's.
 
 `--window` drives the real window offscreen instead, once: File > Open of the IDX file, one
 epoch, one pixel edited, closing (which autosaves), a new window and File > Restore last
-session; it prints the wall time of each (Restore last session: the GUI thread's part, and until
+session, Resume and, a second later, closing that window while its run trains; it prints the
+wall time of each (Restore last session: the GUI thread's part, and until
 the restored run's codes, made in its worker thread, are shown) and the process's peak resident
 memory.
 """
@@ -110,7 +111,14 @@ def window_figures(folder: Path, images: int) -> dict[str, float]:
     figures["restore_codes_s"] = time.perf_counter() - start  # until the run's codes are shown
     assert again.run.snapshot.epoch == 1 and not again.run.codes_pending
     assert len(again.glyph_set) == images and again.glyph_set.image(5)[0, 0] == 1.0
+    loop = QEventLoop()  # the restored run goes on for a second, then the window closes
+    QTimer.singleShot(1000, loop.quit)
+    again.run.resume()
+    loop.exec()
+    assert again.run.state == "running"
+    start = time.perf_counter()
     again.close()
+    figures["close_running_s"] = time.perf_counter() - start
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {key: round(value, 3) for key, value in figures.items()}
 
