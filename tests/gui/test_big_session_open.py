@@ -189,3 +189,15 @@ def test_closing_while_a_big_session_is_read_keeps_the_run_shown(qtbot, win, big
     assert win.run._reading is None and len(win.glyph_set) == shown
     assert len(load_session(win.autosave_path).dataset) == shown != N
     assert win.errors == []
+
+
+def test_a_run_started_while_a_big_session_is_read_keeps_the_window_as_it_is(qtbot, win, big):
+    path, _ = big
+    shown = len(win.glyph_set)
+    assert win.sessions.open_session_file(str(path))
+    win.run.update_settings(epochs=100_000, stop_enabled=False, plateau_epochs=0)
+    win.run.start()  # the start-up font trains while the session is read
+    qtbot.waitUntil(lambda: bool(win.errors), timeout=TIMEOUT)
+    assert len(win.errors) == 1 and str(path) in win.errors[0] and "not opened" in win.errors[0]
+    assert win.run.state == "running" and len(win.glyph_set) == shown
+    assert win.sessions.recent_sessions() == []
