@@ -201,3 +201,15 @@ def test_a_run_started_while_a_big_session_is_read_keeps_the_window_as_it_is(qtb
     assert len(win.errors) == 1 and str(path) in win.errors[0] and "not opened" in win.errors[0]
     assert win.run.state == "running" and len(win.glyph_set) == shown
     assert win.sessions.recent_sessions() == []
+
+
+def test_stop_before_the_restored_codes_come_ends_the_run_with_its_best_weights(qtbot, win, big):
+    path, trainer = big
+    with qtbot.waitSignal(win.run.session_opened, timeout=TIMEOUT):
+        assert win.sessions.open_session_file(str(path)), win.errors
+    assert win.run.codes_pending and win.run.state == "paused"
+    with qtbot.waitSignal(win.run.run_ended, timeout=TIMEOUT) as ended:
+        win.run.stop()  # queued behind the restored run's first evaluation
+    assert win.run.state == "stopped" and ended.args[0].epoch == 1
+    np.testing.assert_array_equal(ended.args[0].model.params, trainer.best_params)
+    assert not win.run.codes_pending and win.errors == []
