@@ -6,7 +6,10 @@ epoch keeps its place: the Trainer resumes it exactly); `resume` and `step` post
 that the worker's own event loop runs. While paused, `Trainer.run` has returned and the worker's
 thread sleeps in its event loop: no busy waiting. A big set's idle run starts its worker before
 Start, to make the first snapshot (every image scored and encoded, a second at 60,000 images) in
-this thread rather than the GUI's (`first_snapshot`); Start's run then queues behind it.
+this thread rather than the GUI's (`first_snapshot`; a restored session's first evaluation
+too); Start's run then queues behind it. A run let go of (`cancel`: a new set, Reset, closing
+the window) pauses after its batch rather than stopping, which would score its best weights
+first: seconds at 60,000 images that nobody waits for.
 
 A paced run (`set_pace`: epochs per second, so a person can watch the 5x7 font learn) calls
 `Trainer.run(epochs=chunk)` in chunks of about a snapshot's worth of epochs and sleeps in this
