@@ -5,6 +5,8 @@ training settings, run counters, random-generator states, anything the window ad
 `arrays.npz` (weights, best weights, optimizer state, history) and the data set's pixels as
 `dataset.npy` (and `edited.npy`, the glyphs as edited since the run began), uint8 or float32 as
 the set holds them (`engine.session_data`); every array is read with `allow_pickle=False`.
+A run paused within an epoch also keeps that epoch's order and position (`epoch_order.npy`,
+`engine.session_pass`), so it resumes as it would have gone on.
 Version 1 files, which held the data set as JSON in session.json, still open.
 
 Saving is split so that a window can write on another thread: `freeze_session` copies what
@@ -35,6 +37,7 @@ from engine.history import History
 from engine.serialization import checked_model
 from engine.session_data import MEMBERS, dataset_header, read_dataset, write_pixels
 from engine.session_fields import check_arrays_size, flat_floats, train_config
+from engine.session_pass import pass_meta, read_order, resume_pass, write_order
 from engine.training import RUN_STATES, Trainer
 
 FORMAT = "autoencoder-lab-session"
@@ -66,6 +69,7 @@ class FrozenSession:
     meta: dict[str, Any]
     arrays: dict[str, np.ndarray]
     datasets: dict[str, Dataset]  # MEMBERS key -> set
+    order: np.ndarray | None = None  # the epoch in progress's batch order (engine.session_pass)
 
 
 def freeze_session(session: Session) -> FrozenSession:
@@ -77,6 +81,7 @@ def freeze_session(session: Session) -> FrozenSession:
     }
     arrays.update({f"optimizer.{k}": v.copy() for k, v in trainer.optimizer.state().items()})
     arrays.update({f"history.{k}": v.copy() for k, v in trainer.history.arrays().items()})
+    epoch_pass, order = pass_meta(trainer)
     datasets = {"dataset": session.dataset}
     if session.edited is not None:
         datasets["edited"] = session.edited
@@ -99,10 +104,11 @@ def freeze_session(session: Session) -> FrozenSession:
             "best_key": list(trainer.best_key),
             "batch_rng": trainer.batch_rng.bit_generator.state,
             "noise_rng": trainer.noise_rng.bit_generator.state,
+            "epoch_pass": epoch_pass,
         },
         "extra": copy.deepcopy(session.extra),
     }
-    return FrozenSession(meta, arrays, datasets)
+    return FrozenSession(meta, arrays, datasets, order)
 
 
 def write_session(path: str | os.PathLike[str], frozen: FrozenSession) -> None:
@@ -117,6 +123,8 @@ def write_session(path: str | os.PathLike[str], frozen: FrozenSession) -> None:
         zf.writestr("arrays.npz", npz.getvalue())
         for key, dataset in frozen.datasets.items():
             write_pixels(zf, MEMBERS[key], dataset)
+        if frozen.order is not None:
+            write_order(zf, frozen.order)
 
 
 def save_session(path: str | os.PathLike[str], session: Session) -> None:
@@ -124,12 +132,14 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
     write_session(path, freeze_session(session))
 
 
-def load_session(path: str | os.PathLike[str]) -> Session:
+def load_session(path: str | os.PathLike[str], evaluate: bool = True) -> Session:
     """Read a session written by `save_session`; the trainer continues where it stopped.
 
     Every size is checked before it is allocated (the zip directory, the npy headers) and every
     field before it is used, so a damaged or hostile file ends in one SessionFileError that
-    names the file and the field.
+    names the file and the field. `evaluate=False` leaves the trainer's first evaluation of the
+    restored weights (`Trainer.restored`: a second at 60,000 images) to the caller, who must
+    call it before the trainer trains or makes a snapshot (a window does it in another thread).
     """
     name = str(path)
     if not Path(path).is_file():
@@ -144,6 +154,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             check_arrays_size(meta, zf.getinfo("arrays.npz").file_size, name, error)
             raw = zf.read("arrays.npz")
             datasets = _read_datasets(zf, meta, name)
+            order = read_order(zf, meta, name, error)
         with zipfile.ZipFile(io.BytesIO(raw)) as inner:
             limits.check_npz(inner, f"{name} (arrays.npz)", error)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
@@ -157,7 +168,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
             f"{name}: the file is damaged or not a session ({exc.__class__.__name__}: {exc})"
         ) from None
     try:
-        return _rebuild(meta, arrays, datasets, name)
+        return _rebuild(meta, arrays, datasets, order, name, evaluate)
     except DatasetError as exc:
         raise SessionFileError(f"{name}: the data set in the session is unusable: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -194,7 +205,9 @@ def _rebuild(
     meta: dict[str, Any],
     arrays: dict[str, np.ndarray],
     datasets: dict[str, Dataset],
+    order: np.ndarray | None,
     where: str,
+    evaluate: bool,
 ) -> Session:
     error = SessionFileError
     dataset = datasets["dataset"]
@@ -271,7 +284,9 @@ def _rebuild(
         if len(lengths) != 1 or len(next(iter(lengths))) != 1:
             raise error(f"{where}: the history's arrays are not one list per key of equal length")
         trainer.history.load(history)
-    trainer.restored()
+    resume_pass(trainer, run, order, where, error)
+    if evaluate:
+        trainer.restored()
     extra = fields.mapping(meta.get("extra", {}), "extra", where, error)
     return Session(dataset, trainer, dict(extra), datasets.get("edited"))
 

@@ -61,6 +61,9 @@ class EpochPass:
     inputs: np.ndarray | None = None
     targets: np.ndarray | None = None
     done: int = 0  # rows of `order` trained on so far
+    # The noise stream's state when a float run's noisy copies were drawn (the epoch's start):
+    # a session saved within the epoch draws them again from it (`Trainer.resume_epoch`).
+    noise_state: dict | None = None
 
     @property
     def batches(self) -> tuple[int, int]:
@@ -257,10 +260,37 @@ class Trainer:
 
     @property
     def within_epoch(self) -> tuple[int, int] | None:
-        """(batches trained, batches an epoch) of the epoch in progress; None between epochs.
-        Not in session files: a run opened from one saved within an epoch trains that epoch
-        again from its start, in a new order, from the weights it had."""
+        """(batches trained, batches an epoch) of the epoch in progress; None between epochs."""
         return None if self._pass is None else self._pass.batches
+
+    @property
+    def epoch_pass(self) -> EpochPass | None:
+        """The epoch in progress (None between epochs): a session saved now keeps it."""
+        return self._pass
+
+    def resume_epoch(self, order: np.ndarray, done: int, noise_state: dict | None) -> None:
+        """Take up an epoch in progress that a session saved: its batch order (rows,) and the
+        rows trained on. A float run's noisy copies are drawn again from `noise_state`, the
+        noise stream's state at the epoch's start (the stream itself stays where it is), so the
+        rest of the epoch trains as in the run that was saved. ValueError if they do not fit."""
+        cfg = self.config
+        rows = len(self.images) * (cfg.noise_copies if cfg.noise is not None else 1)
+        size = rows if cfg.batch_size <= 0 else min(cfg.batch_size, rows)
+        if order.shape != (rows,) or order.dtype.kind not in "iu" or size == rows:
+            raise ValueError(f"the epoch's order is {order.shape} {order.dtype}, not {rows} rows")
+        if not (0 < done < rows and done % size == 0):
+            raise ValueError(f"{done} rows trained is not a whole number of batches of {size}")
+        if not np.array_equal(np.sort(order), np.arange(rows)):
+            raise ValueError("the epoch's order is not an order of its rows")
+        inputs = targets = None
+        if not self._bytes and cfg.noise is None:
+            inputs, targets = self.images, self.targets
+        elif not self._bytes:
+            now = self.noise_rng.bit_generator.state
+            self.noise_rng.bit_generator.state = noise_state  # raises on a damaged state
+            inputs = self._noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
+            targets, self.noise_rng.bit_generator.state = self._tiled_targets, now
+        self._pass = EpochPass(order, size, rows, inputs, targets, done, noise_state)
 
     def set_lr(self, lr: float) -> None:
         """Change the base learning rate from the next step on (a schedule scales it; its factor
@@ -594,15 +624,17 @@ class Trainer:
     def _new_float_pass(self) -> EpochPass:
         """A new epoch of float images: its inputs (noisy copies drawn now) and batch order."""
         cfg = self.config
+        noise_state = None
         if cfg.noise is None:
             inputs, targets = self.images, self.targets
         else:
+            noise_state = self.noise_rng.bit_generator.state
             inputs = self._noise.apply(self._tiled_images, self.noise_rng)  # (copies n, d)
             targets = self._tiled_targets
         n = len(inputs)
         size = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
         order = None if size == n else self.batch_rng.permutation(n)
-        return EpochPass(order, size, n, inputs, targets)
+        return EpochPass(order, size, n, inputs, targets, noise_state=noise_state)
 
     def _train_epoch_bytes(self) -> str:
         """`_train_epoch` for uint8 images: each batch (and its noisy copies) made when drawn."""

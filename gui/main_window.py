@@ -54,9 +54,10 @@ from gui.widgets.view_tabs import ViewTabs
 
 DEFAULT_SET = "font5x7"
 CLOSE_TIMEOUT_MS = 1000
-# A big set's run stops after its current batch, then scores its best weights (about a second at
-# 60,000 images, longer on a busy machine): closing waits for it this long (a thread still
-# running when the window goes would abort the app).
+# Closing pauses a big set's run after its current batch (milliseconds), but a first snapshot
+# already begun (a set's codes, a second at 60,000 images, longer on a busy machine) finishes
+# first: closing waits for it this long (a thread still running when the window goes would
+# abort the app).
 LARGE_CLOSE_TIMEOUT_MS = 120_000
 PCA_CLOSE_TIMEOUT_MS = 10_000  # a fit of the 1797 digits takes well under a second
 READOUT_MS = 250  # the generator, the editor's round trip and the summary: <= 4 times a second
@@ -415,25 +416,21 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved glyphs, stop training and wait for it (within a second; longer for a
-        big set), then keep the whole session in the data folder whatever the set's size (File >
+        """Ask about unsaved glyphs, end the training thread (a running run pauses after its
+        batch), then keep the whole session in the data folder whatever the set's size (File >
         Restore last session brings it back)."""
         if self.ask_before_closing and not self.data_panel.maybe_save():
             event.ignore()
             return
-        # A paused (or idle, or ended) run is saved as it is, so it resumes exactly; a running
-        # one is stopped first and keeps its best weights. A Save session still being written
-        # ends first.
+        # The run is saved as the thread left it: paused (best weights included, so it resumes
+        # exactly), idle or ended. A Save session still being written ends first.
         small = len(self.glyph_set) <= SMALL_SET_IMAGES
-        if not small:  # a second or more: say so
-            stopping = "Stopping the run and saving" if self.run.is_active else "Saving"
-            self.statusBar().showMessage(f"{stopping} the session…")
+        if not small:  # the autosave takes a second or so: say so
+            self.statusBar().showMessage("Saving the session…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.sessions.wait_for_saves()
-            saved = self.run.state != "running" and self._autosave()
-            ended = self.run.shutdown(CLOSE_TIMEOUT_MS if small else LARGE_CLOSE_TIMEOUT_MS)
-            if ended and not saved:
+            if self.run.shutdown(CLOSE_TIMEOUT_MS if small else LARGE_CLOSE_TIMEOUT_MS):
                 self._autosave()
         finally:
             if not small:

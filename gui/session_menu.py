@@ -95,6 +95,7 @@ class SessionMenu(QObject):
         self.recent_menu = QMenu("Recent sessions", parent)
         self._update_recent_menu()
         run.state_changed.connect(self._on_state_changed)
+        run.session_opened.connect(self.remember)
 
     def add_to(self, menu: QMenu) -> None:
         menu.addActions([self.open_session_action, self.save_session_action])
@@ -148,10 +149,10 @@ class SessionMenu(QObject):
             return False
         if not self._data_panel.maybe_save():  # the session replaces the glyphs
             return False
-        if not self.run.open_session(path):
-            return False  # run.error_occurred has said why; the window is unchanged
-        self.remember(path)
-        return True
+        # run.error_occurred says why a file cannot be opened (the window is then unchanged);
+        # run.session_opened, once it is, puts it in the recent list. A big set's session is
+        # read in a worker thread: True then means "being opened".
+        return self.run.open_session(path)
 
     @Slot()
     def _on_open_session_triggered(self) -> None:
@@ -192,8 +193,8 @@ class SessionMenu(QObject):
         # has finished (as the sweep's worker does).
         thread.finished.connect(self._on_writer_finished)
         self._writers[thread] = writer
-        epoch, note = frozen.meta["run"]["epoch"], self.run.unsaved_part_note()
-        self.message_changed.emit(f"Saving the session (epoch {epoch}){note}…")
+        epoch = f"{frozen.meta['run']['epoch']}{self.run.within_epoch_note()}"
+        self.message_changed.emit(f"Saving the session (epoch {epoch})…")
         thread.start()
 
     @Slot(str, str)

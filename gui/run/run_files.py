@@ -96,10 +96,11 @@ def session_extra(settings: RunSettings) -> dict[str, object]:
     return {"settings": settings.to_dict()}
 
 
-def read_session(path: str) -> tuple[Session, Dataset, RunSettings]:
+def read_session(path: str, evaluate: bool = True) -> tuple[Session, Dataset, RunSettings]:
     """The session in `path`, the glyphs as edited when it was saved (the run's own data set if
-    they were not), and its settings. Raises SessionFileError or DatasetError."""
-    session = load_session(path)
+    they were not), and its settings. Raises SessionFileError or DatasetError. `evaluate=False`:
+    the caller calls the trainer's `restored()` (see engine.session.load_session)."""
+    session = load_session(path, evaluate)
     extra = session.extra
     edited = session.dataset if session.edited is None else session.edited
     if isinstance(extra.get("edited_dataset"), dict):  # a version 1 file kept them as JSON

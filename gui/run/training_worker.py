@@ -6,7 +6,10 @@ epoch keeps its place: the Trainer resumes it exactly); `resume` and `step` post
 that the worker's own event loop runs. While paused, `Trainer.run` has returned and the worker's
 thread sleeps in its event loop: no busy waiting. A big set's idle run starts its worker before
 Start, to make the first snapshot (every image scored and encoded, a second at 60,000 images) in
-this thread rather than the GUI's (`first_snapshot`); Start's run then queues behind it.
+this thread rather than the GUI's (`first_snapshot`; a restored session's first evaluation
+too); Start's run then queues behind it. A run let go of (`cancel`: a new set, Reset, closing
+the window) pauses after its batch rather than stopping, which would score its best weights
+first: seconds at 60,000 images that nobody waits for.
 
 A paced run (`set_pace`: epochs per second, so a person can watch the 5x7 font learn) calls
 `Trainer.run(epochs=chunk)` in chunks of about a snapshot's worth of epochs and sleeps in this
@@ -50,6 +53,10 @@ class TrainingWorker(QObject):
         self._commands = 0
         self._paused_at = -1
         self._stopping = False
+        self._cancelled = False
+        # Called once in this thread before its first snapshot or run (a restored session's
+        # first evaluation: a second at 60,000 images); see `first_snapshot`.
+        self._prepare: Callable[[], None] | None = None
         self._pace = 0.0  # epochs per second; 0: full speed
         self._run_requested.connect(self._on_run_requested)
         self._snapshot_requested.connect(self._on_snapshot_requested)
@@ -72,18 +79,26 @@ class TrainingWorker(QObject):
         self._paused_at = self._commands
         self._trainer.request_pause()
 
-    def first_snapshot(self) -> None:
-        """Make the idle run's snapshot in this worker's thread; it comes as `snapshot_ready`."""
+    def first_snapshot(self, prepare: Callable[[], None] | None = None) -> None:
+        """Make the run's first snapshot in this worker's thread; it comes as `snapshot_ready`.
+        `prepare` runs first, in this thread, and before any run if Start comes earlier."""
+        self._prepare = prepare
         self._snapshot_requested.emit()
 
     def stop(self) -> None:
-        """End the run; the model keeps its best weights. A paused run is woken to notice; a
-        worker that never trained only skips its first snapshot if it has not begun it."""
+        """End the run; the model keeps its best weights (scored again: a second at 60,000
+        images). A paused run is woken to notice."""
         self._stopping = True
-        if self._commands == 0:
-            return
         self._trainer.request_stop()
         self._request(0)
+
+    def cancel(self) -> None:
+        """Let go of the run without ending it: it pauses after the current batch (a big run
+        without scoring anything), no request queued before starts, and a first snapshot not
+        begun is skipped. The trainer then holds the run as paused, best weights included, so
+        the window can save it (closing) or drop it (a new set)."""
+        self._cancelled = True
+        self._trainer.request_pause()
 
     def _request(self, epochs: int | None) -> None:
         self._commands += 1
@@ -102,31 +117,38 @@ class TrainingWorker(QObject):
     # --- the worker thread ----------------------------------------------------------------------
     @Slot()
     def _on_snapshot_requested(self) -> None:
-        if self._stopping or self._commands:  # cancelled, or a run makes its own snapshots
+        if self._cancelled or self._stopping or self._commands:  # a run makes its own
             return
         try:
+            self._prepared()
             snapshot = self._trainer.snapshot()
         except Exception as error:  # as in a run: said, not a thread dying quietly
             self.failed.emit(f"The set's codes could not be computed ({error}).")
             return
         self.snapshot_ready.emit(snapshot)
 
+    def _prepared(self) -> None:
+        prepare, self._prepare = self._prepare, None
+        if prepare is not None:
+            prepare()
+
     @Slot(int, object)
     def _on_run_requested(self, command: int, epochs: int | None) -> None:
-        if self._trainer.state in ENDED_STATES:
-            return  # a request queued behind the end of the run
+        if self._cancelled or self._trainer.state in ENDED_STATES:
+            return  # let go of, or a request queued behind the end of the run
         if self._paused_at > command and not self._stopping:
             self.state_changed.emit("paused")  # paused before this run could begin
             return
 
         def on_snapshot(snapshot: Snapshot) -> None:
-            if self._paused_at > command:  # a pause that came while run() was starting
+            if self._paused_at > command or self._cancelled:  # came while run() was starting
                 self._trainer.request_pause()
             self.snapshot_ready.emit(snapshot)
 
         if not self._stopping:  # a stop request only wakes a paused run to end it
             self.state_changed.emit("running")
         try:
+            self._prepared()
             final = self._train(command, epochs, on_snapshot)
         except Exception as error:  # a bug must end the run visibly, not kill the thread quietly
             self._trainer.state = "failed"
@@ -161,12 +183,12 @@ class TrainingWorker(QObject):
                     snapshot_seconds=SNAPSHOT_SECONDS,
                     stop_rules=rules,
                 )
-            halt = self._paused_at > command or self._stopping
+            halt = self._halted(command)
             chunk = 0 if halt else max(1, round(pace * SNAPSHOT_SECONDS))  # a snapshot a chunk
             if left is not None:
                 chunk = min(chunk, left)
             final = trainer.run(chunk, stop_rules=rules)  # 0: pauses (or ends a stopped run)
-            halt = self._paused_at > command or self._stopping
+            halt = self._halted(command)
             going_on = final.state == "paused" and chunk > 0 and left != chunk and not halt
             if not going_on:
                 on_snapshot(final)
@@ -175,9 +197,13 @@ class TrainingWorker(QObject):
             on_snapshot(dataclasses.replace(final, state="running"))
             due = max(due + chunk / pace, time.monotonic() - 1.0)  # no catching up after a lag
             while (wait := due - time.monotonic()) > 0:
-                if self._paused_at > command or self._stopping:
+                if self._halted(command):
                     break
                 time.sleep(min(wait, SLEEP_SLICE))
+
+    def _halted(self, command: int) -> bool:
+        """A paced run must not begin another chunk: paused, stopped or let go of."""
+        return self._paused_at > command or self._stopping or self._cancelled
 
 
 def start_worker(

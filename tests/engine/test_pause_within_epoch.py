@@ -131,27 +131,34 @@ def test_a_live_run_paused_within_an_epoch_shows_the_codes_it_had_at_once() -> N
     assert not np.array_equal(final.latent, seen[0].latent)  # which moved since the start
 
 
-def test_a_session_saved_within_an_epoch_opens_at_that_epoch_start(tmp_path) -> None:
-    """Sessions do not hold the epoch in progress: the opened run trains that epoch again, in a
-    new order, from the weights it was saved with; nothing is lost and the counts stay true.
-    The run it was saved from still goes on exactly (saving changes nothing in it)."""
-    whole = _trainer("float-denoising")
+@pytest.mark.parametrize("case", CASES)
+def test_a_session_saved_within_an_epoch_resumes_exactly(case, tmp_path) -> None:
+    """A session keeps the epoch in progress (its order, position and, for noisy copies drawn
+    at its start, the noise stream's state then): the opened run trains the rest of the epoch
+    and ends with the uninterrupted run's weights, to the bit. The run it was saved from goes
+    on exactly too. Negative control: the opened run without the position ends elsewhere."""
+    whole = _trainer(case)
     _run(whole)
-    trainer = _trainer("float-denoising")
-    per_epoch = -(-len(trainer.images) * 2 // BATCH)
+    trainer = _trainer(case)
+    per_epoch = -(-len(trainer.images) * (2 if CASES[case][3] else 1) // BATCH)
     _paused_at(trainer, per_epoch + 4)
     assert trainer.within_epoch == (4, per_epoch)
-    labels = tuple(str(i) for i in range(len(trainer.images)))
-    dataset = Dataset("random", 6, 6, labels, trainer.images)
+    images = trainer.images if trainer.test_rows is None else trainer._code_images
+    labels = tuple(str(i) for i in range(len(images)))
     path = tmp_path / "mid.session"
-    save_session(path, Session(dataset, trainer))
+    save_session(path, Session(Dataset("random", 6, 6, labels, images), trainer))
     opened = load_session(path).trainer
-    assert opened.within_epoch is None and (opened.epoch, opened.steps) == (1, per_epoch + 4)
-    np.testing.assert_array_equal(opened.model.params, trainer.model.params)
+    assert opened.within_epoch == (4, per_epoch)
+    assert (opened.epoch, opened.steps) == (1, per_epoch + 4)
+    forgotten = load_session(path).trainer
+    forgotten._pass = None  # the session as it was before it held the epoch in progress
     _run(opened)
-    assert (opened.epoch, opened.steps) == (EPOCHS, EPOCHS * per_epoch + 4)
+    assert (opened.epoch, opened.steps) == (EPOCHS, EPOCHS * per_epoch)
+    assert np.array_equal(opened.model.params, whole.model.params)
     _run(trainer)  # the saved run itself: exactly the uninterrupted one
     assert np.array_equal(trainer.model.params, whole.model.params)
+    _run(forgotten)
+    assert not np.array_equal(forgotten.model.params, whole.model.params)
 
 
 def test_a_pause_during_a_live_runs_evaluation_drops_it_and_resumes_exactly() -> None:

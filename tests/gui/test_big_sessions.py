@@ -64,7 +64,9 @@ def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
 
     again = open_window(qtbot, store)
     assert again.sessions.restore_session_action.isEnabled()
-    again.sessions.restore_session_action.trigger()
+    with qtbot.waitSignal(again.run.session_opened, timeout=TIMEOUT):  # read in a worker
+        again.sessions.restore_session_action.trigger()
+    qtbot.waitUntil(lambda: not again.run.codes_pending, timeout=TIMEOUT)  # the worker's codes
     assert again.errors == []
     assert again.run.snapshot.epoch == 1 and again.run.state == "paused"
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)

@@ -385,10 +385,13 @@ def test_loss_axis_labels_never_pile_up(qtbot):
 
 
 def test_shutdown_mid_run_leaves_nothing_to_restart(qtbot, panel):
-    """Closing the window mid-run stops training; a late Stop must not start a new thread."""
+    """Closing the window mid-run pauses training after its batch (the autosave keeps the run);
+    a late Stop, Start or Step must not start a new thread."""
     run = start_endless(qtbot, panel)
     assert run.shutdown(1000)
-    assert run.state == "stopped"
-    assert not panel.stop_button.isEnabled()
+    assert run.state == "paused" == run._trainer.state  # still: saved as it is
     run.stop()
+    run.start()
+    run.step(1)
     assert run._threads == {}
+    assert run.state == "paused"
