@@ -24,24 +24,41 @@ _limit = None  # threadpoolctl's limiter while any small network trains
 _controller = None
 
 
+def blas_threads() -> int:
+    """How many threads BLAS may use now (the most any of its libraries may); 1 without
+    threadpoolctl, which nothing then limits either."""
+    with _lock:
+        controller = _get_controller()
+    if controller is None:
+        return 1
+    libraries = controller.select(user_api="blas").lib_controllers
+    return max((library.num_threads for library in libraries), default=1)
+
+
+def _get_controller():
+    """threadpoolctl's controller, made once (call with _lock held); None without it."""
+    global _controller
+    if _controller is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            return None
+        _controller = ThreadpoolController()
+    return _controller
+
+
 @contextmanager
 def blas_threads_for(n_params: int) -> Iterator[None]:
     """Within the block, BLAS uses one thread if the network is small; nested and concurrent
     blocks share one limit, lifted when the last one ends."""
-    global _users, _limit, _controller
+    global _users, _limit
     if n_params >= SMALL_NETWORK:
         yield
         return
     with _lock:
         if _users == 0:
-            try:
-                if _controller is None:
-                    from threadpoolctl import ThreadpoolController
-
-                    _controller = ThreadpoolController()
-                _limit = _controller.limit(limits=1, user_api="blas")
-            except ImportError:
-                _limit = None
+            controller = _get_controller()
+            _limit = None if controller is None else controller.limit(limits=1, user_api="blas")
         _users += 1
     try:
         yield

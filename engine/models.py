@@ -16,9 +16,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from engine.blas import blas_threads_for
 from engine.nn.activations import check_activation, sigmoid
 from engine.nn.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.nn.mlp import MLP
+from engine.nn.split import Pair, halves, share_out, worth_splitting
 from engine.nn.tape import copyto, replay
 
 
@@ -66,6 +68,7 @@ class Autoencoder:
         )
         self.decoder = MLP((self.latent, *reversed(self.hidden), self.n_inputs), activation)
         self._work: dict[int, dict[str, Any]] = {}
+        self._pair: Pair | None = None  # the second core's thread, for split steps
         size = self.encoder.size + self.decoder.size
         self.params = np.zeros(size, dtype=self.dtype)
         self.grads = np.zeros(size, dtype=self.dtype)
@@ -164,13 +167,39 @@ class Autoencoder:
         n = inputs.shape[0]
         work = self._work_for(n)
         copyto(work["x"], inputs)
-        replay(work["forward"])
         logits = work["logits"]  # (n, d)
         output = np.empty(logits.shape, logits.dtype)
-        total = LOSS_STEPS[self.loss](logits, targets, output, work["grad"], work["work"], 1.0 / n)
-        replay(work["backward"])
+        if "shares" in work:
+            total = self._split_step(work, targets, output)
+        else:
+            replay(work["forward"])
+            grad, scratch = work["grad"], work["work"]
+            total = LOSS_STEPS[self.loss](logits, targets, output, grad, scratch, 1.0 / n)
+            replay(work["backward"])
         loss = total / n
         return LossParts(loss, loss), output
+
+    def _split_step(self, work: dict[str, Any], targets: np.ndarray, output: np.ndarray) -> float:
+        """`loss_and_grad`'s passes shared between two cores (engine.nn.split); returns the
+        loss summed over the batch."""
+        pair, loss_step = self._pair, LOSS_STEPS[self.loss]
+        logits, grad, scratch = work["logits"], work["grad"], work["work"]
+        scale = 1.0 / logits.shape[0]
+        totals = [0.0, 0.0]
+
+        def share(k: int) -> None:
+            rows, (forward, backward, weights) = work["rows"][k], work["shares"][k]
+            replay(forward)
+            totals[k] = loss_step(
+                logits[rows], targets[rows], output[rows], grad[rows], scratch[rows], scale
+            )
+            replay(backward)
+            pair.meet()  # every row's dz is in place: the weight gradients sum over them
+            replay(weights)
+
+        with blas_threads_for(0):  # one BLAS thread in each of the two
+            pair.run(lambda: share(0), lambda: share(1))
+        return totals[0] + totals[1]
 
     def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Views of the codes (n, latent) that the last `loss_and_grad` of a batch of n images
@@ -195,7 +224,7 @@ class Autoencoder:
         grad = np.empty((n, d), self.dtype)  # dL/d logits
         decode_back, dz = self.decoder.backward_ops(za, grad)
         encode_back, _ = self.encoder.backward_ops(xa, dz, input_grad=False)
-        return {
+        work = {
             "x": xa[:, :d],
             "z": za[:, : self.latent],  # (n, latent) the codes, beside the decoder's ones
             "forward": encode + decode,
@@ -204,6 +233,26 @@ class Autoencoder:
             "work": np.empty((n, d), self.dtype),
             "backward": decode_back + encode_back,
         }
+        if worth_splitting(n, self.params.size):
+            work["rows"] = halves(n)
+            weight_ops = [
+                (layer.size, [op])
+                for layer, op in self.decoder.weight_grad_ops(za, grad)
+                + self.encoder.weight_grad_ops(xa, dz)
+            ]
+            weights = share_out(weight_ops)
+            work["shares"] = [
+                (
+                    self.encoder.forward_ops(xa, rows)[0] + self.decoder.forward_ops(za, rows)[0],
+                    self.decoder.backward_ops(za, grad, True, rows, weight_grads=False)[0]
+                    + self.encoder.backward_ops(xa, dz, False, rows, weight_grads=False)[0],
+                    weights[k],
+                )
+                for k, rows in enumerate(work["rows"])
+            ]
+            if self._pair is None:
+                self._pair = Pair()
+        return work
 
 
 class VariationalAutoencoder(Autoencoder):
