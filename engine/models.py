@@ -159,19 +159,21 @@ class Autoencoder:
         eps: np.ndarray | None = None,
     ) -> tuple[LossParts, np.ndarray]:
         """Loss of reconstructing `targets` from `inputs` and the output images (n, d); fills
-        `self.grads` with the loss's gradient.
+        `self.grads` with the loss's gradient. uint8 `inputs` are pixels, k standing for k / 255
+        (engine.data.dataset.unit_floats), made floats as they are loaded; `targets` may then be
+        the same array.
 
         `rng` and `eps` are unused here (the VAE samples with them); the signature is shared so
         the training loop treats both models alike.
         """
         n = inputs.shape[0]
         work = self._work_for(n)
-        copyto(work["x"], inputs)
         logits = work["logits"]  # (n, d)
         output = np.empty(logits.shape, logits.dtype)
         if "shares" in work:
-            total = self._split_step(work, targets, output)
+            total = self._split_step(work, inputs, targets, output)
         else:
+            targets = self._load(work["x"], inputs, targets)
             replay(work["forward"])
             grad, scratch = work["grad"], work["work"]
             total = LOSS_STEPS[self.loss](logits, targets, output, grad, scratch, 1.0 / n)
@@ -179,19 +181,33 @@ class Autoencoder:
         loss = total / n
         return LossParts(loss, loss), output
 
-    def _split_step(self, work: dict[str, Any], targets: np.ndarray, output: np.ndarray) -> float:
-        """`loss_and_grad`'s passes shared between two cores (engine.nn.split); returns the
-        loss summed over the batch."""
+    def _load(self, x: np.ndarray, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Copy `inputs` (n, d) into the work array `x` (n, d), as k / 255 if they are uint8
+        pixels; returns the float targets (the loaded inputs when `targets` is `inputs`)."""
+        if inputs.dtype != np.uint8:
+            copyto(x, inputs)
+            return targets
+        np.divide(inputs, 255, out=x, dtype=self.dtype)  # as unit_floats rounds them
+        return x if targets is inputs else targets
+
+    def _split_step(
+        self, work: dict[str, Any], inputs: np.ndarray, targets: np.ndarray, output: np.ndarray
+    ) -> float:
+        """`loss_and_grad`'s passes shared between two cores (engine.nn.split), loading the
+        inputs included; returns the loss summed over the batch."""
         pair, loss_step = self._pair, LOSS_STEPS[self.loss]
-        logits, grad, scratch = work["logits"], work["grad"], work["work"]
+        x, logits, grad, scratch = work["x"], work["logits"], work["grad"], work["work"]
         scale = 1.0 / logits.shape[0]
         totals = [0.0, 0.0]
+        same = targets is inputs
 
         def share(k: int) -> None:
             rows, (forward, backward, weights) = work["rows"][k], work["shares"][k]
+            mine = inputs[rows]
+            wanted = self._load(x[rows], mine, mine if same else targets[rows])
             replay(forward)
             totals[k] = loss_step(
-                logits[rows], targets[rows], output[rows], grad[rows], scratch[rows], scale
+                logits[rows], wanted, output[rows], grad[rows], scratch[rows], scale
             )
             replay(backward)
             pair.meet()  # every row's dz is in place: the weight gradients sum over them
@@ -328,7 +344,7 @@ class VariationalAutoencoder(Autoencoder):
         """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
         n, L = inputs.shape[0], self.latent
         w = self._work_for(n)
-        copyto(w["x"], inputs)
+        targets = self._load(w["x"], inputs, targets)
         replay(w["encode"])
         h = w["h"]  # (n, 2L)
         mu, logvar = h[:, :L], h[:, L:]

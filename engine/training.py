@@ -524,8 +524,12 @@ class Trainer:
         order = np.arange(n) if size == n else self.batch_rng.permutation(n)
         for lo in range(0, n, size):
             idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
-            t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
-            x = t if cfg.noise is None else self._noise.apply(t, self.noise_rng)
+            pixels = self.images[idx]  # (size, d) uint8
+            if cfg.noise is None:  # the model makes them floats as it loads them
+                x = t = pixels
+            else:
+                t = unit_floats(pixels, self.model.dtype)  # (size, d)
+                x = self._noise.apply(t, self.noise_rng)
             if not self._train_step(x, t, idx):
                 return False
             if self._live is not None and self._stop_requested:  # an epoch of seconds: end here

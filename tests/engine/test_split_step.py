@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import engine.models
-from engine import Autoencoder, TrainConfig, Trainer
+from engine import Autoencoder, TrainConfig, Trainer, VariationalAutoencoder
+from engine.data.dataset import unit_floats
 from engine.nn.split import Pair, halves, share_out, worth_splitting
 
 
@@ -101,3 +102,24 @@ def test_pair_worker_keeps_the_callers_error_state():
     with np.errstate(over="raise"), pytest.raises(FloatingPointError):  # negative control
         pair.run(lambda: None, overflow)
     assert names[0] != threading.current_thread().name
+
+
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("kind", ["ae", "vae"])
+def test_byte_inputs_are_loaded_as_unit_floats(monkeypatch, split, kind):
+    """uint8 inputs (a byte set's batch) train as their floats k / 255 do, to the bit."""
+    n = 34
+    pixels = np.random.default_rng(2).integers(0, 256, (n, 36), dtype=np.uint8)
+    floats = unit_floats(pixels)
+    eps = np.random.default_rng(3).standard_normal((n, 2)).astype(np.float32)
+    runs = []
+    for x in (pixels, floats, pixels.astype(np.float32)):
+        monkeypatch.setattr(engine.models, "worth_splitting", lambda rows, params: split)
+        model = (Autoencoder if kind == "ae" else VariationalAutoencoder)(36, (24, 12), 2, seed=4)
+        parts, output = model.loss_and_grad(x, x, eps=eps)
+        runs.append((parts.total, output, model.grads.copy()))
+        assert ("shares" in model._work[n]) == (split and kind == "ae")
+    assert runs[0][0] == runs[1][0]
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+    np.testing.assert_array_equal(runs[0][2], runs[1][2])
+    assert runs[2][0] != pytest.approx(runs[1][0])  # negative control: bytes taken as k
