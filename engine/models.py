@@ -11,6 +11,7 @@ allocated, so a caller may keep it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -20,6 +21,7 @@ from engine.blas import blas_threads_for
 from engine.nn.activations import check_activation, sigmoid
 from engine.nn.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.nn.mlp import MLP
+from engine.nn.optimizers import SGD
 from engine.nn.split import Pair, halves, share_out, worth_splitting
 from engine.nn.tape import copyto, replay
 
@@ -181,6 +183,25 @@ class Autoencoder:
         loss = total / n
         return LossParts(loss, loss), output
 
+    def train_step(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        optimizer: SGD,
+        rng: np.random.Generator | None = None,
+    ) -> LossParts:
+        """One training step: `loss_and_grad`, then `optimizer` updates every weight, unless
+        the loss is not a finite number (the weights then stay as they were). A split step
+        (engine.nn.split) updates each layer on the core that computed its gradient."""
+        work = self._work_for(inputs.shape[0])
+        if "shares" not in work:
+            parts, _ = self.loss_and_grad(inputs, targets, rng=rng)
+            if math.isfinite(parts.total):
+                optimizer.step(self.params, self.grads)
+            return parts
+        loss = self._split_step(work, inputs, targets, work["output"], optimizer) / len(inputs)
+        return LossParts(loss, loss)
+
     def _load(self, x: np.ndarray, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Copy `inputs` (n, d) into the work array `x` (n, d), as k / 255 if they are uint8
         pixels; returns the float targets (the loaded inputs when `targets` is `inputs`)."""
@@ -191,18 +212,30 @@ class Autoencoder:
         return x if targets is inputs else targets
 
     def _split_step(
-        self, work: dict[str, Any], inputs: np.ndarray, targets: np.ndarray, output: np.ndarray
+        self,
+        work: dict[str, Any],
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        output: np.ndarray,
+        optimizer: SGD | None = None,
     ) -> float:
         """`loss_and_grad`'s passes shared between two cores (engine.nn.split), loading the
-        inputs included; returns the loss summed over the batch."""
+        inputs included, and with an `optimizer` `train_step`'s update; returns the loss summed
+        over the batch."""
         pair, loss_step = self._pair, LOSS_STEPS[self.loss]
         x, logits, grad, scratch = work["x"], work["logits"], work["grad"], work["work"]
         scale = 1.0 / logits.shape[0]
         totals = [0.0, 0.0]
         same = targets is inputs
+        update = [False]
+
+        def at_meeting() -> None:  # both losses are in: a finite one starts the update
+            if optimizer is not None and math.isfinite(totals[0] + totals[1]):
+                optimizer.start_step()
+                update[0] = True
 
         def share(k: int) -> None:
-            rows, (forward, backward, weights) = work["rows"][k], work["shares"][k]
+            rows, (forward, backward, weights, parts) = work["rows"][k], work["shares"][k]
             mine = inputs[rows]
             wanted = self._load(x[rows], mine, mine if same else targets[rows])
             replay(forward)
@@ -212,9 +245,12 @@ class Autoencoder:
             replay(backward)
             pair.meet()  # every row's dz is in place: the weight gradients sum over them
             replay(weights)
+            if update[0]:  # the layers whose gradients this core just computed
+                for part in parts:
+                    optimizer.update(self.params, self.grads, part, k)
 
         with blas_threads_for(0):  # one BLAS thread in each of the two
-            pair.run(lambda: share(0), lambda: share(1))
+            pair.run(lambda: share(0), lambda: share(1), at_meeting)
         return totals[0] + totals[1]
 
     def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -251,18 +287,16 @@ class Autoencoder:
         }
         if worth_splitting(n, self.params.size):
             work["rows"] = halves(n)
-            weight_ops = [
-                (layer.size, [op])
-                for layer, op in self.decoder.weight_grad_ops(za, grad)
-                + self.encoder.weight_grad_ops(xa, dz)
-            ]
-            weights = share_out(weight_ops)
+            work["output"] = np.empty((n, d), self.dtype)  # train_step's images, not kept
+            layers = self.decoder.weight_grad_ops(za, grad) + self.encoder.weight_grad_ops(xa, dz)
+            weights = share_out([(layer.size, (layer, op)) for layer, op in layers])
             work["shares"] = [
                 (
                     self.encoder.forward_ops(xa, rows)[0] + self.decoder.forward_ops(za, rows)[0],
                     self.decoder.backward_ops(za, grad, True, rows, weight_grads=False)[0]
                     + self.encoder.backward_ops(xa, dz, False, rows, weight_grads=False)[0],
-                    weights[k],
+                    [op for _, op in weights[k]],
+                    [layer.part for layer, _ in weights[k]],
                 )
                 for k, rows in enumerate(work["rows"])
             ]

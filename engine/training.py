@@ -539,10 +539,9 @@ class Trainer:
     def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
         """One step on inputs x (b, d) towards targets t (b, d); a live run keeps the codes of
         training images `rows` (b,). False if the loss stopped being a finite number."""
-        parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
+        parts = self.model.train_step(x, t, self.optimizer, rng=self.noise_rng)
         if not math.isfinite(parts.total):
             return False
-        self.optimizer.step(self.model.params, self.model.grads)
         self.steps += 1
         if self._live is not None:
             self._live_step(rows)

@@ -64,6 +64,7 @@ class Dense:
         self._gWb: np.ndarray | None = None  # (n_in + 1, n_out): [dW; db], a view of the grads
         self._work: dict[int, _Work] = {}
         self._xa: np.ndarray | None = None  # cached by forward for backward
+        self.part = slice(0, 0)  # set by bind
 
     @property
     def size(self) -> int:
@@ -79,6 +80,7 @@ class Dense:
         self.params = {"W": self._Wb[: self.n_in], "b": params[offset + n_w : offset + self.size]}
         self.grads = {"W": self._gWb[: self.n_in], "b": grads[offset + n_w : offset + self.size]}
         self._Wt = self.params["W"].T
+        self.part = slice(offset, offset + self.size)  # where W and b sit in the buffers
         self._work.clear()
         return offset + self.size
 

@@ -24,9 +24,11 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from engine.blas import SMALL_NETWORK, blas_threads
-from engine.nn.tape import Op
+
+T = TypeVar("T")
 
 MIN_ROWS = 16  # the least rows a core computes: below that the meetings cost more than they save
 
@@ -44,14 +46,14 @@ def halves(n_rows: int) -> tuple[slice, slice]:
     return slice(0, middle), slice(middle, n_rows)
 
 
-def share_out(items: Sequence[tuple[int, list[Op]]]) -> tuple[list[Op], list[Op]]:
-    """Two lists of calls of about equal cost from (cost, calls) items: the costliest first,
-    each to the list that costs less so far (they are a handful of layers' weight gradients)."""
-    shares: tuple[list[Op], list[Op]] = ([], [])
+def share_out(items: Sequence[tuple[int, T]]) -> tuple[list[T], list[T]]:
+    """Two lists of about equal cost from (cost, item) pairs: the costliest first, each to the
+    list that costs less so far (they are a handful of layers' weight gradients)."""
+    shares: tuple[list[T], list[T]] = ([], [])
     costs = [0, 0]
-    for cost, ops in sorted(items, key=lambda item: -item[0]):
+    for cost, item in sorted(items, key=lambda pair: -pair[0]):
         k = 0 if costs[0] <= costs[1] else 1
-        shares[k].extend(ops)
+        shares[k].append(item)
         costs[k] += cost
     return shares
 
@@ -59,19 +61,27 @@ def share_out(items: Sequence[tuple[int, list[Op]]]) -> tuple[list[Op], list[Op]
 class Pair:
     """Runs two calls at once, one in the calling thread and one in a worker thread kept for it.
 
-    Inside them, `meet()` waits until the other call has reached its own `meet()`. The worker
-    runs in a copy of the caller's context, so NumPy's error state (np.errstate) holds in both.
-    An error in either call ends both and is raised by `run`.
+    Inside them, `meet()` waits until the other call has reached its own `meet()`; the
+    `at_meeting` call given to `run` runs once then, before either goes on. The worker runs in a
+    copy of the caller's context, so NumPy's error state (np.errstate) holds in both. An error
+    in either call ends both and is raised by `run`.
     """
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="step")
-        self._barrier = threading.Barrier(2)
+        self._barrier = threading.Barrier(2, action=self._on_meeting)
+        self._at_meeting: Callable[[], None] | None = None
 
     def meet(self) -> None:
         self._barrier.wait()
 
-    def run(self, first: Callable[[], None], second: Callable[[], None]) -> None:
+    def run(
+        self,
+        first: Callable[[], None],
+        second: Callable[[], None],
+        at_meeting: Callable[[], None] | None = None,
+    ) -> None:
+        self._at_meeting = at_meeting
         context = contextvars.copy_context()
         future = self._pool.submit(context.run, self._guarded, second)
         try:
@@ -84,6 +94,10 @@ class Pair:
             if self._barrier.broken:
                 self._barrier.reset()
         future.result()
+
+    def _on_meeting(self) -> None:
+        if self._at_meeting is not None:
+            self._at_meeting()
 
     def _guarded(self, call: Callable[[], None]) -> None:
         try:

@@ -9,6 +9,7 @@ import pytest
 import engine.models
 from engine import Autoencoder, TrainConfig, Trainer, VariationalAutoencoder
 from engine.data.dataset import unit_floats
+from engine.nn.optimizers import make_optimizer
 from engine.nn.split import Pair, halves, share_out, worth_splitting
 
 
@@ -37,10 +38,34 @@ def test_split_step_gives_the_one_core_gradients(monkeypatch, activation, loss):
     np.testing.assert_allclose(two.grads, one.grads, rtol=1e-5, atol=1e-7)
     np.testing.assert_array_equal(two.batch_codes(n)[0], one.batch_codes(n)[0])
     # Negative control: a share that leaves out its weight gradients is caught.
-    two._work[n]["shares"][1] = (*two._work[n]["shares"][1][:2], [])
+    forward, backward, _, parts = two._work[n]["shares"][1]
+    two._work[n]["shares"][1] = (forward, backward, [], parts)
     two.grads[...] = 0.0
     two.loss_and_grad(x, x)
     assert not np.allclose(two.grads, one.grads, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "momentum"])
+def test_split_train_step_updates_as_one_core_does(monkeypatch, optimizer):
+    """Each core updates the layers whose gradients it computed: the weights and the
+    optimizer's state after a few steps are those of loss_and_grad and a whole step."""
+    n = 40
+    x = np.random.default_rng(6).random((n, 36), dtype=np.float32)
+    one, two = (_model(monkeypatch, split, "tanh", n) for split in (False, True))
+    optimizers = [make_optimizer(optimizer, one.params.size, 0.01) for _ in range(2)]
+    for _ in range(3):
+        parts, _ = one.loss_and_grad(x, x)
+        optimizers[0].step(one.params, one.grads)
+        assert two.train_step(x, x, optimizers[1]).total == pytest.approx(parts.total, rel=1e-6)
+    np.testing.assert_allclose(two.params, one.params, rtol=1e-5, atol=1e-6)
+    for key, value in optimizers[0].state().items():
+        np.testing.assert_allclose(optimizers[1].state()[key], value, rtol=1e-4, atol=1e-7)
+    assert not np.allclose(two.params, _model(monkeypatch, True, "tanh", n).params)  # it moved
+    # A loss that is not finite leaves the weights and the optimizer's steps alone.
+    before, state = two.params.copy(), optimizers[1].state()
+    assert not np.isfinite(two.train_step(np.full_like(x, np.nan), x, optimizers[1]).total)
+    np.testing.assert_array_equal(two.params, before)
+    assert all(np.array_equal(v, state[k]) for k, v in optimizers[1].state().items())
 
 
 def test_split_training_is_repeatable(monkeypatch):
@@ -70,7 +95,7 @@ def test_worth_splitting_only_big_networks_on_several_threads(monkeypatch):
 
 def test_halves_and_shares():
     assert halves(7) == (slice(0, 3), slice(3, 7))
-    first, second = share_out([(5, ["a"]), (4, ["b"]), (3, ["c"]), (2, ["d"])])
+    first, second = share_out([(5, "a"), (4, "b"), (3, "c"), (2, "d")])
     assert (first, second) == (["a", "d"], ["b", "c"])  # 7 and 7
 
 
