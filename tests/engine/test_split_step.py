@@ -1,5 +1,6 @@
 """A training step shared between two cores (engine.nn.split): the same gradients as on one core
-to float32 rounding, repeatable, and errors and NumPy's error state carried across threads."""
+to float32 rounding (OpenBLAS's last bits depend on the shapes it is given, more so with the forced
+Haswell kernel), repeatable, and errors and NumPy's error state carried across threads."""
 
 import threading
 
@@ -36,7 +37,7 @@ def test_split_step_gives_the_one_core_gradients(monkeypatch, activation, loss):
     assert parts_two.total == pytest.approx(parts_one.total, rel=1e-6)
     np.testing.assert_allclose(out_two, out_one, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(two.grads, one.grads, rtol=1e-5, atol=1e-7)
-    np.testing.assert_array_equal(two.batch_codes(n)[0], one.batch_codes(n)[0])
+    np.testing.assert_allclose(two.batch_codes(n)[0], one.batch_codes(n)[0], rtol=1e-5, atol=1e-6)
     # Negative control: a share that leaves out its weight gradients is caught.
     forward, backward, _, parts = two._work[n]["shares"][1]
     two._work[n]["shares"][1] = (forward, backward, [], parts)
