@@ -6,17 +6,23 @@ There the hand-off costs more than it saves, and when another program keeps the 
 busy the threads wait on each other and a step takes several times longer. So `Trainer.run`
 limits BLAS to one thread for networks below SMALL_NETWORK parameters and leaves big ones alone.
 
+A big network's step at a batch of at least 2 MIN_ROWS rows is instead split between two cores,
+one BLAS thread in each (engine.nn.split), when BLAS may use two threads: a process that limits
+BLAS to one (the window does, OPENBLAS_NUM_THREADS=1 does) keeps every step on one core.
+
 threadpoolctl (installed with scikit-learn) does the limiting; it is imported on the first run,
-never by `import engine`. Without it, nothing is limited.
+never by `import engine`. Without it, nothing is limited and no step is split.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 SMALL_NETWORK = 100_000  # parameters
+MIN_ROWS = 16  # the least rows a core computes in a split step: fewer, and meeting costs more
 
 _lock = threading.Lock()
 _users = 0
@@ -24,9 +30,16 @@ _limit = None  # threadpoolctl's limiter while any small network trains
 _controller = None
 
 
+def worth_splitting(n_rows: int, n_params: int) -> bool:
+    """True when a step of `n_rows` on a network of `n_params` parameters is split between two
+    cores: a big network, at least 2 MIN_ROWS rows, and two cores that BLAS may use."""
+    cores = min(os.cpu_count() or 1, blas_threads())
+    return n_params >= SMALL_NETWORK and n_rows >= 2 * MIN_ROWS and cores >= 2
+
+
 def blas_threads() -> int:
     """How many threads BLAS may use now (the most any of its libraries may); 1 without
-    threadpoolctl, which nothing then limits either."""
+    threadpoolctl, which could not limit a split step's BLAS to one thread per core."""
     with _lock:
         controller = _get_controller()
     if controller is None:

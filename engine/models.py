@@ -17,12 +17,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from engine.blas import blas_threads_for
+from engine.blas import blas_threads_for, worth_splitting
 from engine.nn.activations import check_activation, sigmoid
 from engine.nn.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.nn.mlp import MLP
 from engine.nn.optimizers import SGD
-from engine.nn.split import Pair, halves, share_out, worth_splitting
+from engine.nn.split import Pair, halves, share_out
 from engine.nn.tape import copyto, replay
 
 

@@ -7,37 +7,26 @@ on one core. Here the batch's rows are split in two instead: each core runs, for
 the forward pass, the loss and its gradient, and the backward pass down to every layer's dL/dz
 and dL/dx (all of them row by row); the two meet once, and each then computes the weight
 gradients [dW; db] = [x, 1].T @ dz (sums over all the rows, which need both halves) of its
-share of the layers. BLAS runs one thread in each (`blas_threads_for(0)` around the step).
+share of the layers. BLAS runs one thread in each (engine.blas.blas_threads_for(0)).
 
 A row's numbers do not depend on the split, but OpenBLAS's results do depend (in the last bits)
 on the shapes it is given, as they do on its thread count: a split step agrees with one on one
 core to float32 rounding, and is repeatable (the work each core does is fixed).
 
-Only networks that BLAS already gives several threads are split (`worth_splitting`): a small
-network, or a process that limits BLAS to one thread (the window does), keeps to one core.
+Which steps are split is engine.blas's call (`worth_splitting`): big networks that BLAS may
+give several threads; a small network, or a process that limits BLAS to one thread (the window
+does), keeps to one core.
 """
 
 from __future__ import annotations
 
 import contextvars
-import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from engine.blas import SMALL_NETWORK, blas_threads
-
 T = TypeVar("T")
-
-MIN_ROWS = 16  # the least rows a core computes: below that the meetings cost more than they save
-
-
-def worth_splitting(n_rows: int, n_params: int) -> bool:
-    """True when a step of `n_rows` on a network of `n_params` parameters is split: a network
-    that BLAS would run on several threads (engine.blas), at least 2 MIN_ROWS rows, two cores."""
-    cores = min(os.cpu_count() or 1, blas_threads())
-    return n_params >= SMALL_NETWORK and n_rows >= 2 * MIN_ROWS and cores >= 2
 
 
 def halves(n_rows: int) -> tuple[slice, slice]:

@@ -7,11 +7,13 @@ import threading
 import numpy as np
 import pytest
 
+import engine.blas
 import engine.models
 from engine import Autoencoder, TrainConfig, Trainer, VariationalAutoencoder
+from engine.blas import worth_splitting
 from engine.data.dataset import unit_floats
 from engine.nn.optimizers import make_optimizer
-from engine.nn.split import Pair, halves, share_out, worth_splitting
+from engine.nn.split import Pair, halves, share_out
 
 
 def _model(monkeypatch, split: bool, activation: str, n: int) -> Autoencoder:
@@ -85,12 +87,12 @@ def test_split_training_is_repeatable(monkeypatch):
 
 
 def test_worth_splitting_only_big_networks_on_several_threads(monkeypatch):
-    monkeypatch.setattr(engine.nn.split, "blas_threads", lambda: 2)
-    monkeypatch.setattr(engine.nn.split.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine.blas, "blas_threads", lambda: 2)
+    monkeypatch.setattr(engine.blas.os, "cpu_count", lambda: 2)
     assert worth_splitting(128, 1_000_000)
     assert not worth_splitting(128, 5_000)  # a small network
     assert not worth_splitting(8, 1_000_000)  # too few rows
-    monkeypatch.setattr(engine.nn.split, "blas_threads", lambda: 1)  # e.g. the window's limit
+    monkeypatch.setattr(engine.blas, "blas_threads", lambda: 1)  # e.g. the window's limit
     assert not worth_splitting(128, 1_000_000)
 
 
