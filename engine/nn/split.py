@@ -7,7 +7,8 @@ on one core. Here the batch's rows are split in two instead: each core runs, for
 the forward pass, the loss and its gradient, and the backward pass down to every layer's dL/dz
 and dL/dx (all of them row by row); the two meet once, and each then computes the weight
 gradients [dW; db] = [x, 1].T @ dz (sums over all the rows, which need both halves) of its
-share of the layers. BLAS runs one thread in each (engine.blas.blas_threads_for(0)).
+share of the layers and, in a training step (`Autoencoder.train_step`), has the optimizer update
+those layers' weights. BLAS runs one thread in each (engine.blas.blas_threads_for(0)).
 
 A row's numbers do not depend on the split, but OpenBLAS's results do depend (in the last bits)
 on the shapes it is given, as they do on its thread count: a split step agrees with one on one
