@@ -33,8 +33,9 @@ _controller = None
 def worth_splitting(n_rows: int, n_params: int) -> bool:
     """True when a step of `n_rows` on a network of `n_params` parameters is split between two
     cores: a big network, at least 2 MIN_ROWS rows, and two cores that BLAS may use."""
-    cores = min(os.cpu_count() or 1, blas_threads())
-    return n_params >= SMALL_NETWORK and n_rows >= 2 * MIN_ROWS and cores >= 2
+    if n_params < SMALL_NETWORK or n_rows < 2 * MIN_ROWS or (os.cpu_count() or 1) < 2:
+        return False
+    return blas_threads() >= 2
 
 
 def blas_threads() -> int:
