@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         data = load_dataset(str(path))
         load_seconds = time.perf_counter() - start
+    load_before = os.getloadavg()  # other jobs on the machine slow both peers, unevenly
     train, _ = split_dataset(data, 0.1, 0)  # what `train` trains on by default
     pixels = train.pixels[: args.batches * 128] if args.batches else train.pixels
     scale = len(train) / len(pixels)  # seconds of the timed batches -> seconds per epoch
@@ -163,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {
             "processor": platform.processor() or platform.machine(),
             "cpus": os.cpu_count(),
+            "load_average_before": load_before,  # 1, 5 and 15 minutes
+            "load_average_after": os.getloadavg(),
+            "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")},
         },
         "file": {"images": len(data), "made_seconds": made, "load_seconds": load_seconds},
         "cli": cli,

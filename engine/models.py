@@ -11,14 +11,18 @@ allocated, so a caller may keep it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from engine.blas import blas_threads_for, worth_splitting
 from engine.nn.activations import check_activation, sigmoid
 from engine.nn.losses import LOSS_FUNCTIONS, LOSS_STEPS, check_loss
 from engine.nn.mlp import MLP
+from engine.nn.optimizers import SGD
+from engine.nn.split import Pair, halves, share_out
 from engine.nn.tape import copyto, replay
 
 
@@ -66,6 +70,7 @@ class Autoencoder:
         )
         self.decoder = MLP((self.latent, *reversed(self.hidden), self.n_inputs), activation)
         self._work: dict[int, dict[str, Any]] = {}
+        self._pair: Pair | None = None  # the second core's thread, for split steps
         size = self.encoder.size + self.decoder.size
         self.params = np.zeros(size, dtype=self.dtype)
         self.grads = np.zeros(size, dtype=self.dtype)
@@ -156,21 +161,97 @@ class Autoencoder:
         eps: np.ndarray | None = None,
     ) -> tuple[LossParts, np.ndarray]:
         """Loss of reconstructing `targets` from `inputs` and the output images (n, d); fills
-        `self.grads` with the loss's gradient.
+        `self.grads` with the loss's gradient. uint8 `inputs` are pixels, k standing for k / 255
+        (engine.data.dataset.unit_floats), made floats as they are loaded; `targets` may then be
+        the same array.
 
         `rng` and `eps` are unused here (the VAE samples with them); the signature is shared so
         the training loop treats both models alike.
         """
         n = inputs.shape[0]
         work = self._work_for(n)
-        copyto(work["x"], inputs)
-        replay(work["forward"])
         logits = work["logits"]  # (n, d)
         output = np.empty(logits.shape, logits.dtype)
-        total = LOSS_STEPS[self.loss](logits, targets, output, work["grad"], work["work"], 1.0 / n)
-        replay(work["backward"])
+        if "shares" in work:
+            total = self._split_step(work, inputs, targets, output)
+        else:
+            targets = self._load(work["x"], inputs, targets)
+            replay(work["forward"])
+            grad, scratch = work["grad"], work["work"]
+            total = LOSS_STEPS[self.loss](logits, targets, output, grad, scratch, 1.0 / n)
+            replay(work["backward"])
         loss = total / n
         return LossParts(loss, loss), output
+
+    def train_step(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        optimizer: SGD,
+        rng: np.random.Generator | None = None,
+    ) -> LossParts:
+        """One training step: `loss_and_grad`, then `optimizer` updates every weight, unless
+        the loss is not a finite number (the weights then stay as they were). A split step
+        (engine.nn.split) updates each layer on the core that computed its gradient."""
+        work = self._work_for(inputs.shape[0])
+        if "shares" not in work:
+            parts, _ = self.loss_and_grad(inputs, targets, rng=rng)
+            if math.isfinite(parts.total):
+                optimizer.step(self.params, self.grads)
+            return parts
+        loss = self._split_step(work, inputs, targets, work["output"], optimizer) / len(inputs)
+        return LossParts(loss, loss)
+
+    def _load(self, x: np.ndarray, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Copy `inputs` (n, d) into the work array `x` (n, d), as k / 255 if they are uint8
+        pixels; returns the float targets (the loaded inputs when `targets` is `inputs`)."""
+        if inputs.dtype != np.uint8:
+            copyto(x, inputs)
+            return targets
+        np.divide(inputs, 255, out=x, dtype=self.dtype)  # as unit_floats rounds them
+        return x if targets is inputs else targets
+
+    def _split_step(
+        self,
+        work: dict[str, Any],
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        output: np.ndarray,
+        optimizer: SGD | None = None,
+    ) -> float:
+        """`loss_and_grad`'s passes shared between two cores (engine.nn.split), loading the
+        inputs included, and with an `optimizer` `train_step`'s update; returns the loss summed
+        over the batch."""
+        pair, loss_step = self._pair, LOSS_STEPS[self.loss]
+        x, logits, grad, scratch = work["x"], work["logits"], work["grad"], work["work"]
+        scale = 1.0 / logits.shape[0]
+        totals = [0.0, 0.0]
+        same = targets is inputs
+        update = [False]
+
+        def at_meeting() -> None:  # both losses are in: a finite one starts the update
+            if optimizer is not None and math.isfinite(totals[0] + totals[1]):
+                optimizer.start_step()
+                update[0] = True
+
+        def share(k: int) -> None:
+            rows, (forward, backward, weights, parts) = work["rows"][k], work["shares"][k]
+            mine = inputs[rows]
+            wanted = self._load(x[rows], mine, mine if same else targets[rows])
+            replay(forward)
+            totals[k] = loss_step(
+                logits[rows], wanted, output[rows], grad[rows], scratch[rows], scale
+            )
+            replay(backward)
+            pair.meet()  # every row's dz is in place: the weight gradients sum over them
+            replay(weights)
+            if update[0]:  # the layers whose gradients this core just computed
+                for part in parts:
+                    optimizer.update(self.params, self.grads, part, k)
+
+        with blas_threads_for(0):  # one BLAS thread in each of the two
+            pair.run(lambda: share(0), lambda: share(1), at_meeting)
+        return totals[0] + totals[1]
 
     def batch_codes(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Views of the codes (n, latent) that the last `loss_and_grad` of a batch of n images
@@ -195,7 +276,7 @@ class Autoencoder:
         grad = np.empty((n, d), self.dtype)  # dL/d logits
         decode_back, dz = self.decoder.backward_ops(za, grad)
         encode_back, _ = self.encoder.backward_ops(xa, dz, input_grad=False)
-        return {
+        work = {
             "x": xa[:, :d],
             "z": za[:, : self.latent],  # (n, latent) the codes, beside the decoder's ones
             "forward": encode + decode,
@@ -204,6 +285,24 @@ class Autoencoder:
             "work": np.empty((n, d), self.dtype),
             "backward": decode_back + encode_back,
         }
+        if worth_splitting(n, self.params.size):
+            work["rows"] = halves(n)
+            work["output"] = np.empty((n, d), self.dtype)  # train_step's images, not kept
+            layers = self.decoder.weight_grad_ops(za, grad) + self.encoder.weight_grad_ops(xa, dz)
+            weights = share_out([(layer.size, (layer, op)) for layer, op in layers])
+            work["shares"] = [
+                (
+                    self.encoder.forward_ops(xa, rows)[0] + self.decoder.forward_ops(za, rows)[0],
+                    self.decoder.backward_ops(za, grad, True, rows, weight_grads=False)[0]
+                    + self.encoder.backward_ops(xa, dz, False, rows, weight_grads=False)[0],
+                    [op for _, op in weights[k]],
+                    [layer.part for layer, _ in weights[k]],
+                )
+                for k, rows in enumerate(work["rows"])
+            ]
+            if self._pair is None:
+                self._pair = Pair()
+        return work
 
 
 class VariationalAutoencoder(Autoencoder):
@@ -279,7 +378,7 @@ class VariationalAutoencoder(Autoencoder):
         """One sampled forward and backward pass; `eps` (n, latent) fixes the noise (gradient checks)."""
         n, L = inputs.shape[0], self.latent
         w = self._work_for(n)
-        copyto(w["x"], inputs)
+        targets = self._load(w["x"], inputs, targets)
         replay(w["encode"])
         h = w["h"]  # (n, 2L)
         mu, logvar = h[:, :L], h[:, L:]

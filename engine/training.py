@@ -651,8 +651,12 @@ class Trainer:
         order, size, n = p.order, p.size, p.rows
         for lo in range(p.done, n, size):
             idx = order[lo : lo + size] % n_images  # copy k of image i is row k n + i
-            t = unit_floats(self.images[idx], self.model.dtype)  # (size, d)
-            x = t if cfg.noise is None else self._noise.apply(t, self.noise_rng)
+            pixels = self.images[idx]  # (size, d) uint8
+            if cfg.noise is None:  # the model makes them floats as it loads them
+                x = t = pixels
+            else:
+                t = unit_floats(pixels, self.model.dtype)  # (size, d)
+                x = self._noise.apply(t, self.noise_rng)
             if not self._train_step(x, t, idx):
                 self._pass = None
                 return "failed"
@@ -668,10 +672,9 @@ class Trainer:
     def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
         """One step on inputs x (b, d) towards targets t (b, d); a live run keeps the codes of
         training images `rows` (b,). False if the loss stopped being a finite number."""
-        parts, _ = self.model.loss_and_grad(x, t, rng=self.noise_rng)
+        parts = self.model.train_step(x, t, self.optimizer, rng=self.noise_rng)
         if not math.isfinite(parts.total):
             return False
-        self.optimizer.step(self.model.params, self.model.grads)
         self.steps += 1
         if self._live is not None:
             self._live_step(rows)

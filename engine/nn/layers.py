@@ -64,6 +64,7 @@ class Dense:
         self._gWb: np.ndarray | None = None  # (n_in + 1, n_out): [dW; db], a view of the grads
         self._work: dict[int, _Work] = {}
         self._xa: np.ndarray | None = None  # cached by forward for backward
+        self.part = slice(0, 0)  # set by bind
 
     @property
     def size(self) -> int:
@@ -79,6 +80,7 @@ class Dense:
         self.params = {"W": self._Wb[: self.n_in], "b": params[offset + n_w : offset + self.size]}
         self.grads = {"W": self._gWb[: self.n_in], "b": grads[offset + n_w : offset + self.size]}
         self._Wt = self.params["W"].T
+        self.part = slice(offset, offset + self.size)  # where W and b sit in the buffers
         self._work.clear()
         return offset + self.size
 
@@ -110,36 +112,64 @@ class Dense:
         """The work array (n, n_out [+ 1]) that the forward pass of n rows leaves f(z) in."""
         return self._work_for(n).out
 
+    def grad_input_array(self, n: int) -> np.ndarray:
+        """The work array (n, n_in) that the backward pass of n rows leaves dL/dx in."""
+        return self._work_for(n).dx
+
     def augment(self, x: np.ndarray) -> np.ndarray:
         """Copy x (n, n_in) into the input work array (n, n_in + 1) whose last column is ones."""
         xa = self.input_array(x.shape[0])
         np.copyto(xa[:, : self.n_in], x)
         return xa
 
-    def forward_ops(self, xa: np.ndarray) -> tuple[list[Op], np.ndarray]:
+    def forward_ops(self, xa: np.ndarray, rows: slice | None = None) -> tuple[list[Op], np.ndarray]:
         """The calls of a forward pass from [x, 1] `xa` (n, n_in + 1), and the array they leave
-        f(z) (n, n_out) in, followed by a column of ones if `augment_output`."""
+        f(z) (n, n_out) in, followed by a column of ones if `augment_output`. With `rows`, the
+        calls compute those rows alone (a share of a step split between cores, engine.nn.split)."""
         work = self._work_for(xa.shape[0])
-        ops = [(dot, (xa, self._Wb, work.z)), *self._into_ops(work.z, work.a)]  # x @ W + b
+        z = _rows(work.z, rows)
+        a = z if work.z is work.a else _rows(work.a, rows)
+        ops = [(dot, (_rows(xa, rows), self._Wb, z)), *self._into_ops(z, a)]  # x @ W + b
         return ops, work.out
 
     def backward_ops(
-        self, xa: np.ndarray, da: np.ndarray, input_grad: bool = True
+        self,
+        xa: np.ndarray,
+        da: np.ndarray,
+        input_grad: bool = True,
+        rows: slice | None = None,
+        weight_grad: bool = True,
     ) -> tuple[list[Op], np.ndarray | None]:
         """The calls of a backward pass after a forward one from `xa`, given da = dL/da
         (n, n_out): they write dL/dW and dL/db into `grads` and dL/dx (n, n_in) into the array
-        returned (None with `input_grad=False`, for a network's first layer)."""
+        returned (None with `input_grad=False`, for a network's first layer). With `rows`, the
+        calls of dL/dz and dL/dx compute those rows alone; `weight_grad=False` leaves out
+        [dW; db], a sum over all the rows that `weight_grad_ops` records (engine.nn.split)."""
         work = self._work_for(xa.shape[0])
-        ops, dz = self._chain_ops(da, work.a, work.dz)  # da * f'(z)  (n, n_out)
+        da_rows, dz_rows = _rows(da, rows), _rows(work.dz, rows)
+        ops, dz = self._chain_ops(da_rows, _rows(work.a, rows), dz_rows)  # da * f'(z)  (n, n_out)
         if dz.dtype != work.dz.dtype:  # an identity layer passes `da` through as it came
-            ops.append((copyto, (work.dz, dz)))
-            dz = work.dz
-        # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
-        ops.append((dot, (xa.T, dz, self._gWb)))  # [dW; db]  (n_in + 1, n_out)
+            ops.append((copyto, (dz_rows, dz)))
+            dz = dz_rows
+        if weight_grad:
+            ops += self.weight_grad_ops(xa, da)
         if not input_grad:
             return ops, None
-        ops.append((dot, (dz, self._Wt, work.dx)))  # (n, n_in)
+        ops.append((dot, (dz, self._Wt, _rows(work.dx, rows))))  # (n, n_in)
         return ops, work.dx
+
+    def weight_grad_ops(
+        self, xa: np.ndarray, da: np.ndarray, inputs: slice | None = None
+    ) -> list[Op]:
+        """The call that writes [dW; db] = [x, 1].T @ dz (n_in + 1, n_out) once the calls of
+        `backward_ops` from `xa` and `da` have left dz; with `inputs`, only those rows of it."""
+        work = self._work_for(xa.shape[0])
+        # Where backward_ops leaves dz: `da` itself when the activation passes it through.
+        dz = da if self.activation == "identity" and da.dtype == work.dz.dtype else work.dz
+        # np.dot: less overhead than np.matmul on small arrays; it needs a contiguous `out`.
+        if inputs is None:
+            return [(dot, (xa.T, dz, self._gWb))]
+        return [(dot, (xa[:, inputs].T, dz, self._gWb[inputs]))]
 
     def forward_augmented(self, xa: np.ndarray) -> np.ndarray:
         """[x, 1] (n, n_in + 1) -> f(z) (n, n_out), followed by a column of ones if
@@ -169,3 +199,8 @@ class Dense:
         ops, dx = self.backward_ops(self._xa, da, input_grad)
         replay(ops)
         return dx
+
+
+def _rows(array: np.ndarray, rows: slice | None) -> np.ndarray:
+    """`array` itself, or a view of its `rows`."""
+    return array if rows is None else array[rows]

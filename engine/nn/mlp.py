@@ -59,30 +59,51 @@ class MLP:
         """The work array (n, sizes[0] + 1) that holds an input of n rows and a column of ones."""
         return self.layers[0].input_array(n)
 
-    def forward_ops(self, xa: np.ndarray) -> tuple[list[Op], np.ndarray]:
-        """The calls of a forward pass from [x, 1] `xa` (n, sizes[0] + 1), and the last layer's
-        work array (n, sizes[-1] [+ 1]) they leave the output in (see `engine.nn.tape`)."""
+    def forward_ops(self, xa: np.ndarray, rows: slice | None = None) -> tuple[list[Op], np.ndarray]:
+        """The calls of a forward pass from [x, 1] `xa` (n, sizes[0] + 1) (of its `rows` alone,
+        if given), and the last layer's work array (n, sizes[-1] [+ 1]) they leave the output
+        in (see `engine.nn.tape`)."""
         ops: list[Op] = []
         for layer in self.layers:
-            layer_ops, xa = layer.forward_ops(xa)
+            layer_ops, xa = layer.forward_ops(xa, rows)
             ops += layer_ops
         return ops, xa
 
     def backward_ops(
-        self, xa: np.ndarray, grad_out: np.ndarray, input_grad: bool = True
+        self,
+        xa: np.ndarray,
+        grad_out: np.ndarray,
+        input_grad: bool = True,
+        rows: slice | None = None,
+        weight_grads: bool = True,
     ) -> tuple[list[Op], np.ndarray | None]:
         """The calls of a backward pass after a forward one from `xa`, given dL/d output: they
         fill every layer's grads and leave dL/d input in the array returned (None with
-        `input_grad=False`)."""
+        `input_grad=False`). `rows` and `weight_grads=False` as in `Dense.backward_ops`."""
+        ops: list[Op] = []
+        dx = None
+        for layer, x, da in reversed(self._passes(xa, grad_out)):
+            first = layer is self.layers[0]
+            layer_ops, dx = layer.backward_ops(x, da, input_grad or not first, rows, weight_grads)
+            ops += layer_ops
+        return ops, dx
+
+    def weight_grad_ops(self, xa: np.ndarray, grad_out: np.ndarray) -> list[tuple[Dense, Op]]:
+        """Each layer's call that writes its [dW; db] after `backward_ops(xa, grad_out,
+        weight_grads=False)` has run (engine.nn.split shares them out between cores)."""
+        return [
+            (layer, layer.weight_grad_ops(x, da)[0]) for layer, x, da in self._passes(xa, grad_out)
+        ]
+
+    def _passes(
+        self, xa: np.ndarray, grad_out: np.ndarray
+    ) -> list[tuple[Dense, np.ndarray, np.ndarray]]:
+        """(layer, its input work array, the array its dL/da arrives in) for every layer, first
+        to last, of a pass of xa.shape[0] rows."""
         n = xa.shape[0]
         inputs = [xa, *(layer.output_array(n) for layer in self.layers[:-1])]
-        ops: list[Op] = []
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer_ops, grad_out = self.layers[i].backward_ops(
-                inputs[i], grad_out, input_grad or i > 0
-            )
-            ops += layer_ops
-        return ops, grad_out
+        grads = [*(layer.grad_input_array(n) for layer in self.layers[1:]), grad_out]
+        return list(zip(self.layers, inputs, grads, strict=True))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:

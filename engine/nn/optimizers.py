@@ -2,6 +2,9 @@
 
 Because every layer's weights are views into one buffer, one optimizer step is a handful of
 vectorised calls whatever the depth of the network (scikit-learn's `update_params` idea).
+A step may also be taken in parts: `start_step()`, then `update` of disjoint slices of the
+buffer, which threads may run at once (a split training step updates each layer on the core
+that computed its gradient; engine.nn.split).
 """
 
 from __future__ import annotations
@@ -33,7 +36,17 @@ class SGD:
         self.lr = float(lr)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        params -= self.lr * grads
+        """Update every weight: `start_step`, then `update` of the whole buffer."""
+        self.start_step()
+        self.update(params, grads, slice(0, params.size))
+
+    def start_step(self) -> None:
+        """Begin a step: fix the factors that its `update` calls apply."""
+
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice, core: int = 0) -> None:
+        """Update params[part] from grads[part]. Calls on disjoint parts may run at once in two
+        threads, `core` 0 and 1, each with its own scratch arrays."""
+        params[part] -= self.lr * grads[part]
 
     def state(self) -> dict[str, np.ndarray]:
         """Arrays that, with the settings, make a resumed run continue exactly."""
@@ -55,10 +68,11 @@ class Momentum(SGD):
         self.momentum = float(momentum)
         self.velocity = np.zeros(size, dtype=dtype)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        self.velocity *= self.momentum
-        self.velocity -= self.lr * grads
-        params += self.velocity
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice, core: int = 0) -> None:
+        velocity = self.velocity[part]
+        velocity *= self.momentum
+        velocity -= self.lr * grads[part]
+        params[part] += velocity
 
     def state(self) -> dict[str, np.ndarray]:
         return {"velocity": self.velocity.copy()}
@@ -101,7 +115,10 @@ class Adam(SGD):
         chunks = [slice(lo, lo + self.CHUNK) for lo in range(0, size, self.CHUNK)]
         cores = min(os.cpu_count() or 1, 4) if size >= self.THREADED_SIZE else 1
         self._groups = [chunks[i::cores] for i in range(cores)]  # one list of chunks per core
-        self._scratch = [np.zeros(min(size, self.CHUNK), dtype=dtype) for _ in range(cores)]
+        # One scratch array per core (two at least: a split step updates on two).
+        scratch = min(size, self.CHUNK)
+        self._scratch = [np.zeros(scratch, dtype=dtype) for _ in range(max(cores, 2))]
+        self._factors = (0.0, 0.0, False)  # this step's rate, floor and flush: see start_step
         self._pool = None
         if cores > 1:
             from concurrent.futures import ThreadPoolExecutor  # only big networks pay for it
@@ -109,6 +126,19 @@ class Adam(SGD):
             self._pool = ThreadPoolExecutor(cores - 1, thread_name_prefix="adam")
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        self.start_step()
+        if len(self._groups[0]) == 1:  # one chunk: the whole (small) buffer
+            self._update(params, grads, self.m_sum, self.v_sum, self._scratch[0], *self._factors)
+            return
+        others = [
+            self._pool.submit(self._update_chunks, core, params, grads)
+            for core in range(1, len(self._groups))
+        ]
+        self._update_chunks(0, params, grads)
+        for future in others:
+            future.result()
+
+    def start_step(self) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
@@ -118,27 +148,25 @@ class Adam(SGD):
         # loop and a cast back (the font AE's update took 1.5x as long).
         scale = math.sqrt((1.0 - b2**self.t) / (1.0 - b2))
         rate = self.lr * scale * (1.0 - b1) / (1.0 - b1**self.t)
-        floor = self.eps * scale
-        flush = self.t % FLUSH_EVERY == 0
-        if len(self._groups[0]) == 1:
-            work = self._scratch[0]
-            self._update(params, grads, self.m_sum, self.v_sum, work, rate, floor, flush)
-            return
-        others = [
-            self._pool.submit(self._update_chunks, core, params, grads, rate, floor, flush)
-            for core in range(1, len(self._groups))
-        ]
-        self._update_chunks(0, params, grads, rate, floor, flush)
-        for future in others:
-            future.result()
+        self._factors = (rate, self.eps * scale, self.t % FLUSH_EVERY == 0)
 
-    def _update_chunks(self, core: int, params, grads, rate: float, floor: float, flush: bool):
-        """Update the chunks of `core`'s group, in its scratch array."""
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice, core: int = 0) -> None:
+        stop = part.stop
+        self._update_chunks(
+            core,
+            params,
+            grads,
+            [slice(lo, min(lo + self.CHUNK, stop)) for lo in range(part.start, stop, self.CHUNK)],
+        )
+
+    def _update_chunks(self, core: int, params, grads, chunks: list[slice] | None = None):
+        """Update `chunks` of the buffer (default: those of `core`'s group) in `core`'s
+        scratch array."""
         m, v, scratch = self.m_sum, self.v_sum, self._scratch[core]
-        for c in self._groups[core]:
+        for c in self._groups[core] if chunks is None else chunks:
             p = params[c]
             work = scratch[: len(p)]  # the last chunk may be short
-            self._update(p, grads[c], m[c], v[c], work, rate, floor, flush)
+            self._update(p, grads[c], m[c], v[c], work, *self._factors)
 
     def _update(self, p, g, m, v, work, rate: float, floor: float, flush: bool) -> None:
         m *= self.beta1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.data.dataset import unit_floats
 from engine.models import Autoencoder, VariationalAutoencoder
 from engine.train_config import TrainConfig
 from engine.training import LIVE_ABOVE, Trainer
@@ -34,8 +35,10 @@ def _recording(model: Autoencoder, images: np.ndarray) -> list[tuple[np.ndarray,
     train = model.loss_and_grad
 
     def loss_and_grad(x, t, rng=None, eps=None):
-        rows = np.array([lookup[r.tobytes()] for r in np.rint(x * 255).astype(np.uint8)])
-        steps.append((rows, model.encode(x)))
+        # A uint8 set's batches arrive as bytes (the model makes them floats as it loads them).
+        floats = unit_floats(x)
+        rows = np.array([lookup[r.tobytes()] for r in np.rint(floats * 255).astype(np.uint8)])
+        steps.append((rows, model.encode(floats)))
         return train(x, t, rng=rng, eps=eps)
 
     model.loss_and_grad = loss_and_grad
