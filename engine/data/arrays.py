@@ -5,6 +5,8 @@ loaded (`allow_pickle=False`), and every array's header (dtype and shape) is rea
 before its data, so a wrong or oversized file costs nothing. In a .npz the images are the array
 named `images`, `x`, `x_train` or `arr_0` (Keras' mnist.npz holds `x_train`), or its only 3-D
 array; class labels, when present, are the 1-D array named `labels`, `y`, `y_train` or `arr_1`.
+`save_npz` writes a set so (the window's Save for sets of images: JSON takes half a minute for
+60,000 images, a .npz of their bytes well under a second).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import BinaryIO
 import numpy as np
 
 from engine import limits
+from engine.atomic import atomic_file
 from engine.data.dataset import MAX_SIZE, Dataset, DatasetError
 
 IMAGE_NAMES = ("images", "x", "x_train", "arr_0")
@@ -144,3 +147,12 @@ def _open(path: Path) -> BinaryIO:
         raise DatasetError(f"{path}: no such file") from None
     except OSError as error:
         raise DatasetError(f"{path}: cannot read the file ({error.strerror})") from None
+
+
+def save_npz(dataset: Dataset, path: str | Path) -> None:
+    """Write `dataset` atomically as a .npz that `load_npz` reads back: `images` (n, height,
+    width), uint8 as held or float32, and `labels` (n,) as fixed-width text (no pickle)."""
+    images = dataset.pixels.reshape(len(dataset), dataset.height, dataset.width)
+    labels = np.array(dataset.labels, dtype=str)  # (n,) '<U..'
+    with atomic_file(path) as stream:
+        np.savez(stream, images=images, labels=labels)

@@ -50,6 +50,10 @@ OPEN_FILTERS = (
     "NumPy arrays (*.npy *.npz)",
     "All files (*)",
 )
+# What File > Save as writes: a glyph set as JSON, a set of images as a .npz of its pixels.
+SAVE_FILTERS = ("Glyph sets (*.json)", "Image arrays (*.npz)")
+SAVE_SUFFIXES = (".json", ".npz")
+SAVE_AS_ARRAYS_ABOVE = 2000  # glyphs; above, Save as offers .npz first (see `_save_suffix`)
 TIMES = "\u00d7"  # the multiplication sign of "5 by 7" (ruff flags the literal character)
 BUILTIN_TITLES = {
     "font5x7": f"Letters 5{TIMES}7",
@@ -286,9 +290,16 @@ class DataPanel(QWidget):
         path = self._ask_save_path()
         if not path:
             return False
-        if Path(path).suffix.lower() != ".json":
-            path += ".json"
+        if Path(path).suffix.lower() not in SAVE_SUFFIXES:
+            path += self._save_suffix()
         return self._save_to(path)
+
+    def _save_suffix(self) -> str:
+        """.npz for sets of images (bytes, or more than SAVE_AS_ARRAYS_ABOVE glyphs): JSON of
+        60,000 MNIST images took half a minute and 170 MB; their .npz, 47 MB in well under a
+        second. Glyph sets stay JSON, a file a person can read and diff."""
+        glyphs = self.glyph_set
+        return ".npz" if glyphs.is_bytes or len(glyphs) > SAVE_AS_ARRAYS_ABOVE else ".json"
 
     def _save_to(self, path: str) -> bool:
         try:
@@ -335,8 +346,9 @@ class DataPanel(QWidget):
         return QFileDialog.getExistingDirectory(self, "Open a folder of PNG images") or None
 
     def _ask_save_path(self) -> str | None:
-        start = self.glyph_set.path or f"{self.glyph_set.name}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Save glyph set", start, "Glyph sets (*.json)")
+        start = self.glyph_set.path or f"{self.glyph_set.name}{self._save_suffix()}"
+        filters = SAVE_FILTERS if start.endswith(".json") else SAVE_FILTERS[::-1]
+        path, _ = QFileDialog.getSaveFileName(self, "Save glyph set", start, ";;".join(filters))
         return path or None
 
     def _ask_label(self, title: str, label: str) -> str | None:

@@ -13,11 +13,13 @@ read-only array, so a set of any size is held about once between edits.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from engine.data.arrays import save_npz
 from engine.data.dataset_json import save_json
 from engine.data.datasets import Dataset
 
@@ -96,11 +98,15 @@ class GlyphSet(QObject):
         self.modified_changed.emit(not clean)
 
     def save(self, path: str | None = None) -> None:
-        """Write the set as JSON (atomically), remember the path and mark the set unmodified."""
+        """Write the set (atomically) as JSON, or as a .npz of its pixels when `path` ends in
+        .npz; remember the path and mark the set unmodified."""
         target = self._path if path is None else str(path)
         if target is None:
             raise ValueError(f"the set {self._name!r} has no file yet; give a path to save it")
-        save_json(self.dataset(), target)
+        if Path(target).suffix.lower() == ".npz":
+            save_npz(self.dataset(), target)
+        else:
+            save_json(self.dataset(), target)
         moved, self._path = target != self._path, target
         self.undo_stack.setClean()
         if moved:

@@ -119,6 +119,26 @@ def test_npz_keras_names_and_labels(tmp_path, digits):
     assert len(load_dataset(str(tmp_path / "only.npz"))) == 40
 
 
+def test_save_npz_round_trips_bytes_floats_and_names(tmp_path):
+    """What the window's Save as writes for a set of images reads back as it was held."""
+    from engine.data.arrays import save_npz
+    from engine.data.datasets import load_builtin
+
+    font = load_builtin("font5x7")  # float32 pixels, names such as "DEL" and "{"
+    save_npz(font, tmp_path / "font.npz")
+    back = load_dataset(str(tmp_path / "font.npz"))
+    assert back.labels == font.labels and back.pixels.dtype == np.float32
+    np.testing.assert_array_equal(back.pixels, font.pixels)
+    assert (back.width, back.height) == (font.width, font.height) == (5, 7)
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically: no temporary left
+
+    strokes = font.__class__("strokes", 5, 7, ("é",) * 32, (font.pixels * 255).astype(np.uint8))
+    save_npz(strokes, tmp_path / "strokes.npz")
+    back = load_dataset(str(tmp_path / "strokes.npz"))
+    assert back.pixels.dtype == np.uint8 and back.labels == strokes.labels
+    np.testing.assert_array_equal(back.pixels, strokes.pixels)
+
+
 def _npy_refusal(path: Path) -> str:
     with pytest.raises(DatasetError) as info:
         load_dataset(str(path))

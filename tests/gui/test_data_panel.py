@@ -377,3 +377,33 @@ def test_the_panel_fits_a_narrow_dock_with_every_glyph_button_shown(qtbot, panel
     editor = panel.editor.mapTo(panel, panel.editor.rect().bottomRight())
     assert panel.rect().contains(editor)
     assert panel.editor.width() >= 100
+
+
+def test_save_as_writes_a_set_of_images_as_npz_fast_and_it_opens_again(qtbot, panel, tmp_path):
+    """JSON of 60,000 MNIST images took half a minute; a set of bytes is saved as a .npz of its
+    pixels (glyph sets stay JSON: the control below)."""
+    from engine.data.arrays import load_npz
+
+    rng = np.random.default_rng(0)
+    images = (rng.random((3000, 12, 10)) < 0.3).astype(np.uint8) * 255
+    np.save(tmp_path / "strokes.npy", images)
+    panel.open_answer = str(tmp_path / "strokes.npy")
+    panel.open_action.trigger()
+    glyphs = panel.glyph_set
+    assert glyphs.is_bytes and len(glyphs) == 3000
+    glyphs.set_pixel(7, 0, 0, 1.0 - glyphs.image(7)[0, 0])
+    panel.save_answer = str(tmp_path / "mine")  # no suffix typed
+    panel.save_as_action.trigger()
+    assert not panel.errors and not glyphs.modified
+    assert glyphs.path == str(tmp_path / "mine.npz") and not (tmp_path / "mine.json").exists()
+    back = load_npz(tmp_path / "mine.npz")
+    assert back.pixels.dtype == np.uint8 and back.labels == glyphs.labels
+    np.testing.assert_array_equal(back.pixels, glyphs.dataset().pixels)
+    assert back.pixels[7, 0] != images[7, 0, 0]  # the edit is in the file
+
+    panel.open_answer = str(tmp_path / "font.json")  # control: a glyph set stays JSON
+    save_json(load_builtin("font5x7"), panel.open_answer)
+    panel.open_action.trigger()
+    panel.save_answer = str(tmp_path / "font-copy")
+    panel.save_as_action.trigger()
+    assert (tmp_path / "font-copy.json").exists() and not (tmp_path / "font-copy.npz").exists()
