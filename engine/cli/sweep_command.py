@@ -25,14 +25,15 @@ DAE_REFERENCE_LEVELS = {"salt-pepper": 0.2, "bitflip": 0.1, "gaussian": 0.3}
 def train_preset(
     name: str, data: Dataset, latent: int, seed: int, noise: Noise | None, epochs: int | None
 ) -> Autoencoder:
-    """A model of PRESETS[name] trained on `data` (on fresh `noise` every epoch for a DAE)."""
-    preset = PRESETS[name]
+    """A model of PRESETS[name] trained on `data` (on fresh `noise` every epoch for a DAE),
+    sized for the set as `train` sizes it: a big set trains in minibatches, on its bytes."""
+    preset = PRESETS[name].for_set(len(data))
     model = Autoencoder(data.n_pixels, preset.hidden, latent, preset.activation, "bce", seed)
-    settings = preset.train_kwargs()
+    settings = preset.train_kwargs(len(data))
     if epochs is not None:
         settings["epochs"] = epochs
     config = TrainConfig(noise=noise, batch_seed=seed, noise_seed=seed, **settings)
-    trainer = Trainer(model, data.images, config)
+    trainer = Trainer(model, data.pixels, config)  # uint8 stays bytes (floats per batch)
     bar = ProgressBar(config.epochs) if sys.stderr.isatty() else None
     final = trainer.run(on_snapshot=bar, snapshot_seconds=0.1 if bar else 0.0)
     if bar:

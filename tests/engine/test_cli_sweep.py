@@ -3,6 +3,7 @@ was trained, and one line on stderr (exit 2) for bad input."""
 
 import csv
 
+import numpy as np
 import pytest
 
 from engine.cli.commands import run_cli
@@ -86,3 +87,27 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, extra, message):
     assert message in err
     assert err.count("\n") == 1
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_sweep_trains_a_big_set_in_minibatches_on_its_bytes(monkeypatch):
+    """The sweep's AE and DAE once took full-batch presets and the set as floats: at 60,000
+    images, whole-set steps on 188 MB. They are sized as `train` sizes them (control: a glyph set
+    still trains in one batch)."""
+    from engine.cli import sweep_command
+    from engine.data.datasets import Dataset, load_builtin
+    from engine.training import Trainer
+
+    seen = []
+
+    class Recording(Trainer):
+        def __init__(self, model, images, config, **kwargs):
+            seen.append((images.dtype, config.batch_size))
+            super().__init__(model, images, config, **kwargs)
+
+    monkeypatch.setattr(sweep_command, "Trainer", Recording)
+    rng = np.random.default_rng(0)
+    pixels = (rng.random((12000, 16)) < 0.5).astype(np.uint8) * 255
+    big = Dataset("big", 4, 4, ("x",) * 12000, pixels)
+    sweep_command.train_preset("ae", big, 2, 0, None, 1)
+    sweep_command.train_preset("ae", load_builtin("font5x7"), 2, 0, None, 1)
+    assert seen == [(np.uint8, 128), (np.float32, 0)]
