@@ -141,7 +141,14 @@ class DataPanel(QWidget):
         for name in BUILTIN_DATASETS:
             self.set_combo.addItem(BUILTIN_TITLES.get(name, name), name)
         self.set_combo.activated.connect(self._on_set_activated)
+        # A file's name may be long ("train-images-idx3-ubyte (not saved)"): the combo and the
+        # line under it must not widen the panel past a laptop's ~270 px, which cut "Save As…"
+        # and the gallery's right column off; the combo elides, the line wraps.
+        policy = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.set_combo.setSizeAdjustPolicy(policy)
+        self.set_combo.setMinimumContentsLength(12)
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         self.gallery = GlyphGallery(glyph_set)
         self.editor = PixelEditor(glyph_set)
         self.glyph_label = QLabel()

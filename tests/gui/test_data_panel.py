@@ -407,3 +407,18 @@ def test_save_as_writes_a_set_of_images_as_npz_fast_and_it_opens_again(qtbot, pa
     panel.save_answer = str(tmp_path / "font-copy")
     panel.save_as_action.trigger()
     assert (tmp_path / "font-copy.json").exists() and not (tmp_path / "font-copy.npz").exists()
+
+
+def test_a_long_file_name_does_not_widen_the_panel(qtbot):
+    """'train-images-idx3-ubyte (not saved)' in the combo and the line under it made the panel
+    325 px wide where a laptop gives it ~280: "Save As…" and the gallery's last column were cut."""
+    pixels = np.zeros((3, 28 * 28), np.uint8)
+    long_name = Dataset("train-images-idx3-ubyte", 28, 28, ("1", "2", "3"), pixels)
+    widths = []
+    for dataset in (load_builtin("font5x7"), long_name):
+        panel = DataPanel(GlyphSet(dataset))
+        qtbot.addWidget(panel)
+        panel.show()
+        widths.append(panel.minimumSizeHint().width())
+    assert widths[1] <= widths[0]
+    assert "train-images-idx3-ubyte" in panel.set_combo.currentText()  # still named, elided
