@@ -13,6 +13,7 @@ compare rows of one run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -70,7 +71,7 @@ def measure(images: int, rounds: int) -> None:
         call = time.perf_counter() - start
         ranges = spin(1.5)
         done = next(t for t, span in ranges if span == ranges[-1][1]) - start
-        gap = max(b - a for a, b in zip(turns, turns[1:], strict=False))
+        gap = max(b - a for a, b in itertools.pairwise(turns))
         shown = gallery.viewport().rect().intersects(gallery.visualRect(gallery.currentIndex()))
         print(
             f"set_dataset+set_current {1000 * call:5.0f} ms; longest GUI block {1000 * gap:5.0f} ms;"
