@@ -25,7 +25,14 @@ from engine.data.split import SPLIT_ABOVE, held_out_rows
 from engine.held_out import TEST_SHARE, HeldOut
 from engine.history import History
 from engine.live_codes import LiveCodes
-from engine.metrics import EVAL_ROWS, Evaluation, StepScorer, evaluate, evaluate_bytes
+from engine.metrics import (
+    EVAL_ROWS,
+    CodesHook,
+    Evaluation,
+    StepScorer,
+    evaluate,
+    evaluate_bytes,
+)
 from engine.models import Autoencoder
 from engine.nn.optimizers import make_optimizer
 from engine.train_config import TrainConfig
@@ -99,6 +106,22 @@ class Snapshot:
     # (batches trained, batches an epoch) of the epoch in progress, made within it (or paused
     # within it); None between epochs.
     batch: tuple[int, int] | None = None
+
+
+class SnapshotCancelled(Exception):
+    """`Trainer.snapshot` given up between two blocks of images: its caller let the run go."""
+
+
+def _cancellable(hook: CodesHook | None, cancelled: Callable[[], bool]) -> CodesHook:
+    """`hook` (or nothing), then SnapshotCancelled once `cancelled()` is true: between blocks."""
+
+    def checked(lo: int, codes: np.ndarray, logvar: np.ndarray | None) -> None:
+        if hook is not None:
+            hook(lo, codes, logvar)
+        if cancelled():
+            raise SnapshotCancelled
+
+    return checked
 
 
 class _PausedInEvaluation(Exception):
@@ -454,12 +477,17 @@ class Trainer:
             on_snapshot(final)
         return final
 
-    def snapshot(self, steps_per_second: float = 0.0) -> Snapshot:
-        """A frozen copy of where the run stands now, every image encoded afresh."""
+    def snapshot(
+        self, steps_per_second: float = 0.0, cancelled: Callable[[], bool] | None = None
+    ) -> Snapshot:
+        """A frozen copy of where the run stands now, every image encoded afresh. `cancelled`,
+        asked after each block of EVAL_ROWS images of a set of bytes, gives it up with
+        SnapshotCancelled: a first snapshot of 60,000 images let go of (a new set, closing)
+        ends within a block instead of scoring and encoding the rest (~1 s)."""
         if self.last_evaluation is None:
-            self._evaluate_if_needed()
+            self._evaluate_if_needed(cancelled=cancelled)
         model = self.model.copy()
-        latent, logvar = self._codes(model)
+        latent, logvar = self._codes(model, cancelled)
         if self._live_worthwhile():  # a live run that goes on starts from these codes
             self._exact = (self._live_key(), latent, logvar)
         return self._frozen(model, latent, logvar, steps_per_second)
@@ -557,24 +585,33 @@ class Trainer:
         return self._frozen(self.model.copy(), latent, logvar, steps_per_second)
 
     # --- internals ------------------------------------------------------------------------------
-    def _evaluate(self, pausable: bool = False) -> Evaluation:
+    def _evaluate(
+        self, pausable: bool = False, cancelled: Callable[[], bool] | None = None
+    ) -> Evaluation:
         """Score the training images; `pausable` (a live run's evaluation at an epoch's start)
-        raises _PausedInEvaluation after the block in which a pause was requested."""
+        raises _PausedInEvaluation after the block in which a pause was requested, `cancelled`
+        SnapshotCancelled after the block in which it turned true."""
         if self._bytes:  # a live run's codes are its evaluations' too, block by block
             hook = None if self._live is None else self._live_block
             if pausable and hook is not None:
                 hook = self._pausable_block
+            if cancelled is not None:
+                hook = _cancellable(hook, cancelled)
             return evaluate_bytes(self.model, self.images, on_codes=hook)
         return evaluate(self.model, self.images, self.targets)
 
-    def _codes(self, model: Autoencoder) -> tuple[np.ndarray, np.ndarray | None]:
+    def _codes(
+        self, model: Autoencoder, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """The codes (n, latent) of every clean image (the held-out ones too when this Trainer
-        split them off), and for a VAE their log-variance."""
+        split them off), and for a VAE their log-variance; `cancelled` as in `snapshot`."""
         variational = hasattr(model, "encode_distribution")
         images = self.images if self._code_images is None else self._code_images
         blocks = []
         step = EVAL_ROWS if self._bytes else max(len(images), 1)
         for lo in range(0, len(images), step):
+            if lo and cancelled is not None and cancelled():
+                raise SnapshotCancelled
             x = unit_floats(images[lo : lo + step], model.dtype)  # (rows, d)
             blocks.append(model.encode_distribution(x) if variational else (model.encode(x), None))
         if len(blocks) == 1:
@@ -680,11 +717,13 @@ class Trainer:
             self._live_step(rows)
         return True
 
-    def _evaluate_if_needed(self, last: bool = False) -> None:
+    def _evaluate_if_needed(
+        self, last: bool = False, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         """Evaluate the current epoch unless it was; `last` (a pause or the epoch limit) scores
-        the test set too, whatever its share of the time."""
+        the test set too, whatever its share of the time; `cancelled` as in `snapshot`."""
         if self._evaluated_epoch != self.epoch:
-            self._record(self._evaluate(), check_stop=False, last=last)
+            self._record(self._evaluate(cancelled=cancelled), check_stop=False, last=last)
 
     def _score_test(self, last: bool) -> Evaluation | None:
         """The test set's score of the current weights when it is due, else None."""

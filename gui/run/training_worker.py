@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from engine.training import Snapshot, Trainer
+from engine.training import Snapshot, SnapshotCancelled, Trainer
 
 SNAPSHOT_SECONDS = 1 / 30  # at most ~30 snapshots a second reach the GUI
 ENDED_STATES = ("finished", "stopped", "failed")
@@ -95,8 +95,9 @@ class TrainingWorker(QObject):
     def cancel(self) -> None:
         """Let go of the run without ending it: it pauses after the current batch (a big run
         without scoring anything), no request queued before starts, and a first snapshot not
-        begun is skipped. The trainer then holds the run as paused, best weights included, so
-        the window can save it (closing) or drop it (a new set)."""
+        begun is skipped (one begun ends after its block of images in progress). The trainer
+        then holds the run as paused, best weights included, so the window can save it
+        (closing) or drop it (a new set)."""
         self._cancelled = True
         self._trainer.request_pause()
 
@@ -121,11 +122,16 @@ class TrainingWorker(QObject):
             return
         try:
             self._prepared()
-            snapshot = self._trainer.snapshot()
+            snapshot = self._trainer.snapshot(cancelled=self._is_cancelled)
+        except SnapshotCancelled:  # let go of while it scored or encoded: nobody waits for it
+            return
         except Exception as error:  # as in a run: said, not a thread dying quietly
             self.failed.emit(f"The set's codes could not be computed ({error}).")
             return
         self.snapshot_ready.emit(snapshot)
+
+    def _is_cancelled(self) -> bool:
+        return self._cancelled
 
     def _prepared(self) -> None:
         prepare, self._prepare = self._prepare, None
