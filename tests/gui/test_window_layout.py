@@ -10,11 +10,8 @@ from gui.main_window import WINDOW_STATE_VERSION, MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window(ini="s.ini", show=False, errors=False, discard=False)
 
 
 def show_at(qtbot, win, width: int, height: int) -> None:
