@@ -5,31 +5,15 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from gui.main_window import MainWindow
+from tests.gui.windows import settings_in
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path):
-    """A MainWindow with its own QSettings ini and data folder under tmp_path/<name>."""
-    windows = []
-
-    def make(name: str) -> MainWindow:
-        folder = tmp_path / name
-        store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(store)
-        win.errors = []
-        win._show_error = win.errors.append
-        win.data_panel._confirm_discard = lambda: True
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
-        windows.append(win)
-        return win
-
-    yield make
-    for win in windows:
-        win.close()
+def make_window(make_window, tmp_path):
+    """conftest's make_window with its QSettings ini and data folder under tmp_path/<name>."""
+    return lambda name: make_window(settings_in(tmp_path / name))
 
 
 def step_by_panel(qtbot, win, button: int, times: int = 1) -> None:
