@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from engine.data.datasets import load_builtin
 from gui.app import configure_process
@@ -33,8 +33,8 @@ def run(qtbot, tmp_path):
 @pytest.fixture
 def make_window(qtbot, tmp_path) -> Callable[..., MainWindow]:
     """Build MainWindows on settings of the test's own; every one is closed after the test
-    (closing ends its training thread, which must be gone before the next test starts); one the
-    test has closed itself is not closed (and autosaved) twice.
+    (closing ends its training thread, which must be gone before the next test starts); one
+    already closed is not closed (and autosaved) twice.
 
     make(store=None, *, ini, size, show, errors, discard, ask_before_closing):
     - store: the QSettings to use; by default a new ini file `ini` under tmp_path.
@@ -57,7 +57,7 @@ def make_window(qtbot, tmp_path) -> Callable[..., MainWindow]:
         ask_before_closing: bool = True,
     ) -> MainWindow:
         win = MainWindow(store if store is not None else settings_in(tmp_path, ini))
-        windows.append((win, show))
+        windows.append(win)
         if errors:
             win.errors = []
             win._show_error = win.errors.append  # the sentences, instead of a message box
@@ -74,6 +74,9 @@ def make_window(qtbot, tmp_path) -> Callable[..., MainWindow]:
         return win
 
     yield make
-    for win, shown in windows:
-        if win.isVisible() or not shown:  # a shown window the test closed is not closed again
+    for win in windows:
+        # pytest-qt has closed every shown window by now (its teardown runs first); one still
+        # visible, or never shown, is closed here so its training thread ends. A hidden one that
+        # was shown is closed already: not again (closing autosaves).
+        if win.isVisible() or not win.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
             win.close()

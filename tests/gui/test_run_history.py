@@ -17,6 +17,7 @@ from gui.views.run_history import (
     fit_columns,
     fit_widths,
 )
+from tests.gui.windows import run_without_end
 
 TIMEOUT = 10_000
 
@@ -76,13 +77,7 @@ def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, make_window, store
 def test_a_stopped_run_is_recorded_too(qtbot, make_window, store):
     win = make_window(store, discard=False)
     panel = win.training_panel
-    if panel.stop_check.isChecked():
-        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
-    panel.epochs_spin.setValue(1_000_000)
-    with qtbot.waitSignal(
-        win.run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch > 5
-    ):
-        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    run_without_end(qtbot, win, TIMEOUT)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
         qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     assert [r["state"] for r in win.run_history.runs] == ["stopped"]

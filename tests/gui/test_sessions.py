@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from gui.main_window import MainWindow
-from tests.gui.windows import settings_in
+from tests.gui.windows import run_without_end, settings_in
 
 TIMEOUT = 10_000
 
@@ -105,14 +105,7 @@ def test_recent_sessions_keep_the_last_eight_newest_first(qtbot, make_window, tm
 
 def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
     win = make_window("w")
-    panel = win.training_panel
-    if panel.stop_check.isChecked():
-        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
-    panel.epochs_spin.setValue(1_000_000)
-    with qtbot.waitSignal(
-        win.run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch > 5
-    ):
-        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    run_without_end(qtbot, win, TIMEOUT)
     path = tmp_path / "live.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
     with qtbot.waitSignals(

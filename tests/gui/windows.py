@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from gui.main_window import MainWindow
 
@@ -11,6 +11,19 @@ def settings_in(folder: Path, name: str = "settings.ini") -> QSettings:
     """A settings file of the test's own (the window keeps its data folder beside it, not in
     $HOME)."""
     return QSettings(str(folder / name), QSettings.Format.IniFormat)
+
+
+def run_without_end(qtbot, win: MainWindow, timeout: int, past_epoch: int = 5) -> None:
+    """Switch the pixel stop rule off, set a million epochs, press Start and wait until the
+    run is past `past_epoch`: a run that is still going when the test acts on it."""
+    panel = win.training_panel
+    if panel.stop_check.isChecked():
+        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
+    panel.epochs_spin.setValue(1_000_000)
+    with qtbot.waitSignal(
+        win.run.snapshot_changed, timeout=timeout, check_params_cb=lambda s: s.epoch > past_epoch
+    ):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
 
 
 def wait_for_codes(qtbot, win: MainWindow, timeout: int) -> None:
