@@ -1,16 +1,30 @@
-"""Helpers for the window tests (the window itself comes from conftest's `make_window`)."""
+"""Helpers for the window and view tests (the window itself comes from conftest's
+`make_window`)."""
 
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
 
 from gui.main_window import MainWindow
+
+W = TypeVar("W", bound=QWidget)
 
 
 def settings_in(folder: Path, name: str = "settings.ini") -> QSettings:
     """A settings file of the test's own (the window keeps its data folder beside it, not in
     $HOME)."""
     return QSettings(str(folder / name), QSettings.Format.IniFormat)
+
+
+def shown(qtbot, widget: W, size: tuple[int, int]) -> W:
+    """The widget, closed after the test, at `size` on screen (exposed: painted and laid out)."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
 
 
 def run_without_end(qtbot, win: MainWindow, timeout: int, past_epoch: int = 5) -> None:
