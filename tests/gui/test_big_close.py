@@ -38,7 +38,9 @@ def ends(monkeypatch):
     return threads
 
 
-def big_window(qtbot, make_window, mnist_file) -> MainWindow:
+@pytest.fixture
+def win(qtbot, make_window, mnist_file) -> MainWindow:
+    """A window on the 3,000 images, set to train for 1,000 epochs, its first codes made."""
     win = make_window(ask_before_closing=False)
     assert win.data_panel.open_file(str(mnist_file)), win.errors
     win.run.update_settings(epochs=1000, stop_enabled=False, plateau_epochs=0)
@@ -55,10 +57,7 @@ def running(qtbot, win: MainWindow) -> None:
     assert win.run.state == "running"
 
 
-def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(
-    qtbot, make_window, mnist_file, ends
-):
-    win = big_window(qtbot, make_window, mnist_file)
+def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(qtbot, ends, win):
     running(qtbot, win)
     trainer = win.run._trainer
     win.close()
@@ -73,10 +72,7 @@ def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(
     np.testing.assert_array_equal(saved.trainer.model.params, trainer.model.params)
 
 
-def test_closing_a_paused_big_run_leaves_the_trainer_untouched(
-    qtbot, make_window, mnist_file, ends
-):
-    win = big_window(qtbot, make_window, mnist_file)
+def test_closing_a_paused_big_run_leaves_the_trainer_untouched(qtbot, ends, win):
     running(qtbot, win)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
         win.run.pause()
@@ -90,11 +86,8 @@ def test_closing_a_paused_big_run_leaves_the_trainer_untouched(
     np.testing.assert_array_equal(saved.trainer.best_params, best)
 
 
-def test_negative_control_stop_scores_the_best_weights_in_the_training_thread(
-    qtbot, make_window, mnist_file, ends
-):
+def test_negative_control_stop_scores_the_best_weights_in_the_training_thread(qtbot, ends, win):
     """What closing used to do (Stop before the thread ends), seen by the same spy."""
-    win = big_window(qtbot, make_window, mnist_file)
     running(qtbot, win)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
         win.run.stop()
