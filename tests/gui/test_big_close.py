@@ -7,12 +7,13 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from benchmarks.mnist import synthetic_mnist
 from engine.session import load_session
 from engine.training import Trainer
 from gui.main_window import MainWindow
+from tests.gui.windows import wait_for_codes
 
 N = 3000
 TIMEOUT = 20_000
@@ -37,19 +38,13 @@ def ends(monkeypatch):
     return threads
 
 
-def big_window(qtbot, tmp_path, mnist_file) -> MainWindow:
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append
-    win.ask_before_closing = False
-    win.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+@pytest.fixture
+def win(qtbot, make_window, mnist_file) -> MainWindow:
+    """A window on the 3,000 images, set to train for 1,000 epochs, its first codes made."""
+    win = make_window(ask_before_closing=False)
     assert win.data_panel.open_file(str(mnist_file)), win.errors
     win.run.update_settings(epochs=1000, stop_enabled=False, plateau_epochs=0)
-    qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)
+    wait_for_codes(qtbot, win, TIMEOUT)
     return win
 
 
@@ -62,10 +57,7 @@ def running(qtbot, win: MainWindow) -> None:
     assert win.run.state == "running"
 
 
-def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(
-    qtbot, tmp_path, mnist_file, ends
-):
-    win = big_window(qtbot, tmp_path, mnist_file)
+def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(qtbot, ends, win):
     running(qtbot, win)
     trainer = win.run._trainer
     win.close()
@@ -80,8 +72,7 @@ def test_closing_mid_run_pauses_it_and_autosaves_the_run_without_scoring_it(
     np.testing.assert_array_equal(saved.trainer.model.params, trainer.model.params)
 
 
-def test_closing_a_paused_big_run_leaves_the_trainer_untouched(qtbot, tmp_path, mnist_file, ends):
-    win = big_window(qtbot, tmp_path, mnist_file)
+def test_closing_a_paused_big_run_leaves_the_trainer_untouched(qtbot, ends, win):
     running(qtbot, win)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
         win.run.pause()
@@ -95,11 +86,8 @@ def test_closing_a_paused_big_run_leaves_the_trainer_untouched(qtbot, tmp_path, 
     np.testing.assert_array_equal(saved.trainer.best_params, best)
 
 
-def test_negative_control_stop_scores_the_best_weights_in_the_training_thread(
-    qtbot, tmp_path, mnist_file, ends
-):
+def test_negative_control_stop_scores_the_best_weights_in_the_training_thread(qtbot, ends, win):
     """What closing used to do (Stop before the thread ends), seen by the same spy."""
-    win = big_window(qtbot, tmp_path, mnist_file)
     running(qtbot, win)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
         win.run.stop()

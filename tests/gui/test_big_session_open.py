@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 
 from benchmarks.mnist import synthetic_mnist
 from engine.data.datasets import load_dataset
@@ -17,7 +17,6 @@ from engine.models import Autoencoder
 from engine.session import Session, load_session, save_session
 from engine.train_config import TrainConfig
 from engine.training import Trainer
-from gui.main_window import MainWindow
 from gui.run import session_reader
 
 N = 3000
@@ -46,18 +45,8 @@ def small(tmp_path_factory):
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store)
-    window.errors = []
-    window._show_error = window.errors.append
-    window.ask_before_closing = False
-    window.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+def win(make_window):
+    return make_window(ask_before_closing=False)
 
 
 @pytest.fixture

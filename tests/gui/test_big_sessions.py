@@ -14,6 +14,7 @@ from benchmarks.mnist import synthetic_mnist
 from engine.session import load_session
 from gui import session_menu
 from gui.main_window import SMALL_SET_IMAGES, MainWindow
+from tests.gui.windows import settings_in, wait_for_codes
 
 N = 3000
 TIMEOUT = 20_000
@@ -24,21 +25,15 @@ def mnist_file(tmp_path_factory):
     return synthetic_mnist(tmp_path_factory.mktemp("mnist"), n=N)
 
 
-def open_window(qtbot, store: QSettings) -> MainWindow:
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append
+def open_window(make_window, store: QSettings) -> MainWindow:
+    win = make_window(store)
     win.data_panel._show_error = lambda title, text: win.errors.append(text)
-    win.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
     return win
 
 
-def trained_big_window(qtbot, store, mnist_file) -> MainWindow:
+def trained_big_window(qtbot, make_window, store, mnist_file) -> MainWindow:
     """A window on the 3,000 images after one epoch, with pixel (0, 0) of image 5 inked."""
-    win = open_window(qtbot, store)
+    win = open_window(make_window, store)
     assert win.data_panel.open_file(str(mnist_file)), win.errors
     assert len(win.glyph_set) == N > SMALL_SET_IMAGES
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
@@ -49,10 +44,10 @@ def trained_big_window(qtbot, store, mnist_file) -> MainWindow:
 
 
 def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
-    qtbot, tmp_path, mnist_file
+    qtbot, make_window, tmp_path, mnist_file
 ):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = trained_big_window(qtbot, store, mnist_file)
+    store = settings_in(tmp_path)
+    win = trained_big_window(qtbot, make_window, store, mnist_file)
     params = win.run.snapshot.model.params.copy()
     pixels = win.run.dataset.pixels.copy()
     assert not win.autosave_path.exists()
@@ -62,11 +57,11 @@ def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
         assert {"dataset.npy", "edited.npy"} <= set(zf.namelist())
     assert load_session(win.autosave_path).dataset.pixels.dtype == np.uint8
 
-    again = open_window(qtbot, store)
+    again = open_window(make_window, store)
     assert again.sessions.restore_session_action.isEnabled()
     with qtbot.waitSignal(again.run.session_opened, timeout=TIMEOUT):  # read in a worker
         again.sessions.restore_session_action.trigger()
-    qtbot.waitUntil(lambda: not again.run.codes_pending, timeout=TIMEOUT)  # the worker's codes
+    wait_for_codes(qtbot, again, TIMEOUT)
     assert again.errors == []
     assert again.run.snapshot.epoch == 1 and again.run.state == "paused"
     np.testing.assert_array_equal(again.run.snapshot.model.params, params)
@@ -78,7 +73,7 @@ def test_closing_with_a_big_set_autosaves_and_the_next_window_restores_it(
 
 
 def test_save_session_writes_in_a_worker_thread_and_closing_waits_for_it(
-    qtbot, tmp_path, mnist_file, monkeypatch
+    qtbot, make_window, tmp_path, mnist_file, monkeypatch
 ):
     writers, release = [], threading.Event()
 
@@ -89,8 +84,8 @@ def test_save_session_writes_in_a_worker_thread_and_closing_waits_for_it(
 
     real_write = session_menu.write_session
     monkeypatch.setattr(session_menu, "write_session", held_write)
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = trained_big_window(qtbot, store, mnist_file)
+    store = settings_in(tmp_path)
+    win = trained_big_window(qtbot, make_window, store, mnist_file)
     path = tmp_path / "mine.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
     win.sessions.save_session_action.trigger()

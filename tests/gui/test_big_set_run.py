@@ -15,8 +15,8 @@ from benchmarks.mnist import synthetic_mnist
 from engine.data.datasets import load_dataset
 from engine.training import Trainer
 from gui.data.glyph_set import GlyphSet
-from gui.main_window import MainWindow
 from gui.run.run_controller import RunController
+from tests.gui.windows import wait_for_codes
 
 LEFT = Qt.MouseButton.LeftButton
 TIMEOUT = 30_000
@@ -28,17 +28,8 @@ def strokes(tmp_path_factory):
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store)
-    window.data_panel._confirm_discard = lambda: True
-    window.ask_before_closing = False
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+def win(make_window):
+    return make_window(size=(1280, 800), errors=False, ask_before_closing=False)
 
 
 def test_pause_stops_a_big_run_within_the_epoch_and_resume_goes_on(qtbot, win, strokes):
@@ -115,7 +106,7 @@ def test_the_first_codes_of_a_big_set_are_made_off_the_gui_thread(qtbot, win, st
     assert (
         "layers 784-" in win.training_panel.model_form.parameter_label.text()
     )  # the new set's model
-    qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)
+    wait_for_codes(qtbot, win, TIMEOUT)
     probe.stop()
     assert threads[-1] is not threading.main_thread()
     assert sum(ticks) >= 10  # the GUI thread went on while they were computed

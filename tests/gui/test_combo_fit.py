@@ -1,10 +1,8 @@
 """At 1280x800 the Model tab's combos show their items whole ("salt & pepper (p)" was cut to
 "salt & pepper (|" while the noise level sat beside it)."""
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
-
-from gui.main_window import MainWindow
 
 
 def cut_items(combo: QComboBox) -> list[str]:
@@ -19,12 +17,8 @@ def cut_items(combo: QComboBox) -> list[str]:
     return [text for text in texts if metrics.horizontalAdvance(text) > field.width()]
 
 
-def test_the_model_tabs_combos_fit_their_items_at_1280_by_800(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+def test_the_model_tabs_combos_fit_their_items_at_1280_by_800(qtbot, make_window):
+    win = make_window(ini="s.ini", size=(1280, 800), errors=False, discard=False)
     qtbot.waitUntil(lambda: win.width() == 1280 and win.height() == 800)
     panel = win.training_panel
     bar = panel.settings_tabs.tabBar()
@@ -40,4 +34,3 @@ def test_the_model_tabs_combos_fit_their_items_at_1280_by_800(qtbot, tmp_path):
     form.noise_combo.setFixedWidth(115)
     qtbot.waitUntil(lambda: form.noise_combo.width() == 115)
     assert "salt & pepper (p)" in cut_items(form.noise_combo)
-    win.close()

@@ -9,17 +9,14 @@ from engine.data.noise import Noise
 from engine.metrics import wrong_pixels
 from gui.run.run_controller import RunController
 from gui.views.denoising_view import DenoisingView
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
 def view(qtbot, run):
-    widget = DenoisingView(run, run.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(900, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, DenoisingView(run, run.glyph_set), (900, 650))
     qtbot.waitUntil(lambda: widget.outputs is not None, timeout=2000)
     return widget
 

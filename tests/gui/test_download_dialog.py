@@ -9,11 +9,10 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from benchmarks.mnist import synthetic_mnist
 from engine.data.download import RemoteFile, Source
-from gui.main_window import MainWindow
 
 TIMEOUT = 10_000
 N_IMAGES = 300  # few: the point is the way in, not the size
@@ -82,18 +81,10 @@ def serve(published):
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store)
-    window.errors = []
-    window._show_error = window.errors.append
+def win(make_window):
+    window = make_window()
     window.data_panel._show_error = lambda *message: window.errors.append(message)
-    window.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+    return window
 
 
 def _dialog(win, tmp_path, mirror: str, files):

@@ -3,28 +3,19 @@
 import csv
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from engine.history import History
-from gui.main_window import MainWindow
 
 TIMEOUT = 10_000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(qtbot, make_window):
+    win = make_window(discard=False)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
         win.run.step(30)
-    yield win
-    win.close()
+    return win
 
 
 def export_to(win, path, export) -> bytes:

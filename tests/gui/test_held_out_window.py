@@ -4,13 +4,12 @@ tab and the model file carry the test metrics; a glyph set looks exactly as befo
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from benchmarks.mnist import synthetic_mnist
 from engine.data.split import held_out_rows
 from engine.serialization import load_model
-from gui.main_window import MainWindow
 from gui.plots.loss_plot import KEY_AE, TEST_COLOUR
 from gui.views.run_history import COLUMNS, TEST_COLUMNS
 
@@ -25,18 +24,8 @@ def strokes(tmp_path_factory):
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store)
-    window.errors = []
-    window._show_error = window.errors.append
-    window.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+def win(make_window):
+    return make_window(size=(1280, 800))
 
 
 def _train(qtbot, win, epochs: int) -> None:

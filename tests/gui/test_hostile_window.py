@@ -6,30 +6,20 @@ import zipfile
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
-
-from gui.main_window import MainWindow
+from PySide6.QtCore import Qt
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store)
-    window.errors = []
-    window._show_error = window.errors.append
+def win(qtbot, make_window):
+    window = make_window()
     window.data_panel._show_error = lambda title, text: window.errors.append(text)
-    window.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
     with qtbot.waitSignal(
         window.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__
     ):
         qtbot.mouseClick(window.training_panel.step_buttons[10], Qt.MouseButton.LeftButton)
-    yield window
-    window.close()
+    return window
 
 
 def _spoiled_session(win, tmp_path, change) -> str:

@@ -9,6 +9,7 @@ from engine.metrics import wrong_pixels
 from engine.nearest import nearest_images
 from gui.plots.latent_scatter import LatentScatter
 from gui.views.interpolation_view import InterpolationView
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000
 
@@ -24,11 +25,7 @@ def trained(qtbot, run):
 
 @pytest.fixture
 def view(qtbot, trained):
-    widget = InterpolationView(trained, trained.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, InterpolationView(trained, trained.glyph_set), (1000, 700))
     return widget
 
 

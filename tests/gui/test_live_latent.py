@@ -12,10 +12,10 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from benchmarks.mnist import synthetic_mnist
-from gui.main_window import MainWindow
+from tests.gui.windows import wait_for_codes
 
 TIMEOUT = 20_000
 STEP_DELAY = 0.003  # seconds added to every training step
@@ -27,21 +27,15 @@ def strokes(tmp_path_factory):
     return str(synthetic_mnist(tmp_path_factory.mktemp("live"), 3000, seed=4))
 
 
-def test_the_latent_plane_moves_within_the_first_epoch(qtbot, tmp_path, strokes) -> None:
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(store)
-    win.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+def test_the_latent_plane_moves_within_the_first_epoch(qtbot, make_window, strokes) -> None:
+    win = make_window(size=(1280, 800), errors=False)
     assert win.data_panel.open_file(strokes)
     form = win.training_panel
     form.training_form.batch_spin.setValue(25)
     form.epochs_spin.setValue(1)
     if form.stop_check.isChecked():
         qtbot.mouseClick(form.stop_check, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not win.run.codes_pending, timeout=TIMEOUT)  # the worker's codes
+    wait_for_codes(qtbot, win, TIMEOUT)
     idle = win.run.snapshot
     assert idle.steps == 0 and len(idle.latent) == 3000
     model = win.run._trainer.model  # the model the run will train
@@ -73,4 +67,3 @@ def test_the_latent_plane_moves_within_the_first_epoch(qtbot, tmp_path, strokes)
     assert not np.array_equal(within[0][1], idle.latent)  # the plane left the untrained codes
     # What the plane draws is the snapshot shown last (the final one, every image re-encoded).
     np.testing.assert_array_equal(scatter._codes, win.run.snapshot.latent)
-    win.close()

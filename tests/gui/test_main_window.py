@@ -24,16 +24,8 @@ def store(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, store):
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append  # capture the sentences instead of showing them
-    win.data_panel._confirm_discard = lambda: True  # closing discards edits without asking
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window, store):
+    return make_window(store)
 
 
 def start_and_finish(qtbot, win) -> None:

@@ -12,17 +12,14 @@ from PySide6.QtCore import QPointF, Qt
 from engine.pca import compare_with_pca, fit_pca
 from gui.run.run_controller import RunController
 from gui.views.pca_view import PCAView
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000  # ms; the first fit imports scikit-learn (~2 s on a busy machine)
 
 
 @pytest.fixture
 def view(qtbot, run):
-    widget = PCAView(run, run.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, PCAView(run, run.glyph_set), (1000, 700))
     qtbot.waitUntil(lambda: widget.table_model.glyph_count == 32, timeout=TIMEOUT)
     yield widget
     assert widget.wait_for_fit(2000), "the PCA thread did not finish"

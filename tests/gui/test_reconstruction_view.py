@@ -10,17 +10,14 @@ from gui.data.glyph_pixmap import error_pixmap
 from gui.run.run_controller import RunController
 from gui.views.glyph_strip_sheet import error_rgb
 from gui.views.reconstruction_view import ReconstructionView
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
 def view(qtbot, run):
-    widget = ReconstructionView(run, run.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, ReconstructionView(run, run.glyph_set), (900, 600))
     return widget
 
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import QItemSelectionModel as Sel
 from PySide6.QtCore import QSettings, Qt
 
 from engine.models import Autoencoder
-from gui.main_window import MainWindow
 from gui.run import run_weights
 from gui.views.run_history import (
     COLUMNS,
@@ -18,18 +17,9 @@ from gui.views.run_history import (
     fit_columns,
     fit_widths,
 )
+from tests.gui.windows import run_without_end
 
 TIMEOUT = 10_000
-
-
-def make_window(qtbot, store) -> MainWindow:
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture
@@ -44,8 +34,8 @@ def run_to_the_end(qtbot, win) -> None:
         qtbot.mouseClick(win.training_panel.start_button, Qt.MouseButton.LeftButton)
 
 
-def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, store, tmp_path):
-    win = make_window(qtbot, store)
+def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, make_window, store, tmp_path):
+    win = make_window(store, discard=False)
     view = win.run_history_view
     win.tabs.setCurrentWidget(view)
     assert view.table.rowCount() == 0
@@ -79,21 +69,15 @@ def test_two_runs_make_two_rows_and_overlay_two_curves(qtbot, store, tmp_path):
 
     stored = json.loads((tmp_path / "data" / "runs.json").read_text())
     assert len(stored["runs"]) == 2
-    again = make_window(qtbot, store)
+    again = make_window(store, discard=False)
     assert again.run_history_view.table.rowCount() == 2
     again.close()
 
 
-def test_a_stopped_run_is_recorded_too(qtbot, store):
-    win = make_window(qtbot, store)
+def test_a_stopped_run_is_recorded_too(qtbot, make_window, store):
+    win = make_window(store, discard=False)
     panel = win.training_panel
-    if panel.stop_check.isChecked():
-        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
-    panel.epochs_spin.setValue(1_000_000)
-    with qtbot.waitSignal(
-        win.run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch > 5
-    ):
-        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    run_without_end(qtbot, win, TIMEOUT)
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="stopped".__eq__):
         qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     assert [r["state"] for r in win.run_history.runs] == ["stopped"]
@@ -110,10 +94,12 @@ def test_a_damaged_history_file_is_kept_aside_and_reported(qtbot, tmp_path):
     assert len(list(tmp_path.glob("runs-damaged-*.json"))) == 1
 
 
-def test_a_runs_weights_load_back_into_the_window_even_after_a_restart(qtbot, store, tmp_path):
+def test_a_runs_weights_load_back_into_the_window_even_after_a_restart(
+    qtbot, make_window, store, tmp_path
+):
     """Issue 15.1: Start after an ended run began again from the initial weights and the trained
     ones were gone; the Runs tab keeps them and loads them back."""
-    win = make_window(qtbot, store)
+    win = make_window(store, discard=False)
     view = win.run_history_view
     win.tabs.setCurrentWidget(view)
     run_to_the_end(qtbot, win)
@@ -134,7 +120,7 @@ def test_a_runs_weights_load_back_into_the_window_even_after_a_restart(qtbot, st
     assert win.errors == []
     win.close()
 
-    again = make_window(qtbot, store)  # the weights are files beside runs.json
+    again = make_window(store, discard=False)  # the weights are files beside runs.json
     assert len(list((tmp_path / "data" / "runs-weights").glob("*.npz"))) == 2
     again.run_history_view.table.selectRow(1)
     qtbot.mouseClick(again.run_history_view.load_buttons["best"], Qt.MouseButton.LeftButton)
@@ -173,9 +159,9 @@ def test_a_short_run_reads_its_seconds_not_zero(qtbot):
     assert cells == ["0.0342", "1,234"]
 
 
-def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, store):
+def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, make_window, store):
     """No button silently discards a trained model: Reset on a paused run records it."""
-    win = make_window(qtbot, store)
+    win = make_window(store, discard=False)
     panel = win.training_panel
     with qtbot.waitSignal(win.run.state_changed, timeout=TIMEOUT, check_params_cb="paused".__eq__):
         qtbot.mouseClick(panel.step_buttons[100], Qt.MouseButton.LeftButton)
@@ -193,8 +179,8 @@ def test_reset_of_a_paused_run_keeps_its_weights_in_the_runs_tab(qtbot, store):
     win.close()
 
 
-def test_the_context_menu_loads_a_runs_weights(qtbot, store):
-    win = make_window(qtbot, store)
+def test_the_context_menu_loads_a_runs_weights(qtbot, make_window, store):
+    win = make_window(store, discard=False)
     view = win.run_history_view
     run_to_the_end(qtbot, win)
     trained = win.run.snapshot.model.params.copy()

@@ -5,31 +5,15 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from gui.main_window import MainWindow
+from tests.gui.windows import run_without_end, settings_in
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path):
-    """A MainWindow with its own QSettings ini and data folder under tmp_path/<name>."""
-    windows = []
-
-    def make(name: str) -> MainWindow:
-        folder = tmp_path / name
-        store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(store)
-        win.errors = []
-        win._show_error = win.errors.append
-        win.data_panel._confirm_discard = lambda: True
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
-        windows.append(win)
-        return win
-
-    yield make
-    for win in windows:
-        win.close()
+def make_window(make_window, tmp_path):
+    """conftest's make_window with its QSettings ini and data folder under tmp_path/<name>."""
+    return lambda name: make_window(settings_in(tmp_path / name))
 
 
 def step_by_panel(qtbot, win, button: int, times: int = 1) -> None:
@@ -121,14 +105,7 @@ def test_recent_sessions_keep_the_last_eight_newest_first(qtbot, make_window, tm
 
 def test_saving_while_running_pauses_first(qtbot, make_window, tmp_path):
     win = make_window("w")
-    panel = win.training_panel
-    if panel.stop_check.isChecked():
-        qtbot.mouseClick(panel.stop_check, Qt.MouseButton.LeftButton)
-    panel.epochs_spin.setValue(1_000_000)
-    with qtbot.waitSignal(
-        win.run.snapshot_changed, timeout=TIMEOUT, check_params_cb=lambda s: s.epoch > 5
-    ):
-        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    run_without_end(qtbot, win, TIMEOUT)
     path = tmp_path / "live.aelab"
     win.dialogs.ask_save_path = lambda title, file_filter: str(path)
     with qtbot.waitSignals(

@@ -8,11 +8,8 @@ import subprocess
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-
-from gui.main_window import MainWindow
 
 TIMEOUT = 10_000
 RADIUS = 2  # pixels: antialiasing and font hinting differ between renderers by about this
@@ -20,23 +17,15 @@ MATCH = 0.97  # share of one picture's ink that must have ink of the other withi
 
 
 @pytest.fixture
-def ended(qtbot, tmp_path):
+def ended(qtbot, make_window):
     """A window whose run has finished: curves, the stop line and the "best" marker drawn."""
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(store)
-    win.errors = []
-    win._show_error = win.errors.append
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = make_window(size=(1280, 800), discard=False)
     with qtbot.waitSignal(
         win.run.state_changed, timeout=TIMEOUT, check_params_cb="finished".__eq__
     ):
         win.run.start()
     qtbot.wait(100)
-    yield win
-    win.close()
+    return win
 
 
 def export(win, which: str, path) -> None:

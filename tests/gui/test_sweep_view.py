@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from engine.sweep import BOUND, SWEEP_LEVELS
 from gui.views.sweep_view import SweepView
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000
 LEFT = Qt.MouseButton.LeftButton
@@ -15,11 +16,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 @pytest.fixture
 def view(qtbot, run):
-    widget = SweepView(run, run.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, SweepView(run, run.glyph_set), (1000, 700))
     yield widget
     assert widget.shutdown(1000)
 

@@ -10,6 +10,7 @@ from engine.latent import sample_prior
 from engine.nearest import nearest_images
 from gui.plots.latent_scatter import LatentScatter
 from gui.views.vae_panel import VAEInsightPanel
+from tests.gui.windows import shown
 
 TIMEOUT = 10_000
 
@@ -28,11 +29,7 @@ def vae(qtbot, run):
 
 @pytest.fixture
 def panel(qtbot, vae):
-    widget = VAEInsightPanel(vae, vae.glyph_set)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown(qtbot, VAEInsightPanel(vae, vae.glyph_set), (1000, 700))
     return widget
 
 

@@ -3,30 +3,20 @@ set, exports that said nothing, the title after Save As, the generator's empty f
 wrong pixels", and a progress bar left at 239 / 5000 by an early stop."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
 from engine import TrainConfig, Trainer
 from engine.data.datasets import load_builtin
 from engine.models import Autoencoder
-from gui.main_window import MainWindow
 
 TIMEOUT = 10_000
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win.errors = []
-    win._show_error = win.errors.append
-    win.data_panel._confirm_discard = lambda: True
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window(ini="s.ini", size=(1280, 800))
 
 
 def finish_a_run(qtbot, win) -> None:

@@ -3,18 +3,16 @@ clipped (at 1280x800 the side panels once took two thirds of the width, the plan
 wide and five of nine tabs hid behind a scroll arrow)."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QScrollArea, QTabBar, QTabWidget, QToolButton
 
-from gui.main_window import WINDOW_STATE_VERSION, MainWindow
+from gui.main_window import WINDOW_STATE_VERSION
+from tests.gui.windows import settings_in
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window(ini="s.ini", show=False, errors=False, discard=False)
 
 
 def show_at(qtbot, win, width: int, height: int) -> None:
@@ -121,12 +119,11 @@ def test_the_runs_table_fits_its_tab_without_scrolling_sideways(qtbot, window, s
     assert f"worst glyph {run['max_wrong']}, all glyphs {run['total_wrong']}" in tip
 
 
-def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path):
+def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, make_window, tmp_path):
     """A returning user's stored dock state (from the layout where the docks took two thirds of
     the width) came back on every start: the fresh layout must win over it."""
-    store = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
-    old = MainWindow(store)
-    qtbot.addWidget(old)
+    store = settings_in(tmp_path, "old.ini")
+    old = make_window(store, show=False, errors=False, discard=False)
     show_at(qtbot, old, 1280, 800)
     old.resizeDocks([old.data_dock], [420], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: old.data_dock.width() >= 400)
@@ -135,8 +132,7 @@ def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path
     old.close()
     for state, wide in ((unversioned, False), (same, True)):
         store.setValue("window/state", state)
-        win = MainWindow(store)
-        qtbot.addWidget(win)
+        win = make_window(store, show=False, errors=False, discard=False)
         show_at(qtbot, win, 1280, 800)
         qtbot.wait(10)
         assert (win.data_dock.width() >= 400) is wide, win.data_dock.width()

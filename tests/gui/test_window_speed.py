@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QTabWidget
 
 import gui.plots.latent_scatter as latent_scatter
@@ -20,7 +19,6 @@ import gui.views.vae_panel as vae_panel
 import gui.widgets.rate_limit as rate_limit
 from engine import Autoencoder, TrainConfig, Trainer
 from engine.data.datasets import load_builtin
-from gui.main_window import MainWindow
 from gui.plots.latent_scatter import LatentScatter
 from gui.plots.loss_plot import LossPlot
 from gui.views.interpolation_view import InterpolationView
@@ -124,14 +122,10 @@ def test_the_loss_plot_redraws_at_most_twice_a_second_while_snapshots_stream(
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(make_window):
+    win = make_window(ini="s.ini", errors=False, discard=False)
     yield win
-    win.run.shutdown(1000)
-    win.close()
+    win.run.shutdown(1000)  # then make_window closes it
 
 
 def test_the_readouts_refresh_at_most_four_times_a_second_while_snapshots_stream(
@@ -186,13 +180,9 @@ def test_word_labels_are_placed_again_only_once_a_point_moved_a_pixel(qtbot, mon
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
-def test_no_axis_title_of_the_loss_plot_is_cut_off_at_laptop_sizes(qtbot, tmp_path, size):
+def test_no_axis_title_of_the_loss_plot_is_cut_off_at_laptop_sizes(qtbot, make_window, size):
     """Issue 15: the wrong-pixel plot's title ran past the bottom of the plot at 1280x800."""
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
+    win = make_window(ini="s.ini", size=size, errors=False, discard=False)
     qtbot.wait(50)  # the layouts settle
     loss = win.loss_plot
     shown = loss.viewport().rect()
@@ -207,7 +197,6 @@ def test_no_axis_title_of_the_loss_plot_is_cut_off_at_laptop_sizes(qtbot, tmp_pa
                 title,
                 shown,
             )
-    win.close()
 
 
 def test_the_event_profiler_charges_the_scatter_and_the_pacer(tmp_path):
