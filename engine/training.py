@@ -646,15 +646,11 @@ class Trainer:
                 x = inputs[idx]  # (size, d)
                 t = x if targets is inputs else targets[idx]  # an AE's targets are its inputs
             # Only minibatch runs are live (`order` is set); copy k of image i is row k n + i.
-            if not self._train_step(x, t, None if live is None else idx % n_images):
-                self._pass = None
-                return "failed"
-            p.done = lo + size
-            if p.done < n and (self._pause_requested or self._stop_requested):
-                if self._pause_requested:  # a pause within the epoch: the rest waits
-                    return "paused"
-                if live is not None:  # an epoch of seconds: end it here
-                    break
+            ended = self._step_in_pass(p, lo + size, x, t, None if live is None else idx % n_images)
+            if ended == "stopped":
+                break
+            if ended:
+                return ended
         self._pass = None
         return "done"
 
@@ -694,17 +690,30 @@ class Trainer:
             else:
                 t = unit_floats(pixels, self.model.dtype)  # (size, d)
                 x = self._noise.apply(t, self.noise_rng)
-            if not self._train_step(x, t, idx):
-                self._pass = None
-                return "failed"
-            p.done = lo + size
-            if p.done < n and (self._pause_requested or self._stop_requested):
-                if self._pause_requested:  # a pause within the epoch: the rest waits
-                    return "paused"
-                if self._live is not None:  # an epoch of seconds: end it here
-                    break
+            ended = self._step_in_pass(p, lo + size, x, t, idx)
+            if ended == "stopped":
+                break
+            if ended:
+                return ended
         self._pass = None
         return "done"
+
+    def _step_in_pass(
+        self, p: EpochPass, end: int, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None
+    ) -> str | None:
+        """One step of the epoch in progress `p`, whose rows up to `end` are then done; what
+        ends the epoch's loop after it: "failed", "paused" (the rest of the epoch waits),
+        "stopped" (a live run's epoch lasts seconds: Stop ends it here), or None to go on."""
+        if not self._train_step(x, t, rows):
+            self._pass = None
+            return "failed"
+        p.done = end
+        if p.done < p.rows and (self._pause_requested or self._stop_requested):
+            if self._pause_requested:
+                return "paused"
+            if self._live is not None:
+                return "stopped"
+        return None
 
     def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
         """One step on inputs x (b, d) towards targets t (b, d); a live run keeps the codes of
