@@ -647,8 +647,6 @@ class Trainer:
                 t = x if targets is inputs else targets[idx]  # an AE's targets are its inputs
             # Only minibatch runs are live (`order` is set); copy k of image i is row k n + i.
             ended = self._step_in_pass(p, lo + size, x, t, None if live is None else idx % n_images)
-            if ended == "stopped":
-                break
             if ended:
                 return ended
         self._pass = None
@@ -691,8 +689,6 @@ class Trainer:
                 t = unit_floats(pixels, self.model.dtype)  # (size, d)
                 x = self._noise.apply(t, self.noise_rng)
             ended = self._step_in_pass(p, lo + size, x, t, idx)
-            if ended == "stopped":
-                break
             if ended:
                 return ended
         self._pass = None
@@ -703,7 +699,7 @@ class Trainer:
     ) -> str | None:
         """One step of the epoch in progress `p`, whose rows up to `end` are then done; what
         ends the epoch's loop after it: "failed", "paused" (the rest of the epoch waits),
-        "stopped" (a live run's epoch lasts seconds: Stop ends it here), or None to go on."""
+        "done" (a live run's epoch lasts seconds: Stop ends it here), or None to go on."""
         if not self._train_step(x, t, rows):
             self._pass = None
             return "failed"
@@ -712,7 +708,8 @@ class Trainer:
             if self._pause_requested:
                 return "paused"
             if self._live is not None:
-                return "stopped"
+                self._pass = None
+                return "done"
         return None
 
     def _train_step(self, x: np.ndarray, t: np.ndarray, rows: np.ndarray | None) -> bool:
